@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources, never a stale build; only the e2e tier runs the
+// built binary, which `npm test` builds first.
+const alias = {
+  '@serialtrace/core': src('core'),
+  '@serialtrace/store': src('store'),
+  '@serialtrace/service': src('service'),
+  '@serialtrace/cli': src('cli'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      { resolve: { alias }, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'store', include: ['packages/store/test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'service', include: ['packages/service/test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 } },
+      { resolve: { alias }, test: { name: 'docs', include: ['docs/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+    ],
+  },
+});
