@@ -1,0 +1,89 @@
+/**
+ * The audit trail is a hash chain: each entry's hash covers the previous entry's hash and the
+ * entry's own canonical content, so changing, inserting or removing an entry in the middle breaks
+ * every later link. The hash function itself is supplied by the caller (the core has no crypto).
+ */
+
+/** The hash before the first entry of a chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What an audit entry records: who, when, where, why and what. */
+export interface AuditContent {
+  /** Position in the company's chain, 1, 2, 3, ... without gaps. */
+  readonly seq: number;
+  readonly companyId: number;
+  /** ISO-8601 instant in UTC. */
+  readonly at: string;
+  readonly actor: string;
+  readonly station: string | null;
+  readonly line: string | null;
+  readonly plant: string | null;
+  readonly reason: string | null;
+  /** Dotted verb: `series.created`, `serial.generated`, `serial.skipped`, `record.status_changed`. */
+  readonly action: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly data: unknown;
+}
+
+export interface AuditEntry extends AuditContent {
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/**
+ * JSON with object keys sorted at every level and no spaces: the same content always yields the
+ * same text, whichever order its fields were built in. bigint values are written as strings.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'bigint') return JSON.stringify(value.toString());
+  if (typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/** The exact text an entry's hash is taken over: the previous hash, a newline, the content. */
+export function auditHashInput(prevHash: string, content: AuditContent): string {
+  return `${prevHash}\n${canonicalJson(content)}`;
+}
+
+/** The hashed fields of an entry, whatever else the object carries. */
+export function auditContentOf(entry: AuditContent): AuditContent {
+  const { seq, companyId, at, actor, station, line, plant, reason, action, entityType, entityId, data } = entry;
+  return { seq, companyId, at, actor, station, line, plant, reason, action, entityType, entityId, data };
+}
+
+export type HashFunction = (text: string) => string;
+
+export function sealAuditEntry(content: AuditContent, prevHash: string, hash: HashFunction): AuditEntry {
+  return { ...content, prevHash, hash: hash(auditHashInput(prevHash, content)) };
+}
+
+export type ChainBreak =
+  | { readonly seq: number; readonly reason: 'sequence_gap'; readonly expectedSeq: number }
+  | { readonly seq: number; readonly reason: 'link_mismatch'; readonly expectedPrevHash: string }
+  | { readonly seq: number; readonly reason: 'hash_mismatch'; readonly expectedHash: string };
+
+/**
+ * Walks entries in chain order and returns the first broken link, or `undefined` when every link
+ * holds. `previous` continues a verification that was done in pages.
+ */
+export function findChainBreak(
+  entries: Iterable<AuditEntry>,
+  hash: HashFunction,
+  previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): ChainBreak | undefined {
+  let expectedSeq = previous.seq + 1;
+  let prevHash = previous.hash;
+  for (const entry of entries) {
+    if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: 'sequence_gap', expectedSeq };
+    if (entry.prevHash !== prevHash) return { seq: entry.seq, reason: 'link_mismatch', expectedPrevHash: prevHash };
+    const expectedHash = hash(auditHashInput(prevHash, auditContentOf(entry)));
+    if (entry.hash !== expectedHash) return { seq: entry.seq, reason: 'hash_mismatch', expectedHash };
+    prevHash = entry.hash;
+    expectedSeq += 1;
+  }
+  return undefined;
+}

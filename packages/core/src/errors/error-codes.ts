@@ -1,0 +1,180 @@
+/**
+ * The one registry of stable error codes. Callers (scripts, machines, the UI) branch on `code`,
+ * never on the message. A code, once published, keeps its meaning; `docs/errors.md` is generated
+ * from this table and a test keeps the two equal.
+ *
+ * `message` is a template: `{name}` is replaced by the detail of that name.
+ * `category` says what kind of refusal it is; only the server maps categories to HTTP statuses.
+ *
+ * @example
+ * throw new SerialtraceError('SERIES_NOT_FOUND', { series: 'Widgets' });
+ * // message: No series named "Widgets".
+ */
+export type ErrorCategory =
+  | 'invalid' // the request itself is wrong; repeating it will fail again
+  | 'not_found' // a named thing does not exist
+  | 'conflict' // the request clashes with existing data
+  | 'state' // the request is valid but the current state refuses it
+  | 'unavailable' // a resource is busy or unreachable; retrying may succeed
+  | 'internal'; // a fault of serialtrace itself
+
+export interface ErrorCodeSpec {
+  readonly category: ErrorCategory;
+  readonly message: string;
+  readonly description: string;
+}
+
+export const ERROR_CODES = {
+  USAGE_INVALID: {
+    category: 'invalid',
+    message: '{detail}',
+    description: 'The command line could not be understood (unknown option, missing argument).',
+  },
+  VALUE_INVALID: {
+    category: 'invalid',
+    message: 'Invalid {field}: {reason}',
+    description: 'A field has a value of the wrong kind or out of its range; `field` names it.',
+  },
+  FORMAT_TOKEN_UNKNOWN: {
+    category: 'invalid',
+    message: 'Unknown token {token} at position {position}{hint}',
+    description: 'The format contains a `{...}` token that does not exist.',
+  },
+  FORMAT_BRACE_UNBALANCED: {
+    category: 'invalid',
+    message: 'Unbalanced "{brace}" at position {position}: {reason}',
+    description: 'A `{` without its `}` or a `}` without its `{`; literal braces are written `{{` and `}}`.',
+  },
+  FORMAT_SEQUENCE_MISSING: {
+    category: 'invalid',
+    message: 'The format has no sequence token; add {SEQUENCE} or {####}',
+    description: 'Every format needs a sequence token, or its serials could not be unique.',
+  },
+  FORMAT_NOT_UNIQUE: {
+    category: 'invalid',
+    message: '{reason}',
+    description:
+      'Under the chosen reset rule the format would repeat serials; the message says which tokens it needs.',
+  },
+  FORMAT_WEEK_YEAR_MISMATCH: {
+    category: 'invalid',
+    message: '{reason}',
+    description:
+      'A weekly reset with a calendar-year token and `{WW}`: around New Year the same year and week recur; use `{GGGG}` or `{GG}`.',
+  },
+  FORMAT_CHARACTER_INVALID: {
+    category: 'invalid',
+    message: 'Character {character} at position {position} cannot appear in a serial',
+    description: 'Control characters cannot be printed on a label or scanned back.',
+  },
+  FORMAT_TOO_LONG: {
+    category: 'invalid',
+    message: 'The format is {length} characters long; at most {max} are allowed',
+    description: 'Formats are limited in length so that serials fit on labels and in barcodes.',
+  },
+  TIME_ZONE_UNKNOWN: {
+    category: 'invalid',
+    message: 'Unknown time zone "{timeZone}"; use an IANA name such as Europe/Berlin or UTC',
+    description: 'The time zone is not an IANA time zone known to the runtime.',
+  },
+  SHIFT_CALENDAR_INVALID: {
+    category: 'invalid',
+    message: 'Invalid shift calendar: {reason}',
+    description: 'Shift starts must be distinct `HH:MM` times, optionally labelled `LABEL=HH:MM`.',
+  },
+  METADATA_INVALID: {
+    category: 'invalid',
+    message: 'Invalid metadata: {reason}',
+    description: 'Metadata must be a JSON object of at most 16 KiB.',
+  },
+  CONTEXT_MISSING: {
+    category: 'invalid',
+    message: 'The format needs {tokens} but the request does not give {them}',
+    description:
+      'The format uses context tokens (`{LINE}`, `{PLANT}`, ...) that the request did not supply; nothing was consumed.',
+  },
+  CONTEXT_INVALID: {
+    category: 'invalid',
+    message: 'Invalid context {field}: {reason}',
+    description: 'A context value is empty, too long, contains control characters, or contradicts the shift calendar.',
+  },
+  CLOCK_INVALID: {
+    category: 'invalid',
+    message: 'Invalid clock setting "{value}": expected an ISO-8601 instant such as 2025-06-15T08:30:00Z',
+    description: 'The fixed clock (`SERIALTRACE_NOW`, `--at`) is not an ISO-8601 instant with a time zone.',
+  },
+  QUANTITY_OUT_OF_RANGE: {
+    category: 'invalid',
+    message: 'Quantity must be a whole number from {min} to {max}; got {value}',
+    description: 'A generation request asks for fewer than 1 or more than 10,000 serials.',
+  },
+  SERIES_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No series named "{series}"',
+    description: 'The named series does not exist in this company.',
+  },
+  SERIES_NAME_TAKEN: {
+    category: 'conflict',
+    message: 'A series named "{series}" already exists',
+    description: 'Series names are unique within a company.',
+  },
+  SERIES_EXHAUSTED: {
+    category: 'state',
+    message:
+      'Series "{series}" cannot issue {requested} more serial(s) in period {period}: {remaining} left of {capacity}',
+    description:
+      'The next value would not fit in the sequence width; nothing was written. Raise the minimum length (a new series) or allow growth.',
+  },
+  SERIES_CHANGE_UNSAFE: {
+    category: 'state',
+    message: 'Series "{series}" has issued serials, so {field} cannot change: {reason}',
+    description: 'A change to a series that has issued serials could make it repeat one; create a new series instead.',
+  },
+  RECORD_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No record with serial "{serial}"{scope}',
+    description: 'No issued serial matches.',
+  },
+  SERIAL_AMBIGUOUS: {
+    category: 'conflict',
+    message: 'Serial "{serial}" exists in several series ({series}); name the series',
+    description: 'Two non-global series issued the same text; the request must say which series it means.',
+  },
+  STATUS_UNKNOWN: {
+    category: 'invalid',
+    message: 'Unknown status "{status}"; expected one of {allowed}',
+    description: 'The status is not one of generated, printed, in_progress, completed, voided, scrapped.',
+  },
+  STATUS_TRANSITION_INVALID: {
+    category: 'state',
+    message: 'A record cannot move from {from} to {to}: {why}',
+    description:
+      'Records move forward only (generated, printed, in_progress, completed; voided or scrapped from any open state); completed, voided and scrapped are final.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    category: 'conflict',
+    message: 'Idempotency key "{key}" was used for a different request',
+    description: 'A retry must repeat the original request exactly; a new request needs a new key.',
+  },
+  STORE_BUSY: {
+    category: 'unavailable',
+    message: 'The database stayed locked for {timeoutMs} ms; nothing was written, try again',
+    description: 'Another writer held the database longer than the busy timeout.',
+  },
+  STORE_SCHEMA_NEWER: {
+    category: 'state',
+    message: 'The database was written by a newer serialtrace (schema {found}, this version knows {known})',
+    description: 'Upgrade serialtrace before opening this database.',
+  },
+  INTERNAL_ERROR: {
+    category: 'internal',
+    message: 'Internal error; nothing was written',
+    description: 'A fault inside serialtrace. The transaction was rolled back.',
+  },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value);
+}

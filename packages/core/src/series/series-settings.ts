@@ -1,0 +1,315 @@
+import { BASE_NAMES, BASES, isBaseName, maxValueForWidth, type Base, type BaseName } from '../encoding/base-encoding.js';
+import { problem, refuseOnErrors, SerialtraceError, showValue, type Problem } from '../errors/serialtrace-error.js';
+import { sequenceNodesOf, type ParsedFormat } from '../format/format-node.js';
+import { parseFormat } from '../format/format-parser.js';
+import { sequenceWidth } from '../format/format-renderer.js';
+import { validateFormat } from '../format/format-validator.js';
+import { isResetRule, RESET_RULES, type ResetRule } from '../time/reset-period.js';
+import { DEFAULT_SHIFT_CALENDAR, formatMinutes, parseShiftCalendar, type ShiftCalendar } from '../time/shift-calendar.js';
+import { canonicalTimeZone } from '../time/zoned-time.js';
+
+/** A series as stored: every field explicit, values exact. */
+export interface SeriesSettings {
+  readonly name: string;
+  readonly description: string;
+  readonly format: string;
+  readonly base: BaseName;
+  readonly start: bigint;
+  readonly increment: bigint;
+  readonly minLength: number;
+  readonly reset: ResetRule;
+  /** IANA zone in which date tokens print and periods turn over. */
+  readonly timeZone: string;
+  /** The series' own shift calendar; `null` uses the default one (A/B/C from 00:00) for `shift` resets. */
+  readonly shiftStarts: ShiftCalendar | null;
+  /** Serials unique across the whole company, not only within the series. */
+  readonly global: boolean;
+  /** Whether the sequence may grow past its width instead of refusing with SERIES_EXHAUSTED. */
+  readonly allowGrowth: boolean;
+}
+
+/**
+ * A series as a caller describes it (CLI flags, JSON bodies): loosely typed, defaults omitted.
+ * Numbers may come as strings so that values beyond 2^53 survive JSON.
+ */
+export interface SeriesInput {
+  readonly name?: unknown;
+  readonly description?: unknown;
+  readonly format?: unknown;
+  readonly base?: unknown;
+  readonly start?: unknown;
+  readonly increment?: unknown;
+  readonly minLength?: unknown;
+  readonly reset?: unknown;
+  readonly timeZone?: unknown;
+  readonly shiftStarts?: unknown;
+  readonly global?: unknown;
+  readonly allowGrowth?: unknown;
+}
+
+export const SERIES_DEFAULTS = {
+  description: '',
+  base: 'numeric',
+  start: 0n,
+  increment: 1n,
+  minLength: 4,
+  reset: 'never',
+  global: false,
+  allowGrowth: false,
+} as const;
+
+export const MAX_MIN_LENGTH = 40;
+export const MAX_NAME_LENGTH = 100;
+export const MAX_DESCRIPTION_LENGTH = 2000;
+
+/**
+ * A series compiled for use: the parsed format, the base and the limits derived once from the
+ * settings, so generation never re-parses.
+ */
+export interface SeriesPlan {
+  readonly settings: SeriesSettings;
+  readonly format: ParsedFormat;
+  readonly base: Base;
+  /** The calendar in force: the series' own, or the default when it resets per shift without one. */
+  readonly calendar: ShiftCalendar;
+  /** Whether `{SHIFT}` comes from the calendar rather than the request. */
+  readonly shiftFromCalendar: boolean;
+  /** Narrowest sequence width in the format; the capacity limit. */
+  readonly width: number;
+  /** Largest value that fits, or `null` when the series may grow. */
+  readonly maxValue: bigint | null;
+  /** Non-blocking remarks on the format. */
+  readonly warnings: readonly Problem[];
+}
+
+function invalid(field: string, reason: string, extra: Record<string, unknown> = {}): Problem {
+  return problem('VALUE_INVALID', { field, reason, ...(extra as Record<string, string>) });
+}
+
+/** Reads a non-negative whole number given as bigint, safe integer or digit string. */
+export function readWholeNumber(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value >= 0n ? value : undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  if (typeof value === 'string' && /^\s*\d{1,60}\s*$/.test(value)) return BigInt(value.trim());
+  return undefined;
+}
+
+function readText(value: unknown, field: string, problems: Problem[], max: number, required: boolean): string {
+  if (value === undefined || value === null) {
+    if (required) problems.push(invalid(field, 'it is required'));
+    return '';
+  }
+  if (typeof value !== 'string') {
+    problems.push(invalid(field, 'it must be text'));
+    return '';
+  }
+  const text = value.trim();
+  if (required && text === '') problems.push(invalid(field, 'it must not be empty'));
+  if (text.length > max) problems.push(invalid(field, `it is ${text.length} characters long; at most ${max} are allowed`));
+   
+  if (/[\u0000-\u001f\u007f]/.test(text) && field === 'name') problems.push(invalid(field, 'it contains control characters'));
+  return text;
+}
+
+interface ShiftEntryJson {
+  readonly label: string;
+  readonly start: string;
+}
+
+function isShiftEntry(value: unknown): boolean {
+  if (typeof value === 'string') return true;
+  return typeof value === 'object' && value !== null && typeof (value as ShiftEntryJson).label === 'string' && typeof (value as ShiftEntryJson).start === 'string';
+}
+
+function readBoolean(value: unknown, field: string, problems: Problem[], fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  problems.push(invalid(field, 'it must be true or false'));
+  return fallback;
+}
+
+const FIELD_ORDER = ['name', 'format', 'base', 'start', 'increment', 'minLength', 'reset', 'timeZone', 'shiftStarts', 'global', 'allowGrowth', 'description'];
+
+/** Problems in the order the fields appear on the form, so the headline names the first one. */
+function sortByField(problems: Problem[]): Problem[] {
+  const rank = (p: Problem) => {
+    const index = FIELD_ORDER.indexOf(p.field ?? '');
+    return index < 0 ? FIELD_ORDER.length : index;
+  };
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
+/**
+ * Validates a series description and fills in the defaults. Every problem is reported at once
+ * (an unknown token in the format and a zero increment come back together); warnings are
+ * returned, not thrown.
+ *
+ * @param defaults.timeZone the zone used when the input names none (the server's own)
+ */
+export function resolveSeriesSettings(
+  input: SeriesInput,
+  defaults: { readonly timeZone: string },
+): { settings: SeriesSettings; plan: SeriesPlan } {
+  const problems: Problem[] = [];
+  const name = readText(input.name, 'name', problems, MAX_NAME_LENGTH, true);
+  const description = readText(input.description, 'description', problems, MAX_DESCRIPTION_LENGTH, false);
+  const format = typeof input.format === 'string' ? input.format : '';
+  if (typeof input.format !== 'string' || input.format === '') problems.push(invalid('format', 'it is required'));
+
+  let base: BaseName = SERIES_DEFAULTS.base;
+  if (input.base !== undefined && input.base !== null) {
+    if (typeof input.base === 'string' && isBaseName(input.base)) base = input.base;
+    else problems.push(invalid('base', `"${showValue(input.base)}" is not a base; expected one of ${BASE_NAMES.join(', ')}`, { allowed: BASE_NAMES }));
+  }
+
+  let reset: ResetRule = SERIES_DEFAULTS.reset;
+  if (input.reset !== undefined && input.reset !== null) {
+    if (typeof input.reset === 'string' && isResetRule(input.reset)) reset = input.reset;
+    else problems.push(invalid('reset', `"${showValue(input.reset)}" is not a reset rule; expected one of ${RESET_RULES.join(', ')}`, { allowed: RESET_RULES }));
+  }
+
+  let start: bigint = SERIES_DEFAULTS.start;
+  if (input.start !== undefined && input.start !== null) {
+    const value = readWholeNumber(input.start);
+    if (value === undefined) problems.push(invalid('start', `"${showValue(input.start)}" is not a non-negative whole number`));
+    else start = value;
+  }
+
+  let increment: bigint = SERIES_DEFAULTS.increment;
+  if (input.increment !== undefined && input.increment !== null) {
+    const value = readWholeNumber(input.increment);
+    if (value === undefined || value < 1n) problems.push(invalid('increment', `"${showValue(input.increment)}" is not a whole number of at least 1`));
+    else increment = value;
+  }
+
+  let minLength: number = SERIES_DEFAULTS.minLength;
+  if (input.minLength !== undefined && input.minLength !== null) {
+    const value = readWholeNumber(input.minLength);
+    if (value === undefined || value < 1n || value > BigInt(MAX_MIN_LENGTH)) {
+      problems.push(invalid('minLength', `"${showValue(input.minLength)}" is not a whole number from 1 to ${MAX_MIN_LENGTH}`));
+    } else minLength = Number(value);
+  }
+
+  let timeZone = defaults.timeZone;
+  if (input.timeZone !== undefined && input.timeZone !== null && input.timeZone !== '') {
+    try {
+      timeZone = canonicalTimeZone(showValue(input.timeZone));
+    } catch (error) {
+      if (error instanceof SerialtraceError) problems.push(problem(error.code, error.details));
+      else throw error;
+    }
+  }
+
+  let shiftStarts: ShiftCalendar | null = null;
+  if (input.shiftStarts !== undefined && input.shiftStarts !== null && input.shiftStarts !== '') {
+    try {
+      if (typeof input.shiftStarts === 'string') shiftStarts = parseShiftCalendar(input.shiftStarts);
+      else if (Array.isArray(input.shiftStarts) && input.shiftStarts.every(isShiftEntry)) {
+        shiftStarts = parseShiftCalendar(
+          (input.shiftStarts as readonly (string | ShiftEntryJson)[]).map((s) => (typeof s === 'string' ? s : `${s.label}=${s.start}`)),
+        );
+      } else problems.push(problem('SHIFT_CALENDAR_INVALID', { field: 'shiftStarts', reason: 'give a list of HH:MM times' }));
+    } catch (error) {
+      if (error instanceof SerialtraceError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+
+  const global = readBoolean(input.global, 'global', problems, SERIES_DEFAULTS.global);
+  const allowGrowth = readBoolean(input.allowGrowth, 'allowGrowth', problems, SERIES_DEFAULTS.allowGrowth);
+
+  const settings: SeriesSettings = {
+    name,
+    description,
+    format,
+    base,
+    start,
+    increment,
+    minLength,
+    reset,
+    timeZone,
+    shiftStarts,
+    global,
+    allowGrowth,
+  };
+  const { plan, problems: planProblems } = planSeries(settings);
+  problems.push(...planProblems);
+  refuseOnErrors(sortByField(problems));
+  return { settings, plan };
+}
+
+/**
+ * Compiles settings into a plan and reports what is wrong with them: the format under the reset
+ * rule, and a start value that leaves no room for a single serial.
+ */
+export function planSeries(settings: SeriesSettings): { plan: SeriesPlan; problems: Problem[] } {
+  const format = parseFormat(settings.format);
+  const shiftFromCalendar = settings.shiftStarts !== null || settings.reset === 'shift';
+  const calendar = settings.shiftStarts ?? DEFAULT_SHIFT_CALENDAR;
+  const problems = settings.format === '' ? [] : validateFormat(format, { reset: settings.reset, calendar, shiftFromCalendar });
+  const base = BASES[settings.base];
+  const widths = sequenceNodesOf(format).map((node) => sequenceWidth(node, settings.minLength));
+  const width = widths.length === 0 ? settings.minLength : Math.min(...widths);
+  const maxValue = settings.allowGrowth ? null : maxValueForWidth(base, width);
+  if (maxValue !== null && settings.start + settings.increment > maxValue && widths.length > 0) {
+    problems.push(
+      invalid(
+        'start',
+        `the first serial would carry ${settings.start + settings.increment}, which does not fit in ${width} ` +
+          `${base.name} characters (at most ${maxValue}); raise the minimum length or allow growth`,
+      ),
+    );
+  }
+  const plan: SeriesPlan = {
+    settings,
+    format,
+    base,
+    calendar,
+    shiftFromCalendar,
+    width,
+    maxValue,
+    warnings: problems.filter((p) => p.severity === 'warning'),
+  };
+  return { plan, problems };
+}
+
+/** A plan for settings already known to be valid (read back from the store). */
+export function compileSeries(settings: SeriesSettings): SeriesPlan {
+  return planSeries(settings).plan;
+}
+
+/** Settings as plain JSON: the big numbers as decimal strings, the calendar as a list. */
+export interface SeriesSettingsJson {
+  readonly name: string;
+  readonly description: string;
+  readonly format: string;
+  readonly base: BaseName;
+  readonly start: string;
+  readonly increment: string;
+  readonly minLength: number;
+  readonly reset: ResetRule;
+  readonly timeZone: string;
+  readonly shiftStarts: readonly { readonly label: string; readonly start: string }[] | null;
+  readonly global: boolean;
+  readonly allowGrowth: boolean;
+}
+
+export function settingsToJson(settings: SeriesSettings): SeriesSettingsJson {
+  return {
+    ...settings,
+    start: settings.start.toString(),
+    increment: settings.increment.toString(),
+    shiftStarts: settings.shiftStarts?.map((s) => ({ label: s.label, start: formatMinutes(s.start) })) ?? null,
+  };
+}
+
+export function settingsFromJson(json: SeriesSettingsJson): SeriesSettings {
+  return {
+    ...json,
+    start: BigInt(json.start),
+    increment: BigInt(json.increment),
+    shiftStarts: json.shiftStarts === null ? null : parseShiftCalendar(json.shiftStarts.map((s) => `${s.label}=${s.start}`)),
+  };
+}
