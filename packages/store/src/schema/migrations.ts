@@ -1,0 +1,193 @@
+import type { Migration } from './schema-description.js';
+
+/**
+ * Every schema change, in order. Never edit a released migration; add the next one.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'series, counters, records, history, audit, idempotency',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          name: 'companies',
+          columns: {
+            id: { type: 'id' },
+            name: { type: 'text' },
+            created_at: { type: 'instant' },
+          },
+          unique: [['name']],
+        },
+      },
+      { kind: 'rows', table: 'companies', rows: [{ id: 1, name: 'default', created_at: '1970-01-01T00:00:00.000Z' }] },
+      {
+        kind: 'table',
+        table: {
+          name: 'series',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            name: { type: 'text' },
+            description: { type: 'text', default: '' },
+            format: { type: 'text' },
+            base: { type: 'text' },
+            // Sequence numbers may exceed 64 bits (13 base-36 characters do), so they are decimal text.
+            start_value: { type: 'text' },
+            increment: { type: 'text' },
+            min_length: { type: 'integer' },
+            reset_rule: { type: 'text' },
+            time_zone: { type: 'text' },
+            shift_starts: { type: 'json', nullable: true },
+            is_global: { type: 'boolean' },
+            allow_growth: { type: 'boolean' },
+            version: { type: 'integer' },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            updated_at: { type: 'instant' },
+            updated_by: { type: 'text' },
+          },
+          unique: [['company_id', 'name']],
+        },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'series_versions',
+          columns: {
+            series_id: { type: 'integer', references: 'series(id)' },
+            version: { type: 'integer' },
+            settings: { type: 'json' },
+            changed_at: { type: 'instant' },
+            changed_by: { type: 'text' },
+            reason: { type: 'text', nullable: true },
+          },
+          primaryKey: ['series_id', 'version'],
+          clustered: true,
+        },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'counters',
+          columns: {
+            series_id: { type: 'integer', references: 'series(id)' },
+            period: { type: 'text' },
+            value: { type: 'text' },
+            updated_at: { type: 'instant' },
+          },
+          primaryKey: ['series_id', 'period'],
+          clustered: true,
+        },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'records',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            series_id: { type: 'integer', references: 'series(id)' },
+            serial: { type: 'text' },
+            sequence: { type: 'text' },
+            period: { type: 'text' },
+            status: { type: 'text' },
+            work_order: { type: 'text', nullable: true },
+            part_number: { type: 'text', nullable: true },
+            context: { type: 'json', nullable: true },
+            metadata: { type: 'json', nullable: true },
+            generated_at: { type: 'instant' },
+            generated_by: { type: 'text' },
+            station: { type: 'text', nullable: true },
+            updated_at: { type: 'instant' },
+          },
+        },
+      },
+      // Uniqueness within a series is enforced by the database itself, whatever the code does.
+      { kind: 'index', index: { name: 'records_series_serial', table: 'records', columns: ['series_id', 'serial'], unique: true } },
+      // Serial lookup across series and the company-wide check of global series.
+      { kind: 'index', index: { name: 'records_company_serial', table: 'records', columns: ['company_id', 'serial'] } },
+      {
+        kind: 'index',
+        index: {
+          name: 'records_company_work_order',
+          table: 'records',
+          columns: ['company_id', 'work_order'],
+          where: 'work_order IS NOT NULL',
+        },
+      },
+      {
+        kind: 'index',
+        index: {
+          name: 'records_company_part',
+          table: 'records',
+          columns: ['company_id', 'part_number'],
+          where: 'part_number IS NOT NULL',
+        },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'record_history',
+          columns: {
+            id: { type: 'id' },
+            record_id: { type: 'integer', references: 'records(id)' },
+            from_status: { type: 'text', nullable: true },
+            to_status: { type: 'text' },
+            at: { type: 'instant' },
+            actor: { type: 'text' },
+            station: { type: 'text', nullable: true },
+            reason: { type: 'text', nullable: true },
+            data: { type: 'json', nullable: true },
+          },
+        },
+      },
+      { kind: 'index', index: { name: 'record_history_record', table: 'record_history', columns: ['record_id'] } },
+      {
+        kind: 'table',
+        table: {
+          name: 'audit_log',
+          columns: {
+            company_id: { type: 'integer', references: 'companies(id)' },
+            seq: { type: 'integer' },
+            at: { type: 'instant' },
+            actor: { type: 'text' },
+            station: { type: 'text', nullable: true },
+            line: { type: 'text', nullable: true },
+            plant: { type: 'text', nullable: true },
+            reason: { type: 'text', nullable: true },
+            action: { type: 'text' },
+            entity_type: { type: 'text' },
+            entity_id: { type: 'text' },
+            data: { type: 'json', nullable: true },
+            prev_hash: { type: 'text' },
+            hash: { type: 'text' },
+          },
+          primaryKey: ['company_id', 'seq'],
+          clustered: true,
+        },
+      },
+      {
+        kind: 'index',
+        index: { name: 'audit_log_entity', table: 'audit_log', columns: ['company_id', 'entity_type', 'entity_id'] },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'idempotency_keys',
+          columns: {
+            company_id: { type: 'integer', references: 'companies(id)' },
+            key: { type: 'text' },
+            request_hash: { type: 'text' },
+            response: { type: 'json' },
+            created_at: { type: 'instant' },
+          },
+          primaryKey: ['company_id', 'key'],
+          clustered: true,
+        },
+      },
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,57 @@
+/**
+ * The schema as data: each migration is a list of steps that every storage engine compiles into
+ * its own DDL, so SQLite and PostgreSQL are migrated from one description.
+ */
+export type ColumnType =
+  /** surrogate key, assigned by the database */
+  | 'id'
+  | 'integer'
+  | 'text'
+  /** JSON document kept as text */
+  | 'json'
+  | 'boolean'
+  /** ISO-8601 instant in UTC, kept as text so that it sorts and compares as written */
+  | 'instant';
+
+export interface ColumnSpec {
+  readonly type: ColumnType;
+  readonly nullable?: boolean;
+  readonly default?: string | number | boolean;
+  /** `table(column)` */
+  readonly references?: string;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly columns: Readonly<Record<string, ColumnSpec>>;
+  /** Composite primary key; omit when a column has type `id`. */
+  readonly primaryKey?: readonly string[];
+  readonly unique?: readonly (readonly string[])[];
+  /** The table is clustered on its primary key (SQLite WITHOUT ROWID; ignored where it means nothing). */
+  readonly clustered?: boolean;
+}
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly unique?: boolean;
+  /** A partial index's condition, in SQL both engines read alike. */
+  readonly where?: string;
+}
+
+export type MigrationStep =
+  | { readonly kind: 'table'; readonly table: TableSpec }
+  | { readonly kind: 'index'; readonly index: IndexSpec }
+  | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly Readonly<Record<string, string | number | boolean | null>>[] };
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly steps: readonly MigrationStep[];
+}
+
+/** Turns steps into statements for one engine. */
+export interface SchemaCompiler {
+  compile(step: MigrationStep): string[];
+}

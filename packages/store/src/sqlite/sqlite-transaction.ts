@@ -1,0 +1,533 @@
+import {
+  RECORD_STATUSES,
+  parseShiftCalendar,
+  settingsFromJson,
+  settingsToJson,
+  type AuditEntry,
+  type RecordStatus,
+  type SeriesSettings,
+  type SeriesSettingsJson,
+} from '@serialtrace/core';
+import type { StoreTransaction } from '../store-port.js';
+import type {
+  AuditFilter,
+  ChangeStamp,
+  IdempotencyRow,
+  NewRecord,
+  NewStatusChange,
+  RecordFilter,
+  RecordRow,
+  SeriesRow,
+  SeriesVersionRow,
+  StatusChangeRow,
+  TakenSerial,
+} from '../store-types.js';
+import type { SqliteConnection, SqliteStatement } from './sqlite-connection.js';
+
+interface SeriesDbRow {
+  id: number;
+  company_id: number;
+  name: string;
+  description: string;
+  format: string;
+  base: string;
+  start_value: string;
+  increment: string;
+  min_length: number;
+  reset_rule: string;
+  time_zone: string;
+  shift_starts: string | null;
+  is_global: number;
+  allow_growth: number;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+interface RecordDbRow {
+  id: number;
+  company_id: number;
+  series_id: number;
+  series_name: string;
+  serial: string;
+  sequence: string;
+  period: string;
+  status: string;
+  work_order: string | null;
+  part_number: string | null;
+  context: string | null;
+  metadata: string | null;
+  generated_at: string;
+  generated_by: string;
+  station: string | null;
+  updated_at: string;
+}
+
+interface AuditDbRow {
+  company_id: number;
+  seq: number;
+  at: string;
+  actor: string;
+  station: string | null;
+  line: string | null;
+  plant: string | null;
+  reason: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  data: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+function toStatus(value: string): RecordStatus {
+  if ((RECORD_STATUSES as readonly string[]).includes(value)) return value as RecordStatus;
+  throw new Error(`unknown status in the database: ${value}`);
+}
+
+function seriesFromRow(row: SeriesDbRow): SeriesRow {
+  const settings: SeriesSettings = {
+    name: row.name,
+    description: row.description,
+    format: row.format,
+    base: row.base as SeriesSettings['base'],
+    start: BigInt(row.start_value),
+    increment: BigInt(row.increment),
+    minLength: row.min_length,
+    reset: row.reset_rule as SeriesSettings['reset'],
+    timeZone: row.time_zone,
+    shiftStarts: row.shift_starts === null ? null : parseShiftCalendar(JSON.parse(row.shift_starts) as string[]),
+    global: row.is_global === 1,
+    allowGrowth: row.allow_growth === 1,
+  };
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    settings,
+    version: row.version,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+function shiftStartsColumn(settings: SeriesSettings): string | null {
+  const json = settingsToJson(settings).shiftStarts;
+  return json === null ? null : JSON.stringify(json.map((s) => `${s.label}=${s.start}`));
+}
+
+function recordFromRow(row: RecordDbRow): RecordRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    seriesId: row.series_id,
+    seriesName: row.series_name,
+    serial: row.serial,
+    sequence: BigInt(row.sequence),
+    period: row.period,
+    status: toStatus(row.status),
+    workOrder: row.work_order,
+    partNumber: row.part_number,
+    context: row.context === null ? {} : (JSON.parse(row.context) as Record<string, string>),
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as unknown),
+    generatedAt: row.generated_at,
+    generatedBy: row.generated_by,
+    station: row.station,
+    updatedAt: row.updated_at,
+  };
+}
+
+function auditFromRow(row: AuditDbRow): AuditEntry {
+  return {
+    seq: row.seq,
+    companyId: row.company_id,
+    at: row.at,
+    actor: row.actor,
+    station: row.station,
+    line: row.line,
+    plant: row.plant,
+    reason: row.reason,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** `LIKE` pattern matching `text` anywhere, with the pattern characters escaped. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
+  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at`;
+
+/**
+ * The store port over one SQLite connection. Isolation comes from the enclosing BEGIN (IMMEDIATE
+ * for writes): SQLite admits one writer at a time, so reading a counter is already locking it.
+ */
+export class SqliteTransaction implements StoreTransaction {
+  readonly #db: SqliteConnection;
+  readonly #statements = new Map<string, SqliteStatement>();
+
+  constructor(db: SqliteConnection) {
+    this.#db = db;
+  }
+
+  #sql(sql: string): SqliteStatement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async findSeries(companyId: number, name: string): Promise<SeriesRow | undefined> {
+    const row = this.#sql('SELECT * FROM series WHERE company_id = ? AND name = ?').get(companyId, name) as SeriesDbRow | undefined;
+    return row === undefined ? undefined : seriesFromRow(row);
+  }
+
+  async listSeries(companyId: number): Promise<SeriesRow[]> {
+    const rows = this.#sql('SELECT * FROM series WHERE company_id = ? ORDER BY name').all(companyId) as SeriesDbRow[];
+    return rows.map(seriesFromRow);
+  }
+
+  async insertSeries(companyId: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow> {
+    const info = this.#sql(
+      `INSERT INTO series (company_id, name, description, format, base, start_value, increment, min_length, reset_rule,
+         time_zone, shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+    ).run(
+      companyId,
+      settings.name,
+      settings.description,
+      settings.format,
+      settings.base,
+      settings.start.toString(),
+      settings.increment.toString(),
+      settings.minLength,
+      settings.reset,
+      settings.timeZone,
+      shiftStartsColumn(settings),
+      settings.global ? 1 : 0,
+      settings.allowGrowth ? 1 : 0,
+      stamp.at,
+      stamp.actor,
+      stamp.at,
+      stamp.actor,
+    );
+    const id = Number(info.lastInsertRowid);
+    this.#insertVersion(id, 1, settings, stamp);
+    return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
+  }
+
+  #insertVersion(seriesId: number, version: number, settings: SeriesSettings, stamp: ChangeStamp): void {
+    this.#sql('INSERT INTO series_versions (series_id, version, settings, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)').run(
+      seriesId,
+      version,
+      JSON.stringify(settingsToJson(settings)),
+      stamp.at,
+      stamp.actor,
+      stamp.reason ?? null,
+    );
+  }
+
+  async updateSeries(series: SeriesRow, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow> {
+    const version = series.version + 1;
+    this.#sql(
+      `UPDATE series SET name = ?, description = ?, format = ?, base = ?, start_value = ?, increment = ?, min_length = ?,
+         reset_rule = ?, time_zone = ?, shift_starts = ?, is_global = ?, allow_growth = ?, version = ?, updated_at = ?, updated_by = ?
+       WHERE id = ?`,
+    ).run(
+      settings.name,
+      settings.description,
+      settings.format,
+      settings.base,
+      settings.start.toString(),
+      settings.increment.toString(),
+      settings.minLength,
+      settings.reset,
+      settings.timeZone,
+      shiftStartsColumn(settings),
+      settings.global ? 1 : 0,
+      settings.allowGrowth ? 1 : 0,
+      version,
+      stamp.at,
+      stamp.actor,
+      series.id,
+    );
+    this.#insertVersion(series.id, version, settings, stamp);
+    return { ...series, settings, version, updatedAt: stamp.at, updatedBy: stamp.actor };
+  }
+
+  async listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]> {
+    const rows = this.#sql('SELECT * FROM series_versions WHERE series_id = ? ORDER BY version').all(seriesId) as {
+      series_id: number;
+      version: number;
+      settings: string;
+      changed_at: string;
+      changed_by: string;
+      reason: string | null;
+    }[];
+    return rows.map((row) => ({
+      seriesId: row.series_id,
+      version: row.version,
+      settings: settingsFromJson(JSON.parse(row.settings) as SeriesSettingsJson),
+      changedAt: row.changed_at,
+      changedBy: row.changed_by,
+      reason: row.reason,
+    }));
+  }
+
+  async seriesHasIssued(seriesId: number): Promise<boolean> {
+    return this.#sql('SELECT 1 FROM counters WHERE series_id = ? LIMIT 1').get(seriesId) !== undefined;
+  }
+
+  async lockCounter(seriesId: number, period: string): Promise<bigint | undefined> {
+    return this.readCounter(seriesId, period);
+  }
+
+  async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
+    const row = this.#sql('SELECT value FROM counters WHERE series_id = ? AND period = ?').get(seriesId, period) as
+      | { value: string }
+      | undefined;
+    return row === undefined ? undefined : BigInt(row.value);
+  }
+
+  async saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void> {
+    this.#sql(
+      `INSERT INTO counters (series_id, period, value, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (series_id, period) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ).run(seriesId, period, value.toString(), at);
+  }
+
+  async findTakenSerials(
+    companyId: number,
+    seriesId: number,
+    global: boolean,
+    serials: readonly string[],
+  ): Promise<TakenSerial[]> {
+    const rows = this.#sql(
+      `SELECT r.serial, r.series_id, s.name FROM records r JOIN series s ON s.id = r.series_id
+       WHERE r.company_id = ? AND r.serial IN (SELECT value FROM json_each(?))
+         AND (? = 1 OR r.series_id = ? OR s.is_global = 1)`,
+    ).all(companyId, JSON.stringify(serials), global ? 1 : 0, seriesId) as { serial: string; series_id: number; name: string }[];
+    return rows.map((r) => ({ serial: r.serial, seriesId: r.series_id, seriesName: r.name }));
+  }
+
+  async insertRecords(records: readonly NewRecord[]): Promise<number[]> {
+    const insert = this.#sql(
+      `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+         metadata, generated_at, generated_by, station, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const ids = new Array<number>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const contextJson = Object.keys(r.context).length === 0 ? null : JSON.stringify(r.context);
+      const info = insert.run(
+        r.companyId,
+        r.seriesId,
+        r.serial,
+        r.sequence.toString(),
+        r.period,
+        r.status,
+        r.workOrder,
+        r.partNumber,
+        contextJson,
+        r.metadata === null || r.metadata === undefined ? null : JSON.stringify(r.metadata),
+        r.generatedAt,
+        r.generatedBy,
+        r.station,
+        r.generatedAt,
+      );
+      ids[i] = Number(info.lastInsertRowid);
+    }
+    return ids;
+  }
+
+  async findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]> {
+    const rows =
+      seriesId === undefined
+        ? this.#sql(
+            `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id WHERE r.company_id = ? AND r.serial = ? ORDER BY r.id`,
+          ).all(companyId, serial)
+        : this.#sql(
+            `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id WHERE r.series_id = ? AND r.serial = ? AND r.company_id = ?`,
+          ).all(seriesId, serial, companyId);
+    return (rows as RecordDbRow[]).map(recordFromRow);
+  }
+
+  async findRecords(filter: RecordFilter): Promise<RecordRow[]> {
+    const where = ['r.company_id = ?'];
+    const params: unknown[] = [filter.companyId];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (filter.seriesId !== undefined) add('r.series_id = ?', filter.seriesId);
+    if (filter.workOrder !== undefined) add('r.work_order = ?', filter.workOrder);
+    if (filter.partNumber !== undefined) add('r.part_number = ?', filter.partNumber);
+    if (filter.status !== undefined) add('r.status = ?', filter.status);
+    if (filter.from !== undefined) add('r.generated_at >= ?', filter.from);
+    if (filter.to !== undefined) add('r.generated_at < ?', filter.to);
+    if (filter.beforeId !== undefined) add('r.id < ?', filter.beforeId);
+    if (filter.text !== undefined) {
+      const pattern = containsPattern(filter.text);
+      add(
+        "(r.serial LIKE ? ESCAPE '\\' OR r.work_order LIKE ? ESCAPE '\\' OR r.part_number LIKE ? ESCAPE '\\')",
+        pattern,
+        pattern,
+        pattern,
+      );
+    }
+    params.push(filter.limit);
+    const rows = this.#sql(
+      `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id
+       WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`,
+    ).all(...params) as RecordDbRow[];
+    return rows.map(recordFromRow);
+  }
+
+  async findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]> {
+    const rows = this.#sql(
+      `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id
+       WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id`,
+    ).all(JSON.stringify(ids)) as RecordDbRow[];
+    return rows.map(recordFromRow);
+  }
+
+  async updateRecordStatus(recordId: number, status: string, at: string): Promise<void> {
+    this.#sql('UPDATE records SET status = ?, updated_at = ? WHERE id = ?').run(status, at, recordId);
+  }
+
+  async insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void> {
+    const insert = this.#sql(
+      'INSERT INTO record_history (record_id, from_status, to_status, at, actor, station, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const c of changes) {
+      insert.run(
+        c.recordId,
+        c.fromStatus,
+        c.toStatus,
+        c.at,
+        c.actor,
+        c.station,
+        c.reason,
+        c.data === null || c.data === undefined ? null : JSON.stringify(c.data),
+      );
+    }
+  }
+
+  async listStatusChanges(recordId: number): Promise<StatusChangeRow[]> {
+    const rows = this.#sql('SELECT * FROM record_history WHERE record_id = ? ORDER BY id').all(recordId) as {
+      id: number;
+      record_id: number;
+      from_status: string | null;
+      to_status: string;
+      at: string;
+      actor: string;
+      station: string | null;
+      reason: string | null;
+      data: string | null;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      recordId: row.record_id,
+      fromStatus: row.from_status === null ? null : toStatus(row.from_status),
+      toStatus: toStatus(row.to_status),
+      at: row.at,
+      actor: row.actor,
+      station: row.station,
+      reason: row.reason,
+      data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+    }));
+  }
+
+  async findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined> {
+    const row = this.#sql('SELECT key, request_hash, response, created_at FROM idempotency_keys WHERE company_id = ? AND key = ?').get(
+      companyId,
+      key,
+    ) as { key: string; request_hash: string; response: string; created_at: string } | undefined;
+    return row === undefined
+      ? undefined
+      : { key: row.key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+  }
+
+  async insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void> {
+    this.#sql('INSERT INTO idempotency_keys (company_id, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      companyId,
+      row.key,
+      row.requestHash,
+      row.response,
+      row.createdAt,
+    );
+  }
+
+  async lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined> {
+    return this.#sql('SELECT seq, hash FROM audit_log WHERE company_id = ? ORDER BY seq DESC LIMIT 1').get(companyId) as
+      | { seq: number; hash: string }
+      | undefined;
+  }
+
+  async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    const insert = this.#sql(
+      `INSERT INTO audit_log (company_id, seq, at, actor, station, line, plant, reason, action, entity_type, entity_id, data, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const e of entries) {
+      insert.run(
+        e.companyId,
+        e.seq,
+        e.at,
+        e.actor,
+        e.station,
+        e.line,
+        e.plant,
+        e.reason,
+        e.action,
+        e.entityType,
+        e.entityId,
+        e.data === null || e.data === undefined ? null : JSON.stringify(e.data),
+        e.prevHash,
+        e.hash,
+      );
+    }
+  }
+
+  async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {
+    const where = ['company_id = ?'];
+    const params: unknown[] = [filter.companyId];
+    if (filter.afterSeq !== undefined) {
+      where.push('seq > ?');
+      params.push(filter.afterSeq);
+    }
+    if (filter.beforeSeq !== undefined) {
+      where.push('seq < ?');
+      params.push(filter.beforeSeq);
+    }
+    if (filter.entityType !== undefined) {
+      where.push('entity_type = ?');
+      params.push(filter.entityType);
+    }
+    if (filter.entityId !== undefined) {
+      where.push('entity_id = ?');
+      params.push(filter.entityId);
+    }
+    if (filter.action !== undefined) {
+      where.push('action = ?');
+      params.push(filter.action);
+    }
+    params.push(filter.limit);
+    const rows = this.#sql(
+      `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`,
+    ).all(...params) as AuditDbRow[];
+    return rows.map(auditFromRow);
+  }
+}

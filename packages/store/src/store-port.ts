@@ -1,0 +1,88 @@
+import type { AuditEntry, SeriesSettings } from '@serialtrace/core';
+import type {
+  AuditFilter,
+  ChangeStamp,
+  IdempotencyRow,
+  NewRecord,
+  NewStatusChange,
+  RecordFilter,
+  RecordRow,
+  SeriesRow,
+  SeriesVersionRow,
+  StatusChangeRow,
+  TakenSerial,
+} from './store-types.js';
+
+/**
+ * The storage port. Services describe a unit of work as a function of a transaction; the adapter
+ * decides how it is isolated and made durable. Everything a `write` does commits together, after
+ * the function resolves, or not at all.
+ *
+ * @example
+ * const serials = await store.write(async (tx) => {
+ *   const series = await tx.findSeries(1, 'Widgets');
+ *   ...
+ * });
+ */
+export interface Store {
+  /** `sqlite` or `postgres`, for diagnostics only: services never branch on it. */
+  readonly engine: string;
+  /** Where the data lives, for messages (a file path, a URL without password). */
+  readonly location: string;
+  read<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one write transaction. The adapter serialises writers so that a counter read
+   * with {@link StoreTransaction.lockCounter} cannot be handed out twice; when the function
+   * throws, nothing it wrote is kept.
+   */
+  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreTransaction {
+  // Series
+  findSeries(companyId: number, name: string): Promise<SeriesRow | undefined>;
+  listSeries(companyId: number): Promise<SeriesRow[]>;
+  insertSeries(companyId: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow>;
+  /** Replaces the settings, stores the new version and returns the row as it now is. */
+  updateSeries(series: SeriesRow, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow>;
+  listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]>;
+  /** Whether the series has issued anything (records or consumed counter values). */
+  seriesHasIssued(seriesId: number): Promise<boolean>;
+
+  // Counters: the last value used in each reset period.
+  /** Reads a period's counter and holds it against other writers until the transaction ends. */
+  lockCounter(seriesId: number, period: string): Promise<bigint | undefined>;
+  readCounter(seriesId: number, period: string): Promise<bigint | undefined>;
+  saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void>;
+
+  // Serials and records
+  /**
+   * The candidates that already exist where they must stay unique: in the series itself, in any
+   * global series of the company, and, for a global series, anywhere in the company.
+   */
+  findTakenSerials(
+    companyId: number,
+    seriesId: number,
+    global: boolean,
+    serials: readonly string[],
+  ): Promise<TakenSerial[]>;
+  /** Inserts records in order and returns their ids in the same order. */
+  insertRecords(records: readonly NewRecord[]): Promise<number[]>;
+  findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]>;
+  findRecords(filter: RecordFilter): Promise<RecordRow[]>;
+  findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]>;
+  updateRecordStatus(recordId: number, status: string, at: string): Promise<void>;
+  insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void>;
+  listStatusChanges(recordId: number): Promise<StatusChangeRow[]>;
+
+  // Idempotency keys
+  findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined>;
+  insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void>;
+
+  // Audit chain
+  /** The newest entry's position and hash, held against other writers until the transaction ends. */
+  lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined>;
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
+}

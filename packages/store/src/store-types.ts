@@ -1,0 +1,112 @@
+import type { AuditEntry, RecordStatus, SeriesSettings } from '@serialtrace/core';
+
+/** A stored series: its settings plus identity and version bookkeeping. */
+export interface SeriesRow {
+  readonly id: number;
+  readonly companyId: number;
+  readonly settings: SeriesSettings;
+  /** 1 on creation, +1 on every change. */
+  readonly version: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** Who changed something and when, for rows that keep their own bookkeeping. */
+export interface ChangeStamp {
+  readonly at: string;
+  readonly actor: string;
+  readonly reason?: string | null;
+}
+
+export interface SeriesVersionRow {
+  readonly seriesId: number;
+  readonly version: number;
+  readonly settings: SeriesSettings;
+  readonly changedAt: string;
+  readonly changedBy: string;
+  readonly reason: string | null;
+}
+
+/** A serial about to be recorded. */
+export interface NewRecord {
+  readonly companyId: number;
+  readonly seriesId: number;
+  readonly serial: string;
+  readonly sequence: bigint;
+  readonly period: string;
+  readonly status: RecordStatus;
+  readonly workOrder: string | null;
+  readonly partNumber: string | null;
+  readonly context: Readonly<Record<string, string>>;
+  readonly metadata: unknown;
+  readonly generatedAt: string;
+  readonly generatedBy: string;
+  readonly station: string | null;
+}
+
+export interface RecordRow extends NewRecord {
+  readonly id: number;
+  readonly seriesName: string;
+  readonly updatedAt: string;
+}
+
+export interface StatusChangeRow {
+  readonly id: number;
+  readonly recordId: number;
+  readonly fromStatus: RecordStatus | null;
+  readonly toStatus: RecordStatus;
+  readonly at: string;
+  readonly actor: string;
+  readonly station: string | null;
+  readonly reason: string | null;
+  readonly data: unknown;
+}
+
+export type NewStatusChange = Omit<StatusChangeRow, 'id'>;
+
+/** Which existing serial a candidate collides with. */
+export interface TakenSerial {
+  readonly serial: string;
+  readonly seriesId: number;
+  readonly seriesName: string;
+}
+
+export interface RecordFilter {
+  readonly companyId: number;
+  readonly seriesId?: number;
+  readonly workOrder?: string;
+  readonly partNumber?: string;
+  readonly status?: RecordStatus;
+  /** Text contained in the serial, work order or part number. */
+  readonly text?: string;
+  /** generated at or after (ISO instant) */
+  readonly from?: string;
+  /** generated before (ISO instant) */
+  readonly to?: string;
+  /** Only records with a smaller id (keyset paging, newest first). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+export interface IdempotencyRow {
+  readonly key: string;
+  readonly requestHash: string;
+  readonly response: string;
+  readonly createdAt: string;
+}
+
+export interface AuditFilter {
+  readonly companyId: number;
+  readonly afterSeq?: number;
+  readonly beforeSeq?: number;
+  readonly entityType?: string;
+  readonly entityId?: string;
+  readonly action?: string;
+  readonly limit: number;
+  /** `asc` walks the chain forwards (verification, export); `desc` lists the newest first. */
+  readonly order: 'asc' | 'desc';
+}
+
+export type { AuditEntry };
