@@ -1,0 +1,246 @@
+import {
+  compileRenderer,
+  nextValues,
+  normalizeContext,
+  problem,
+  remainingAfter,
+  resolveContext,
+  SerialtraceError,
+  showValue,
+  type Clock,
+  type Problem,
+} from '@serialtrace/core';
+import type { NewRecord, Store } from '@serialtrace/store';
+import { appendAudit, type AuditDraft } from './audit-writer.js';
+import type { Caller } from './caller.js';
+import { fingerprint } from './hashing.js';
+import { optionalMetadata, optionalReference } from './input-text.js';
+import { periodAt, type SeriesPlans } from './series-plans.js';
+import { requireSeries } from './series.service.js';
+
+export const MIN_QUANTITY = 1;
+export const MAX_QUANTITY = 10_000;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+export interface GenerateRequest {
+  readonly quantity?: unknown;
+  readonly workOrder?: unknown;
+  readonly partNumber?: unknown;
+  /** Values for `{LINE}`, `{PLANT}`, `{BATCH}`, `{PART}`, `{SHIFT}`, and any other data to keep. */
+  readonly context?: unknown;
+  readonly metadata?: unknown;
+  /** Repeating a request with the same key returns the first answer instead of new serials. */
+  readonly idempotencyKey?: unknown;
+}
+
+export interface GenerateResult {
+  readonly series: string;
+  readonly serials: readonly string[];
+  readonly period: string;
+  /** Values passed over because their serial already existed where it must stay unique. */
+  readonly skipped: number;
+  /** True when this answer repeats an earlier request with the same idempotency key. */
+  readonly replayed: boolean;
+}
+
+interface ValidRequest {
+  readonly quantity: number;
+  readonly workOrder: string | null;
+  readonly partNumber: string | null;
+  readonly context: Record<string, string>;
+  readonly metadata: Record<string, unknown> | null;
+  readonly idempotencyKey: string | null;
+}
+
+function readQuantity(value: unknown, problems: Problem[]): number {
+  if (value === undefined || value === null) return 1;
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_QUANTITY || n > MAX_QUANTITY) {
+    problems.push(problem('QUANTITY_OUT_OF_RANGE', { field: 'quantity', min: MIN_QUANTITY, max: MAX_QUANTITY, value: showValue(value) }));
+    return 1;
+  }
+  return n;
+}
+
+function readIdempotencyKey(value: unknown, problems: Problem[]): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    problems.push(
+      problem('VALUE_INVALID', {
+        field: 'idempotencyKey',
+        reason: `it must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces`,
+      }),
+    );
+    return null;
+  }
+  return value;
+}
+
+function validate(request: GenerateRequest): ValidRequest {
+  const problems: Problem[] = [];
+  const quantity = readQuantity(request.quantity, problems);
+  const workOrder = optionalReference(request.workOrder, 'workOrder', problems);
+  const partNumber = optionalReference(request.partNumber, 'partNumber', problems);
+  let context: Record<string, string> = {};
+  try {
+    context = normalizeContext(request.context);
+  } catch (error) {
+    if (!(error instanceof SerialtraceError)) throw error;
+    problems.push(...(error.problems.length > 0 ? error.problems : [problem(error.code, error.details)]));
+  }
+  const metadata = optionalMetadata(request.metadata, problems);
+  const idempotencyKey = readIdempotencyKey(request.idempotencyKey, problems);
+  if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+  return { quantity, workOrder, partNumber, context, metadata, idempotencyKey };
+}
+
+export interface GenerationServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly plans: SeriesPlans;
+}
+
+/**
+ * Issuing serials. One request is one transaction: the values are allocated, rendered, checked
+ * for uniqueness, recorded and audited, and only then committed and answered. A refusal at any
+ * step leaves the counter where it was: under gapless allocation a failed request consumes nothing.
+ */
+export class GenerationService {
+  readonly #deps: GenerationServiceDeps;
+
+  constructor(deps: GenerationServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * @example await generation.generate(caller, 'Widgets', { quantity: 10, workOrder: 'WO-1' })
+   *   // { serials: ['SN-0001', ...], period: '*', skipped: 0, replayed: false }
+   */
+  async generate(caller: Caller, seriesName: string, request: GenerateRequest = {}): Promise<GenerateResult> {
+    const valid = validate(request);
+    const requestHash =
+      valid.idempotencyKey === null ? '' : fingerprint({ series: seriesName, ...valid, idempotencyKey: undefined });
+    return this.#deps.store.write(async (tx) => {
+      if (valid.idempotencyKey !== null) {
+        const previous = await tx.findIdempotency(caller.companyId, valid.idempotencyKey);
+        if (previous !== undefined) {
+          if (previous.requestHash !== requestHash) {
+            throw new SerialtraceError('IDEMPOTENCY_KEY_REUSED', { field: 'idempotencyKey', key: valid.idempotencyKey });
+          }
+          return { ...(JSON.parse(previous.response) as GenerateResult), replayed: true };
+        }
+      }
+
+      const series = await requireSeries(tx, caller, seriesName);
+      const plan = this.#deps.plans.planFor(series);
+      const now = this.#deps.clock.now();
+      const at = now.toISOString();
+      const { local, period } = periodAt(plan, now);
+      const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
+      const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
+      const { global } = series.settings;
+
+      let counter = (await tx.lockCounter(series.id, period)) ?? plan.settings.start;
+      const accepted: { value: bigint; serial: string }[] = [];
+      const skips: AuditDraft[] = [];
+      const seen = new Set<string>();
+      while (accepted.length < valid.quantity) {
+        const wanted = valid.quantity - accepted.length;
+        const candidates = nextValues(plan, counter, wanted);
+        if (candidates === undefined) {
+          const remaining = remainingAfter(plan, counter) ?? 0n;
+          throw new SerialtraceError('SERIES_EXHAUSTED', {
+            series: series.settings.name,
+            period,
+            requested: valid.quantity,
+            remaining: (remaining + BigInt(accepted.length)).toString(),
+            capacity: plan.maxValue === null ? 'unbounded' : ((plan.maxValue - plan.settings.start) / plan.settings.increment).toString(),
+          });
+        }
+        const rendered = candidates.map(render);
+        const taken = new Map((await tx.findTakenSerials(caller.companyId, series.id, global, rendered)).map((t) => [t.serial, t]));
+        for (let i = 0; i < candidates.length; i++) {
+          const serial = rendered[i]!;
+          const value = candidates[i]!;
+          const clash = taken.get(serial);
+          if (clash === undefined && !seen.has(serial)) {
+            seen.add(serial);
+            accepted.push({ value, serial });
+            continue;
+          }
+          skips.push({
+            action: 'serial.skipped',
+            entityType: 'series',
+            entityId: String(series.id),
+            data: {
+              series: series.settings.name,
+              period,
+              sequence: value.toString(),
+              serial,
+              conflictsWith: clash === undefined ? 'this request' : { series: clash.seriesName },
+            },
+          });
+        }
+        counter = candidates[candidates.length - 1]!;
+      }
+
+      const records: NewRecord[] = accepted.map(({ value, serial }) => ({
+        companyId: caller.companyId,
+        seriesId: series.id,
+        serial,
+        sequence: value,
+        period,
+        status: 'generated',
+        workOrder: valid.workOrder,
+        partNumber: valid.partNumber,
+        context: valid.context,
+        metadata: valid.metadata,
+        generatedAt: at,
+        generatedBy: caller.actor,
+        station: caller.station ?? null,
+      }));
+      const ids = await tx.insertRecords(records);
+      await tx.saveCounter(series.id, period, counter, at);
+      const metadataDigest = valid.metadata === null ? null : fingerprint(valid.metadata);
+      const drafts: AuditDraft[] = [...skips];
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        drafts.push({
+          action: 'serial.generated',
+          entityType: 'record',
+          entityId: String(ids[i]),
+          data: {
+            series: series.settings.name,
+            seriesVersion: series.version,
+            serial: record.serial,
+            sequence: record.sequence.toString(),
+            period,
+            workOrder: record.workOrder,
+            partNumber: record.partNumber,
+            context: record.context,
+            // The record keeps the metadata; the chain keeps its digest, so a changed copy shows.
+            ...(metadataDigest === null ? {} : { metadataSha256: metadataDigest }),
+            ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
+          },
+        });
+      }
+      await appendAudit(tx, caller, at, drafts);
+      const result: GenerateResult = {
+        series: series.settings.name,
+        serials: accepted.map((a) => a.serial),
+        period,
+        skipped: skips.length,
+        replayed: false,
+      };
+      if (valid.idempotencyKey !== null) {
+        await tx.insertIdempotency(caller.companyId, {
+          key: valid.idempotencyKey,
+          requestHash,
+          response: JSON.stringify(result),
+          createdAt: at,
+        });
+      }
+      return result;
+    });
+  }
+}

@@ -1,0 +1,10 @@
+export * from './caller.js';
+export * from './serialtrace.js';
+export * from './series.service.js';
+export * from './generation.service.js';
+export * from './records.service.js';
+export * from './audit.service.js';
+export * from './views.js';
+export { fixedClock, systemClock, clockFromSetting, hostTimeZone } from './system-clock.js';
+export { parseMetadataText } from './input-text.js';
+export { sha256Hex } from './hashing.js';

@@ -1,0 +1,202 @@
+import {
+  assertTransition,
+  parseInstant,
+  parseRecordStatus,
+  problem,
+  SerialtraceError,
+  type Clock,
+  type Problem,
+  type RecordStatus,
+} from '@serialtrace/core';
+import type { RecordRow, Store, StoreTransaction } from '@serialtrace/store';
+import { appendAudit } from './audit-writer.js';
+import type { Caller } from './caller.js';
+import { optionalMetadata, optionalReference } from './input-text.js';
+import { requireSeries } from './series.service.js';
+import { historyView, recordView, type RecordDetails, type RecordView } from './views.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+export interface RecordQuery {
+  readonly series?: string;
+  readonly workOrder?: string;
+  readonly partNumber?: string;
+  readonly status?: string;
+  /** Text found anywhere in the serial, work order or part number. */
+  readonly search?: string;
+  /** ISO-8601 instants: generated at or after `from`, before `to`. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  /** From a previous page's `nextCursor`. */
+  readonly cursor?: string;
+}
+
+export interface RecordPage {
+  readonly records: readonly RecordView[];
+  /** Pass back as `cursor` for the next (older) page; `null` on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface StatusChangeRequest {
+  readonly series?: string;
+  readonly reason?: string | null;
+  readonly data?: unknown;
+}
+
+function encodeCursor(id: number): string {
+  return Buffer.from(`r:${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^r:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (match === null) throw new SerialtraceError('VALUE_INVALID', { field: 'cursor', reason: 'it is not a cursor this server issued' });
+  return Number(match[1]);
+}
+
+export interface RecordsServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+/** Reading records and moving them along their lifecycle. */
+export class RecordsService {
+  readonly #deps: RecordsServiceDeps;
+
+  constructor(deps: RecordsServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * The record of a serial, with its status history and audit entries. A serial issued by two
+   * non-global series needs `series` to say which one (SERIAL_AMBIGUOUS otherwise).
+   */
+  async get(caller: Caller, serial: string, options: { series?: string } = {}): Promise<RecordDetails> {
+    return this.#deps.store.read(async (tx) => {
+      const row = await findOne(tx, caller, serial, options.series);
+      const changes = await tx.listStatusChanges(row.id);
+      const audit = await tx.listAudit({
+        companyId: caller.companyId,
+        entityType: 'record',
+        entityId: String(row.id),
+        limit: 1000,
+        order: 'asc',
+      });
+      return { ...recordView(row), history: historyView(row, changes), audit };
+    });
+  }
+
+  /** Records newest first, filtered, one page at a time (keyset paging: as fast on page 1000 as on page 1). */
+  async search(caller: Caller, query: RecordQuery = {}): Promise<RecordPage> {
+    const problems: Problem[] = [];
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      problems.push(problem('VALUE_INVALID', { field: 'limit', reason: `it must be a whole number from 1 to ${MAX_PAGE_SIZE}` }));
+    }
+    let status: RecordStatus | undefined;
+    if (query.status !== undefined && query.status !== '') {
+      try {
+        status = parseRecordStatus(query.status);
+      } catch (error) {
+        if (!(error instanceof SerialtraceError)) throw error;
+        problems.push(problem(error.code, error.details));
+      }
+    }
+    const instant = (value: string | undefined, field: string): string | undefined => {
+      if (value === undefined || value === '') return undefined;
+      try {
+        return parseInstant(value, field).toISOString();
+      } catch {
+        problems.push(problem('VALUE_INVALID', { field, reason: `"${value}" is not an ISO-8601 instant such as 2025-06-15T00:00:00Z` }));
+        return undefined;
+      }
+    };
+    const from = instant(query.from, 'from');
+    const to = instant(query.to, 'to');
+    let beforeId: number | undefined;
+    if (query.cursor !== undefined && query.cursor !== '') {
+      try {
+        beforeId = decodeCursor(query.cursor);
+      } catch (error) {
+        if (!(error instanceof SerialtraceError)) throw error;
+        problems.push(problem(error.code, error.details));
+      }
+    }
+    if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+
+    return this.#deps.store.read(async (tx) => {
+      const seriesId = query.series === undefined || query.series === '' ? undefined : (await requireSeries(tx, caller, query.series)).id;
+      const rows = await tx.findRecords({
+        companyId: caller.companyId,
+        ...(seriesId === undefined ? {} : { seriesId }),
+        ...(query.workOrder ? { workOrder: query.workOrder } : {}),
+        ...(query.partNumber ? { partNumber: query.partNumber } : {}),
+        ...(status === undefined ? {} : { status }),
+        ...(query.search ? { text: query.search } : {}),
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+        ...(beforeId === undefined ? {} : { beforeId }),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { records: page.map(recordView), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null };
+    });
+  }
+
+  /** Every record of a work order, oldest first. */
+  async byWorkOrder(caller: Caller, workOrder: string): Promise<RecordView[]> {
+    const out: RecordView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.search(caller, { workOrder, limit: MAX_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+      out.push(...page.records);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return out.reverse();
+  }
+
+  /**
+   * Moves a record to a new status, keeping the move in its history and the audit chain. Only
+   * forward moves are allowed (see `canTransition`); anything else is STATUS_TRANSITION_INVALID
+   * and changes nothing.
+   */
+  async changeStatus(caller: Caller, serial: string, status: string, request: StatusChangeRequest = {}): Promise<RecordDetails> {
+    const to = parseRecordStatus(status);
+    const problems: Problem[] = [];
+    const reason = optionalReference(request.reason ?? caller.reason ?? null, 'reason', problems);
+    const data = optionalMetadata(request.data, problems, 'data');
+    if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+    const at = this.#deps.clock.now().toISOString();
+    await this.#deps.store.write(async (tx) => {
+      const row = await findOne(tx, caller, serial, request.series);
+      assertTransition(row.status, to);
+      await tx.updateRecordStatus(row.id, to, at);
+      await tx.insertStatusChanges([
+        { recordId: row.id, fromStatus: row.status, toStatus: to, at, actor: caller.actor, station: caller.station ?? null, reason, data },
+      ]);
+      await appendAudit(tx, { ...caller, reason }, at, [
+        {
+          action: 'record.status_changed',
+          entityType: 'record',
+          entityId: String(row.id),
+          data: { series: row.seriesName, serial: row.serial, from: row.status, to, data },
+        },
+      ]);
+    });
+    return this.get(caller, serial, request.series === undefined ? {} : { series: request.series });
+  }
+}
+
+async function findOne(tx: StoreTransaction, caller: Caller, serial: string, seriesName: string | undefined): Promise<RecordRow> {
+  const seriesId = seriesName === undefined ? undefined : (await requireSeries(tx, caller, seriesName)).id;
+  const rows = await tx.findRecordsBySerial(caller.companyId, serial, seriesId);
+  if (rows.length === 0) {
+    throw new SerialtraceError('RECORD_NOT_FOUND', { field: 'serial', serial, scope: seriesName === undefined ? '' : ` in series "${seriesName}"` });
+  }
+  if (rows.length > 1) {
+    throw new SerialtraceError('SERIAL_AMBIGUOUS', { field: 'series', serial, series: rows.map((r) => r.seriesName) });
+  }
+  return rows[0]!;
+}

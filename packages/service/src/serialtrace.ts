@@ -1,0 +1,42 @@
+import type { Clock } from '@serialtrace/core';
+import type { Store } from '@serialtrace/store';
+import { AuditService } from './audit.service.js';
+import { GenerationService } from './generation.service.js';
+import { RecordsService } from './records.service.js';
+import { SeriesPlans } from './series-plans.js';
+import { SeriesService } from './series.service.js';
+import { hostTimeZone, systemClock } from './system-clock.js';
+
+export interface SerialtraceOptions {
+  readonly store: Store;
+  readonly clock?: Clock;
+  /** The zone for series that name none; the host's zone by default. */
+  readonly defaultTimeZone?: string;
+}
+
+/** The use cases over one store, wired once per process. */
+export interface Serialtrace {
+  readonly store: Store;
+  readonly series: SeriesService;
+  readonly generation: GenerationService;
+  readonly records: RecordsService;
+  readonly audit: AuditService;
+}
+
+/**
+ * @example
+ * const app = createSerialtrace({ store: SqliteStore.open({ path: 'serialtrace.db' }) });
+ * await app.series.create(caller, { name: 'Widgets', format: 'W-{YYYY}-{#####}' });
+ */
+export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
+  const clock = options.clock ?? systemClock;
+  const plans = new SeriesPlans();
+  const { store } = options;
+  return {
+    store,
+    series: new SeriesService({ store, clock, plans, defaultTimeZone: options.defaultTimeZone ?? hostTimeZone() }),
+    generation: new GenerationService({ store, clock, plans }),
+    records: new RecordsService({ store, clock }),
+    audit: new AuditService({ store }),
+  };
+}

@@ -1,0 +1,214 @@
+import {
+  previewSerials,
+  resolveSeriesSettings,
+  SerialtraceError,
+  settingsToJson,
+  type Clock,
+  type SeriesInput,
+  type SeriesSettings,
+} from '@serialtrace/core';
+import type { SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
+import { appendAudit } from './audit-writer.js';
+import type { Caller } from './caller.js';
+import { periodAt, type SeriesPlans } from './series-plans.js';
+import { seriesView, type SeriesView } from './views.js';
+
+export interface PreviewRequest {
+  /** The instant to preview at; now when omitted. */
+  readonly at?: Date;
+  readonly count?: number;
+  readonly context?: unknown;
+  readonly partNumber?: string | null;
+  /** Show missing context tokens as `{LINE}` instead of refusing. */
+  readonly placeholders?: boolean;
+}
+
+export interface PreviewResult {
+  readonly serials: readonly string[];
+  readonly period: string;
+  readonly truncated: boolean;
+  readonly warnings: SeriesView['warnings'];
+}
+
+export const MAX_PREVIEW_COUNT = 1000;
+
+/**
+ * Fields that shape the serials. Once a series has issued anything they are fixed: changing them
+ * could print a serial again (a new base reads old digits differently, a new zone moves period
+ * boundaries, a new reset rule reuses old counters). Making a series global later would have to
+ * prove its past serials unique company-wide, so that is fixed too.
+ */
+const SHAPING_FIELDS = ['format', 'base', 'minLength', 'reset', 'timeZone', 'shiftStarts'] as const;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export interface SeriesServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly plans: SeriesPlans;
+  readonly defaultTimeZone: string;
+}
+
+/** Defining series: create, read, change (versioned), preview. */
+export class SeriesService {
+  readonly #deps: SeriesServiceDeps;
+
+  constructor(deps: SeriesServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Creates a series after checking every field (all problems reported at once) and that its
+   * format stays unique under its reset rule.
+   */
+  async create(caller: Caller, input: SeriesInput): Promise<SeriesView> {
+    const { settings } = resolveSeriesSettings(input, { timeZone: this.#deps.defaultTimeZone });
+    const now = this.#deps.clock.now();
+    const at = now.toISOString();
+    const row = await this.#deps.store.write(async (tx) => {
+      if ((await tx.findSeries(caller.companyId, settings.name)) !== undefined) {
+        throw new SerialtraceError('SERIES_NAME_TAKEN', { field: 'name', series: settings.name });
+      }
+      const created = await tx.insertSeries(caller.companyId, settings, { at, actor: caller.actor, reason: caller.reason ?? null });
+      await appendAudit(tx, caller, at, [
+        { action: 'series.created', entityType: 'series', entityId: String(created.id), data: { version: 1, settings: settingsToJson(settings) } },
+      ]);
+      return created;
+    });
+    return this.#view(row, now, undefined);
+  }
+
+  async list(caller: Caller): Promise<SeriesView[]> {
+    const now = this.#deps.clock.now();
+    return this.#deps.store.read(async (tx) => {
+      const rows = await tx.listSeries(caller.companyId);
+      return Promise.all(rows.map(async (row) => this.#viewIn(tx, row, now)));
+    });
+  }
+
+  async get(caller: Caller, name: string): Promise<SeriesView> {
+    const now = this.#deps.clock.now();
+    return this.#deps.store.read(async (tx) => this.#viewIn(tx, await requireSeries(tx, caller, name), now));
+  }
+
+  async versions(caller: Caller, name: string): Promise<{ version: number; changedAt: string; changedBy: string; reason: string | null; settings: ReturnType<typeof settingsToJson> }[]> {
+    return this.#deps.store.read(async (tx) => {
+      const row = await requireSeries(tx, caller, name);
+      const versions = await tx.listSeriesVersions(row.id);
+      return versions.map((v) => ({ version: v.version, changedAt: v.changedAt, changedBy: v.changedBy, reason: v.reason, settings: settingsToJson(v.settings) }));
+    });
+  }
+
+  /**
+   * Changes a series and keeps the old settings as a version. Fields that shape serials are fixed
+   * once the series has issued any (SERIES_CHANGE_UNSAFE names the field and why).
+   */
+  async update(caller: Caller, name: string, changes: SeriesInput): Promise<SeriesView> {
+    const now = this.#deps.clock.now();
+    const at = now.toISOString();
+    const row = await this.#deps.store.write(async (tx) => {
+      const current = await requireSeries(tx, caller, name);
+      const merged: SeriesInput = { ...settingsToJson(current.settings), ...definedOnly(changes) };
+      const { settings } = resolveSeriesSettings(merged, { timeZone: current.settings.timeZone });
+      const changed = changedFields(current.settings, settings);
+      if (changed.length === 0) return current;
+      if (await tx.seriesHasIssued(current.id)) {
+        for (const field of changed) {
+          if ((SHAPING_FIELDS as readonly string[]).includes(field)) {
+            throw new SerialtraceError('SERIES_CHANGE_UNSAFE', {
+              field,
+              series: current.settings.name,
+              reason: 'it shapes the serials already issued, and a new value could print one of them again; create a new series instead',
+            });
+          }
+          if (field === 'global' && settings.global) {
+            throw new SerialtraceError('SERIES_CHANGE_UNSAFE', {
+              field,
+              series: current.settings.name,
+              reason: 'its past serials were only kept unique within the series; create a new global series instead',
+            });
+          }
+        }
+      }
+      if (changed.includes('name') && (await tx.findSeries(caller.companyId, settings.name)) !== undefined) {
+        throw new SerialtraceError('SERIES_NAME_TAKEN', { field: 'name', series: settings.name });
+      }
+      const updated = await tx.updateSeries(current, settings, { at, actor: caller.actor, reason: caller.reason ?? null });
+      const before = settingsToJson(current.settings) as unknown as Record<string, unknown>;
+      const after = settingsToJson(settings) as unknown as Record<string, unknown>;
+      await appendAudit(tx, caller, at, [
+        {
+          action: 'series.updated',
+          entityType: 'series',
+          entityId: String(current.id),
+          data: { version: updated.version, changes: Object.fromEntries(changed.map((f) => [f, { from: before[f], to: after[f] }])) },
+        },
+      ]);
+      return updated;
+    });
+    return this.get(caller, row.settings.name);
+  }
+
+  /** The serials a series described by `input` would issue first; nothing is stored. */
+  async previewDefinition(input: SeriesInput, request: PreviewRequest = {}): Promise<PreviewResult> {
+    const named: SeriesInput = { ...input, name: typeof input.name === 'string' && input.name.trim() !== '' ? input.name : 'preview' };
+    const { plan } = resolveSeriesSettings(named, { timeZone: this.#deps.defaultTimeZone });
+    const preview = previewSerials(plan, this.#previewOptions(request));
+    return { ...preview, warnings: plan.warnings };
+  }
+
+  /** The serials an existing series would issue next, from its counter; nothing is stored or consumed. */
+  async previewNext(caller: Caller, name: string, request: PreviewRequest = {}): Promise<PreviewResult> {
+    return this.#deps.store.read(async (tx) => {
+      const row = await requireSeries(tx, caller, name);
+      const plan = this.#deps.plans.planFor(row);
+      const options = this.#previewOptions(request);
+      const { period } = periodAt(plan, options.at);
+      const current = await tx.readCounter(row.id, period);
+      return { ...previewSerials(plan, { ...options, ...(current === undefined ? {} : { current }) }), warnings: plan.warnings };
+    });
+  }
+
+  #previewOptions(request: PreviewRequest) {
+    const count = request.count ?? 5;
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_PREVIEW_COUNT) {
+      throw new SerialtraceError('VALUE_INVALID', { field: 'count', reason: `it must be a whole number from 1 to ${MAX_PREVIEW_COUNT}` });
+    }
+    return {
+      at: request.at ?? this.#deps.clock.now(),
+      count,
+      context: request.context,
+      partNumber: request.partNumber ?? null,
+      placeholders: request.placeholders ?? false,
+    };
+  }
+
+  async #viewIn(tx: StoreTransaction, row: SeriesRow, now: Date): Promise<SeriesView> {
+    const plan = this.#deps.plans.planFor(row);
+    const { period } = periodAt(plan, now);
+    return seriesView(row, plan, period, await tx.readCounter(row.id, period));
+  }
+
+  #view(row: SeriesRow, now: Date, counter: bigint | undefined): SeriesView {
+    const plan = this.#deps.plans.planFor(row);
+    return seriesView(row, plan, periodAt(plan, now).period, counter);
+  }
+}
+
+export async function requireSeries(tx: StoreTransaction, caller: Caller, name: string): Promise<SeriesRow> {
+  const row = await tx.findSeries(caller.companyId, name);
+  if (row === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
+  return row;
+}
+
+function definedOnly(input: SeriesInput): SeriesInput {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+function changedFields(before: SeriesSettings, after: SeriesSettings): (keyof SeriesSettings)[] {
+  const a = settingsToJson(before) as unknown as Record<string, unknown>;
+  const b = settingsToJson(after) as unknown as Record<string, unknown>;
+  return (Object.keys(b) as (keyof SeriesSettings)[]).filter((key) => !sameValue(a[key], b[key]));
+}
