@@ -1,0 +1,82 @@
+import { isSerialtraceError, SerialtraceError } from '@serialtrace/core';
+import { Command, CommanderError } from 'commander';
+import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
+import { auditCommand } from './commands/audit.command.js';
+import { generateCommand } from './commands/generate.command.js';
+import { previewCommand } from './commands/preview.command.js';
+import { recordsCommands } from './commands/records.command.js';
+import { seriesCommand } from './commands/series.command.js';
+
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_USAGE = 2;
+
+function buildProgram(io: CliIo, context: () => CliContext): Command {
+  const program = new Command('serialtrace')
+    .description('Issue unique serials from configurable series and keep every unit\'s history.')
+    .option('--db <file>', `SQLite database file (env SERIALTRACE_DB, default ./${DEFAULT_DB_FILE})`)
+    .option('--json', 'machine-readable output: one JSON document on stdout')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  program.addCommand(seriesCommand(context));
+  program.addCommand(previewCommand(context));
+  program.addCommand(generateCommand(context));
+  for (const command of recordsCommands(context)) program.addCommand(command);
+  program.addCommand(auditCommand(context));
+  // Every subcommand reports usage errors the same way as the program.
+  const configure = (command: Command) => {
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
+  return program;
+}
+
+function errorJson(error: SerialtraceError): string {
+  return `${JSON.stringify({ error: error.toJSON() })}\n`;
+}
+
+/**
+ * Runs one `serialtrace` command line and returns the exit code: 0 done, 1 refused (the JSON or
+ * text says why, with a stable code), 2 the command line itself was wrong.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Known before parsing, so that even a malformed command line answers in JSON when asked to.
+  const wantsJson = argv.includes('--json');
+  let ctx: CliContext | undefined;
+  const program = buildProgram(io, () => {
+    ctx ??= new CliContext(io, program.opts<GlobalOptions>());
+    return ctx;
+  });
+  if (wantsJson) {
+    const silence = (command: Command) => {
+      command.configureOutput({ writeOut: io.stdout, writeErr: () => undefined });
+      command.commands.forEach(silence);
+    };
+    silence(program);
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx?.exitCode ?? EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT_OK; // --help, --version
+      if (wantsJson) {
+        io.stdout(errorJson(new SerialtraceError('USAGE_INVALID', { detail: error.message.replace(/^error: /, ''), commander: error.code })));
+      }
+      return EXIT_USAGE;
+    }
+    const known = isSerialtraceError(error) ? error : undefined;
+    const reported = known ?? new SerialtraceError('INTERNAL_ERROR');
+    if (wantsJson) io.stdout(errorJson(reported));
+    else {
+      io.stderr(`error: ${reported.code}: ${reported.message}\n`);
+      for (const p of reported.problems.slice(1)) io.stderr(`  also ${p.code}: ${p.message}\n`);
+    }
+    if (known === undefined) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT_REFUSED;
+  } finally {
+    await ctx?.close();
+  }
+}

@@ -1,0 +1,38 @@
+import { parseMetadataText } from '@serialtrace/service';
+import { Command } from 'commander';
+import type { AuditOptions, CliContext } from '../cli-context.js';
+import { collectContext, withAuditOptions } from '../options.js';
+
+interface GenerateFlags extends AuditOptions {
+  readonly quantity?: string;
+  readonly workOrder?: string;
+  readonly part?: string;
+  readonly context?: Record<string, string>;
+  readonly metadata?: string;
+  readonly idempotencyKey?: string;
+}
+
+export function generateCommand(ctx: () => CliContext): Command {
+  return withAuditOptions(
+    new Command('generate')
+      .argument('<series>', 'series name')
+      .description('issue one serial or a batch (durable before it is printed)')
+      .option('--quantity <n>', 'how many serials, 1 to 10000', '1')
+      .option('--work-order <wo>', 'work order the serials belong to')
+      .option('--part <pn>', 'part number (also fills {PART})')
+      .option('--context <name=value>', 'context token value, repeatable (LINE=L1)', collectContext)
+      .option('--metadata <json>', 'free metadata, a JSON object')
+      .option('--idempotency-key <key>', 'repeating the request with this key returns the same serials'),
+  ).action(async (series: string, flags: GenerateFlags) => {
+    const c = ctx();
+    const result = await c.app().generation.generate(c.caller(flags), series, {
+      quantity: flags.quantity,
+      workOrder: flags.workOrder,
+      partNumber: flags.part,
+      context: flags.context ?? {},
+      metadata: flags.metadata === undefined ? undefined : parseMetadataText(flags.metadata),
+      idempotencyKey: flags.idempotencyKey,
+    });
+    c.print(result, () => result.serials.join('\n'));
+  });
+}

@@ -1,0 +1,100 @@
+import { RESET_RULE_DESCRIPTIONS, type Problem } from '@serialtrace/core';
+import type { SeriesView } from '@serialtrace/service';
+import { Command } from 'commander';
+import type { AuditOptions, CliContext } from '../cli-context.js';
+import { seriesInput, withAuditOptions, withSeriesOptions, type SeriesFlags } from '../options.js';
+import { bar, fields, table } from '../output.js';
+
+function warningsText(warnings: readonly Problem[]): string {
+  return warnings.map((w) => `warning: ${w.message}`).join('\n');
+}
+
+function capacityText(view: SeriesView): string {
+  const c = view.capacity;
+  if (c.perPeriod === null) return `${c.used} used (grows without limit)`;
+  return `${bar(c.usedRatio)} ${c.used} of ${c.perPeriod} used in period ${view.current.period}${c.level === 'ok' ? '' : ` (${c.level})`}`;
+}
+
+export function seriesDetails(view: SeriesView): string {
+  const text = fields([
+    ['name', view.name],
+    ['description', view.description],
+    ['format', view.format],
+    ['base', view.base],
+    ['start', view.start],
+    ['increment', view.increment],
+    ['min length', view.minLength],
+    ['reset', `${view.reset} (${RESET_RULE_DESCRIPTIONS[view.reset]})`],
+    ['time zone', view.timeZone],
+    ['shift starts', view.shiftStarts?.map((s) => `${s.label}=${s.start}`).join(',') ?? null],
+    ['global', view.global ? 'yes, unique across the company' : 'no'],
+    ['allow growth', view.allowGrowth ? 'yes' : 'no'],
+    ['version', view.version],
+    ['current value', `${view.current.value} (period ${view.current.period})`],
+    ['capacity', capacityText(view)],
+    ['created', `${view.createdAt} by ${view.createdBy}`],
+    ['updated', `${view.updatedAt} by ${view.updatedBy}`],
+  ]);
+  return view.warnings.length === 0 ? text : `${text}\n${warningsText(view.warnings)}`;
+}
+
+export function seriesCommand(ctx: () => CliContext): Command {
+  const series = new Command('series').description('define and inspect serial number series');
+
+  withAuditOptions(
+    withSeriesOptions(series.command('create').argument('<name>', 'series name').description('create a series'), true),
+  ).action(async (name: string, flags: SeriesFlags & AuditOptions) => {
+    const c = ctx();
+    const app = c.app();
+    const view = await app.series.create(c.caller(flags), { name, ...seriesInput(flags) });
+    const next = await app.series.previewNext(c.caller(flags), view.name, { count: 1, placeholders: true });
+    c.print(view, () => `Created series "${view.name}" (version 1). Next serial: ${next.serials[0] ?? '(none: exhausted)'}\n${seriesDetails(view)}`);
+  });
+
+  series
+    .command('list')
+    .description('list every series with its current value and capacity')
+    .action(async () => {
+      const c = ctx();
+      const list = await c.app().series.list(c.caller());
+      c.print({ series: list }, () =>
+        list.length === 0
+          ? 'No series yet. Create one with: serialtrace series create NAME --format "SN-{YYYY}-{####}"'
+          : table(
+              ['NAME', 'FORMAT', 'BASE', 'RESET', 'CURRENT', 'CAPACITY USED', 'GLOBAL'],
+              list.map((s) => [
+                s.name,
+                s.format,
+                s.base,
+                s.reset,
+                s.current.value,
+                s.capacity.perPeriod === null ? 'unbounded' : `${(s.capacity.usedRatio * 100).toFixed(1)}%${s.capacity.level === 'ok' ? '' : ` ${s.capacity.level}`}`,
+                s.global ? 'yes' : 'no',
+              ]),
+            ),
+      );
+    });
+
+  series
+    .command('show')
+    .argument('<name>', 'series name')
+    .description('show a series, its current period and the capacity used')
+    .action(async (name: string) => {
+      const c = ctx();
+      const view = await c.app().series.get(c.caller(), name);
+      c.print(view, () => seriesDetails(view));
+    });
+
+  withAuditOptions(
+    withSeriesOptions(series.command('update').argument('<name>', 'series name').description('change a series (kept as a new version)'), false)
+      .option('--rename <name>', 'give the series a new name'),
+  ).action(async (name: string, flags: SeriesFlags & AuditOptions & { rename?: string }) => {
+    const c = ctx();
+    const view = await c
+      .app()
+      .series.update(c.caller(flags), name, { ...seriesInput(flags), ...(flags.rename === undefined ? {} : { name: flags.rename }) });
+    c.print(view, () => `Series "${view.name}" is now at version ${view.version}.\n${seriesDetails(view)}`);
+  });
+
+  return series;
+}
