@@ -37,16 +37,49 @@ export interface AuditEntry extends AuditContent {
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'bigint') return JSON.stringify(value.toString());
-  if (typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'object':
+      break;
+    default:
+      return 'null';
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
-/** The exact text an entry's hash is taken over: the previous hash, a newline, the content. */
-export function auditHashInput(prevHash: string, content: AuditContent): string {
-  return `${prevHash}\n${canonicalJson(content)}`;
+const str = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+
+/**
+ * The exact text an entry's hash is taken over: the previous hash, a newline, and the content as
+ * canonical JSON. Written out field by field in sorted key order (the same text
+ * `canonicalJson(auditContentOf(content))` gives), because it runs once per appended entry.
+ */
+export function auditHashInput(prevHash: string, c: AuditContent): string {
+  return (
+    `${prevHash}\n{"action":${str(c.action)},"actor":${str(c.actor)},"at":${str(c.at)},"companyId":${canonicalJson(c.companyId)},` +
+    `"data":${canonicalJson(c.data)},"entityId":${str(c.entityId)},"entityType":${str(c.entityType)},"line":${str(c.line)},` +
+    `"plant":${str(c.plant)},"reason":${str(c.reason)},"seq":${canonicalJson(c.seq)},"station":${str(c.station)}}`
+  );
 }
 
 /** The hashed fields of an entry, whatever else the object carries. */
@@ -80,7 +113,7 @@ export function findChainBreak(
   for (const entry of entries) {
     if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: 'sequence_gap', expectedSeq };
     if (entry.prevHash !== prevHash) return { seq: entry.seq, reason: 'link_mismatch', expectedPrevHash: prevHash };
-    const expectedHash = hash(auditHashInput(prevHash, auditContentOf(entry)));
+    const expectedHash = hash(auditHashInput(prevHash, entry));
     if (entry.hash !== expectedHash) return { seq: entry.seq, reason: 'hash_mismatch', expectedHash };
     prevHash = entry.hash;
     expectedSeq += 1;

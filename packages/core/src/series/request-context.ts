@@ -1,5 +1,5 @@
 import { problem, SerialtraceError, type Problem } from '../errors/serialtrace-error.js';
-import { CONTEXT_TOKENS, contextTokensOf, type ContextToken } from '../format/format-node.js';
+import { CONTEXT_TOKENS, type ContextToken } from '../format/format-node.js';
 import { shiftAt } from '../time/shift-calendar.js';
 import type { LocalDateTime } from '../time/zoned-time.js';
 import type { SeriesPlan } from './series-settings.js';
@@ -79,8 +79,7 @@ export function resolveContext(
     }
     values.SHIFT = label;
   }
-  const needed = contextTokensOf(plan.format);
-  const missing = needed.filter((token) => values[token] === undefined);
+  const missing = plan.contextTokens.filter((token) => values[token] === undefined);
   if (missing.length > 0 && !placeholders) {
     const first = plan.format.nodes.find((n) => n.kind === 'context' && n.token === missing[0])!;
     throw new SerialtraceError('CONTEXT_MISSING', {

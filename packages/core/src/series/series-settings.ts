@@ -1,6 +1,6 @@
 import { BASE_NAMES, BASES, isBaseName, maxValueForWidth, type Base, type BaseName } from '../encoding/base-encoding.js';
 import { problem, refuseOnErrors, SerialtraceError, showValue, type Problem } from '../errors/serialtrace-error.js';
-import { sequenceNodesOf, type ParsedFormat } from '../format/format-node.js';
+import { contextTokensOf, sequenceNodesOf, type ContextToken, type ParsedFormat } from '../format/format-node.js';
 import { parseFormat } from '../format/format-parser.js';
 import { sequenceWidth } from '../format/format-renderer.js';
 import { validateFormat } from '../format/format-validator.js';
@@ -74,6 +74,8 @@ export interface SeriesPlan {
   readonly calendar: ShiftCalendar;
   /** Whether `{SHIFT}` comes from the calendar rather than the request. */
   readonly shiftFromCalendar: boolean;
+  /** The context tokens the format prints, each once, in order of appearance. */
+  readonly contextTokens: readonly ContextToken[];
   /** Narrowest sequence width in the format; the capacity limit. */
   readonly width: number;
   /** Largest value that fits, or `null` when the series may grow. */
@@ -268,6 +270,7 @@ export function planSeries(settings: SeriesSettings): { plan: SeriesPlan; proble
     base,
     calendar,
     shiftFromCalendar,
+    contextTokens: contextTokensOf(format),
     width,
     maxValue,
     warnings: problems.filter((p) => p.severity === 'warning'),
