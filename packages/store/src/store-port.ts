@@ -57,9 +57,12 @@ export interface StoreTransaction {
   saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void>;
 
   // Serials and records
+  /** Whether the company has a global series other than `exceptSeriesId`. */
+  hasGlobalSeries(companyId: number, exceptSeriesId: number): Promise<boolean>;
   /**
-   * The candidates that already exist where they must stay unique: in the series itself, in any
-   * global series of the company, and, for a global series, anywhere in the company.
+   * The candidates that other series of the company already hold where they must stay unique: a
+   * global series' serials clash with every other series, any series' serials clash with those
+   * of global series. (A clash within the series itself is found by {@link insertRecords}.)
    */
   findTakenSerials(
     companyId: number,
@@ -67,8 +70,13 @@ export interface StoreTransaction {
     global: boolean,
     serials: readonly string[],
   ): Promise<TakenSerial[]>;
-  /** Inserts records in order and returns their ids in the same order. */
-  insertRecords(records: readonly NewRecord[]): Promise<number[]>;
+  /**
+   * Inserts records in order and returns their ids in the same order, or `null` for a record whose
+   * serial its series already holds: that one is not inserted, and the caller decides what to do
+   * with the value (generation skips it). The database's unique index is the judge, so the check
+   * cannot be raced.
+   */
+  insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]>;
   findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]>;
   findRecords(filter: RecordFilter): Promise<RecordRow[]>;
   findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]>;
@@ -81,7 +89,10 @@ export interface StoreTransaction {
   insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void>;
 
   // Audit chain
-  /** The newest entry's position and hash, held against other writers until the transaction ends. */
+  /**
+   * The newest entry's position and hash, held against other writers until the transaction ends,
+   * so the next entry's position is known (and can be referenced) before it is appended.
+   */
   lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined>;
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;

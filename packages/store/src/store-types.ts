@@ -44,6 +44,8 @@ export interface NewRecord {
   readonly generatedAt: string;
   readonly generatedBy: string;
   readonly station: string | null;
+  /** Position of the audit entry that recorded the issue, in the company's chain. */
+  readonly auditSeq: number | null;
 }
 
 export interface RecordRow extends NewRecord {
@@ -62,6 +64,7 @@ export interface StatusChangeRow {
   readonly station: string | null;
   readonly reason: string | null;
   readonly data: unknown;
+  readonly auditSeq: number | null;
 }
 
 export type NewStatusChange = Omit<StatusChangeRow, 'id'>;

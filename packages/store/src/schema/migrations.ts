@@ -100,13 +100,18 @@ export const MIGRATIONS: readonly Migration[] = [
             generated_by: { type: 'text' },
             station: { type: 'text', nullable: true },
             updated_at: { type: 'instant' },
+            // The audit entry that recorded this serial's issue.
+            audit_seq: { type: 'integer', nullable: true },
           },
         },
       },
-      // Uniqueness within a series is enforced by the database itself, whatever the code does.
-      { kind: 'index', index: { name: 'records_series_serial', table: 'records', columns: ['series_id', 'serial'], unique: true } },
-      // Serial lookup across series and the company-wide check of global series.
-      { kind: 'index', index: { name: 'records_company_serial', table: 'records', columns: ['company_id', 'serial'] } },
+      // One index does three jobs: it makes a serial unique within its series (a series belongs to
+      // one company, so (company, serial, series) is unique exactly when (series, serial) is), it
+      // finds a serial across series, and it answers the company-wide check of global series.
+      {
+        kind: 'index',
+        index: { name: 'records_company_serial', table: 'records', columns: ['company_id', 'serial', 'series_id'], unique: true },
+      },
       {
         kind: 'index',
         index: {
@@ -139,6 +144,7 @@ export const MIGRATIONS: readonly Migration[] = [
             station: { type: 'text', nullable: true },
             reason: { type: 'text', nullable: true },
             data: { type: 'json', nullable: true },
+            audit_seq: { type: 'integer', nullable: true },
           },
         },
       },
@@ -163,13 +169,11 @@ export const MIGRATIONS: readonly Migration[] = [
             prev_hash: { type: 'text' },
             hash: { type: 'text' },
           },
+          // No index on the entity: each index is one more page written by every commit on the
+          // hot path. Records and their history reach their entries by audit_seq instead.
           primaryKey: ['company_id', 'seq'],
           clustered: true,
         },
-      },
-      {
-        kind: 'index',
-        index: { name: 'audit_log_entity', table: 'audit_log', columns: ['company_id', 'entity_type', 'entity_id'] },
       },
       {
         kind: 'table',

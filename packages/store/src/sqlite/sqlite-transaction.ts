@@ -63,6 +63,7 @@ interface RecordDbRow {
   generated_by: string;
   station: string | null;
   updated_at: string;
+  audit_seq: number | null;
 }
 
 interface AuditDbRow {
@@ -137,6 +138,7 @@ function recordFromRow(row: RecordDbRow): RecordRow {
     generatedBy: row.generated_by,
     station: row.station,
     updatedAt: row.updated_at,
+    auditSeq: row.audit_seq,
   };
 }
 
@@ -159,13 +161,26 @@ function auditFromRow(row: AuditDbRow): AuditEntry {
   };
 }
 
+/** JSON.stringify that remembers its last input, for batches whose rows share one object. */
+function jsonOnce(): (value: unknown) => string {
+  let last: unknown;
+  let text = '';
+  return (value) => {
+    if (value !== last) {
+      last = value;
+      text = JSON.stringify(value);
+    }
+    return text;
+  };
+}
+
 /** `LIKE` pattern matching `text` anywhere, with the pattern characters escaped. */
 function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
-  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at`;
+  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
 
 /**
  * The store port over one SQLite connection. Isolation comes from the enclosing BEGIN (IMMEDIATE
@@ -286,7 +301,13 @@ export class SqliteTransaction implements StoreTransaction {
   }
 
   async seriesHasIssued(seriesId: number): Promise<boolean> {
-    return this.#sql('SELECT 1 FROM counters WHERE series_id = ? LIMIT 1').get(seriesId) !== undefined;
+    // Records count even without a counter row (the port's promise). CASE looks at the counters
+    // first: they are the cheap lookup, and generation always saves one, so records are rarely read.
+    const row = this.#sql(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM counters WHERE series_id = ?) THEN 1
+         ELSE EXISTS (SELECT 1 FROM records WHERE series_id = ?) END AS issued`,
+    ).get(seriesId, seriesId) as { issued: number };
+    return row.issued === 1;
   }
 
   async lockCounter(seriesId: number, period: string): Promise<bigint | undefined> {
@@ -316,21 +337,24 @@ export class SqliteTransaction implements StoreTransaction {
     const rows = this.#sql(
       `SELECT r.serial, r.series_id, s.name FROM records r JOIN series s ON s.id = r.series_id
        WHERE r.company_id = ? AND r.serial IN (SELECT value FROM json_each(?))
-         AND (? = 1 OR r.series_id = ? OR s.is_global = 1)`,
-    ).all(companyId, JSON.stringify(serials), global ? 1 : 0, seriesId) as { serial: string; series_id: number; name: string }[];
+         AND r.series_id <> ? AND (? = 1 OR s.is_global = 1)`,
+    ).all(companyId, JSON.stringify(serials), seriesId, global ? 1 : 0) as { serial: string; series_id: number; name: string }[];
     return rows.map((r) => ({ serial: r.serial, seriesId: r.series_id, seriesName: r.name }));
   }
 
-  async insertRecords(records: readonly NewRecord[]): Promise<number[]> {
+  async insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]> {
     const insert = this.#sql(
       `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-         metadata, generated_at, generated_by, station, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         metadata, generated_at, generated_by, station, updated_at, audit_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (company_id, serial, series_id) DO NOTHING`,
     );
-    const ids = new Array<number>(records.length);
+    const ids = new Array<number | null>(records.length);
+    // A batch shares its context and metadata objects: serialise each of them once.
+    const contextJson = jsonOnce();
+    const metadataJson = jsonOnce();
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      const contextJson = Object.keys(r.context).length === 0 ? null : JSON.stringify(r.context);
       const info = insert.run(
         r.companyId,
         r.seriesId,
@@ -340,16 +364,21 @@ export class SqliteTransaction implements StoreTransaction {
         r.status,
         r.workOrder,
         r.partNumber,
-        contextJson,
-        r.metadata === null || r.metadata === undefined ? null : JSON.stringify(r.metadata),
+        Object.keys(r.context).length === 0 ? null : contextJson(r.context),
+        r.metadata === null || r.metadata === undefined ? null : metadataJson(r.metadata),
         r.generatedAt,
         r.generatedBy,
         r.station,
         r.generatedAt,
+        r.auditSeq,
       );
-      ids[i] = Number(info.lastInsertRowid);
+      ids[i] = info.changes === 0 ? null : Number(info.lastInsertRowid);
     }
     return ids;
+  }
+
+  async hasGlobalSeries(companyId: number, exceptSeriesId: number): Promise<boolean> {
+    return this.#sql('SELECT 1 FROM series WHERE company_id = ? AND is_global = 1 AND id <> ? LIMIT 1').get(companyId, exceptSeriesId) !== undefined;
   }
 
   async findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]> {
@@ -409,7 +438,7 @@ export class SqliteTransaction implements StoreTransaction {
 
   async insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void> {
     const insert = this.#sql(
-      'INSERT INTO record_history (record_id, from_status, to_status, at, actor, station, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO record_history (record_id, from_status, to_status, at, actor, station, reason, data, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const c of changes) {
       insert.run(
@@ -421,6 +450,7 @@ export class SqliteTransaction implements StoreTransaction {
         c.station,
         c.reason,
         c.data === null || c.data === undefined ? null : JSON.stringify(c.data),
+        c.auditSeq,
       );
     }
   }
@@ -436,6 +466,7 @@ export class SqliteTransaction implements StoreTransaction {
       station: string | null;
       reason: string | null;
       data: string | null;
+      audit_seq: number | null;
     }[];
     return rows.map((row) => ({
       id: row.id,
@@ -447,6 +478,7 @@ export class SqliteTransaction implements StoreTransaction {
       station: row.station,
       reason: row.reason,
       data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+      auditSeq: row.audit_seq,
     }));
   }
 
