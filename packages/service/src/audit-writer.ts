@@ -11,20 +11,30 @@ export interface AuditDraft {
   readonly data: unknown;
 }
 
+/** The head of a company's chain as read at the start of a transaction. */
+export type AuditHead = { seq: number; hash: string } | undefined;
+
+/** Position the next appended entry will take after `head`. */
+export function nextAuditSeq(head: AuditHead): number {
+  return (head?.seq ?? 0) + 1;
+}
+
 /**
  * Appends entries to the company's hash chain inside the caller's transaction, so an entry exists
- * exactly when the change it describes does.
+ * exactly when the change it describes does. Pass the head locked earlier in the same transaction
+ * when rows must point at an entry before it is written. Returns the positions taken.
  */
 export async function appendAudit(
   tx: StoreTransaction,
   caller: Caller,
   at: string,
   drafts: readonly AuditDraft[],
-): Promise<void> {
-  if (drafts.length === 0) return;
-  const head = await tx.lockAuditHead(caller.companyId);
-  let seq = head?.seq ?? 0;
-  let prevHash = head?.hash ?? GENESIS_HASH;
+  locked?: { readonly head: AuditHead },
+): Promise<number[]> {
+  if (drafts.length === 0) return [];
+  const start = locked === undefined ? await tx.lockAuditHead(caller.companyId) : locked.head;
+  let seq = start?.seq ?? 0;
+  let prevHash = start?.hash ?? GENESIS_HASH;
   const entries: AuditEntry[] = new Array<AuditEntry>(drafts.length);
   for (let i = 0; i < drafts.length; i++) {
     const draft = drafts[i]!;
@@ -51,4 +61,5 @@ export async function appendAudit(
     prevHash = entry.hash;
   }
   await tx.appendAudit(entries);
+  return entries.map((e) => e.seq);
 }

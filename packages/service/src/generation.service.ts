@@ -11,7 +11,7 @@ import {
   type Problem,
 } from '@serialtrace/core';
 import type { NewRecord, Store } from '@serialtrace/store';
-import { appendAudit, type AuditDraft } from './audit-writer.js';
+import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { fingerprint } from './hashing.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
@@ -139,97 +139,100 @@ export class GenerationService {
       const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
       const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
       const { global } = series.settings;
+      // The chain head is taken first so each record can name the entry that will record it.
+      const head = await tx.lockAuditHead(caller.companyId);
+      const auditSeq = nextAuditSeq(head);
+      // Clashes with other series matter only for a global series, or when a global one exists.
+      const crossSeries = global || (await tx.hasGlobalSeries(caller.companyId, series.id));
 
       let counter = (await tx.lockCounter(series.id, period)) ?? plan.settings.start;
-      const accepted: { value: bigint; serial: string }[] = [];
-      const skips: AuditDraft[] = [];
-      const seen = new Set<string>();
-      while (accepted.length < valid.quantity) {
-        const wanted = valid.quantity - accepted.length;
-        const candidates = nextValues(plan, counter, wanted);
+      const issued: { value: bigint; serial: string }[] = [];
+      const skipped: { sequence: string; serial: string; conflictsWith: string }[] = [];
+      while (issued.length < valid.quantity) {
+        const candidates = nextValues(plan, counter, valid.quantity - issued.length);
         if (candidates === undefined) {
           const remaining = remainingAfter(plan, counter) ?? 0n;
           throw new SerialtraceError('SERIES_EXHAUSTED', {
             series: series.settings.name,
             period,
             requested: valid.quantity,
-            remaining: (remaining + BigInt(accepted.length)).toString(),
+            remaining: (remaining + BigInt(issued.length)).toString(),
             capacity: plan.maxValue === null ? 'unbounded' : ((plan.maxValue - plan.settings.start) / plan.settings.increment).toString(),
           });
         }
         const rendered = candidates.map(render);
-        const taken = new Map((await tx.findTakenSerials(caller.companyId, series.id, global, rendered)).map((t) => [t.serial, t]));
+        const elsewhere = crossSeries
+          ? new Map((await tx.findTakenSerials(caller.companyId, series.id, global, rendered)).map((t) => [t.serial, t.seriesName]))
+          : undefined;
+        const rows: NewRecord[] = [];
         for (let i = 0; i < candidates.length; i++) {
           const serial = rendered[i]!;
-          const value = candidates[i]!;
-          const clash = taken.get(serial);
-          if (clash === undefined && !seen.has(serial)) {
-            seen.add(serial);
-            accepted.push({ value, serial });
+          const owner = elsewhere?.get(serial);
+          if (owner !== undefined) {
+            skipped.push({ sequence: candidates[i]!.toString(), serial, conflictsWith: owner });
             continue;
           }
-          skips.push({
-            action: 'serial.skipped',
-            entityType: 'series',
-            entityId: String(series.id),
-            data: {
-              series: series.settings.name,
-              period,
-              sequence: value.toString(),
-              serial,
-              conflictsWith: clash === undefined ? 'this request' : { series: clash.seriesName },
-            },
+          rows.push({
+            companyId: caller.companyId,
+            seriesId: series.id,
+            serial,
+            sequence: candidates[i]!,
+            period,
+            status: 'generated',
+            workOrder: valid.workOrder,
+            partNumber: valid.partNumber,
+            context: valid.context,
+            metadata: valid.metadata,
+            generatedAt: at,
+            generatedBy: caller.actor,
+            station: caller.station ?? null,
+            auditSeq,
           });
         }
+        const ids = await tx.insertRecords(rows);
+        ids.forEach((id, i) => {
+          const row = rows[i]!;
+          if (id === null) skipped.push({ sequence: row.sequence.toString(), serial: row.serial, conflictsWith: series.settings.name });
+          else issued.push({ value: row.sequence, serial: row.serial });
+        });
         counter = candidates[candidates.length - 1]!;
       }
-
-      const records: NewRecord[] = accepted.map(({ value, serial }) => ({
-        companyId: caller.companyId,
-        seriesId: series.id,
-        serial,
-        sequence: value,
-        period,
-        status: 'generated',
-        workOrder: valid.workOrder,
-        partNumber: valid.partNumber,
-        context: valid.context,
-        metadata: valid.metadata,
-        generatedAt: at,
-        generatedBy: caller.actor,
-        station: caller.station ?? null,
-      }));
-      const ids = await tx.insertRecords(records);
       await tx.saveCounter(series.id, period, counter, at);
-      const metadataDigest = valid.metadata === null ? null : fingerprint(valid.metadata);
-      const drafts: AuditDraft[] = [...skips];
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i]!;
-        drafts.push({
-          action: 'serial.generated',
-          entityType: 'record',
-          entityId: String(ids[i]),
-          data: {
-            series: series.settings.name,
-            seriesVersion: series.version,
-            serial: record.serial,
-            sequence: record.sequence.toString(),
-            period,
-            workOrder: record.workOrder,
-            partNumber: record.partNumber,
-            context: record.context,
-            // The record keeps the metadata; the chain keeps its digest, so a changed copy shows.
-            ...(metadataDigest === null ? {} : { metadataSha256: metadataDigest }),
-            ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
+      // One entry records the whole request: every serial it issued and every value it skipped.
+      await appendAudit(
+        tx,
+        caller,
+        at,
+        [
+          {
+            action: 'serials.generated',
+            entityType: 'series',
+            entityId: String(series.id),
+            // Empty fields are left out: this entry is written on every request.
+            data: {
+              series: series.settings.name,
+              seriesVersion: series.version,
+              period,
+              serials: issued.map((i) => i.serial),
+              firstSequence: issued[0]!.value.toString(),
+              ...(issued.length > 1 ? { lastSequence: issued[issued.length - 1]!.value.toString() } : {}),
+              ...(valid.workOrder === null ? {} : { workOrder: valid.workOrder }),
+              ...(valid.partNumber === null ? {} : { partNumber: valid.partNumber }),
+              ...(Object.keys(valid.context).length === 0 ? {} : { context: valid.context }),
+              // The records keep the metadata; the chain keeps its digest, so a changed copy shows.
+              ...(valid.metadata === null ? {} : { metadataSha256: fingerprint(valid.metadata) }),
+              ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
+              ...(skipped.length === 0 ? {} : { skipped }),
+            },
           },
-        });
-      }
-      await appendAudit(tx, caller, at, drafts);
+        ],
+        { head },
+      );
       const result: GenerateResult = {
         series: series.settings.name,
-        serials: accepted.map((a) => a.serial),
+        serials: issued.map((i) => i.serial),
         period,
-        skipped: skips.length,
+        skipped: skipped.length,
         replayed: false,
       };
       if (valid.idempotencyKey !== null) {

@@ -9,7 +9,7 @@ import {
   type RecordStatus,
 } from '@serialtrace/core';
 import type { RecordRow, Store, StoreTransaction } from '@serialtrace/store';
-import { appendAudit } from './audit-writer.js';
+import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
 import { requireSeries } from './series.service.js';
@@ -76,14 +76,12 @@ export class RecordsService {
     return this.#deps.store.read(async (tx) => {
       const row = await findOne(tx, caller, serial, options.series);
       const changes = await tx.listStatusChanges(row.id);
-      const audit = await tx.listAudit({
-        companyId: caller.companyId,
-        entityType: 'record',
-        entityId: String(row.id),
-        limit: 1000,
-        order: 'asc',
-      });
-      return { ...recordView(row), history: historyView(row, changes), audit };
+      // The entry that issued the serial (shared by its whole request), then one per change.
+      const seqs = [row.auditSeq, ...changes.map((c) => c.auditSeq)].filter((seq): seq is number => seq !== null);
+      const audit = await Promise.all(
+        seqs.map(async (seq) => (await tx.listAudit({ companyId: caller.companyId, afterSeq: seq - 1, limit: 1, order: 'asc' }))[0]),
+      );
+      return { ...recordView(row), history: historyView(row, changes), audit: audit.filter((e) => e !== undefined) };
     });
   }
 
@@ -172,18 +170,35 @@ export class RecordsService {
     await this.#deps.store.write(async (tx) => {
       const row = await findOne(tx, caller, serial, request.series);
       assertTransition(row.status, to);
+      const head = await tx.lockAuditHead(caller.companyId);
       await tx.updateRecordStatus(row.id, to, at);
       await tx.insertStatusChanges([
-        { recordId: row.id, fromStatus: row.status, toStatus: to, at, actor: caller.actor, station: caller.station ?? null, reason, data },
-      ]);
-      await appendAudit(tx, { ...caller, reason }, at, [
         {
-          action: 'record.status_changed',
-          entityType: 'record',
-          entityId: String(row.id),
-          data: { series: row.seriesName, serial: row.serial, from: row.status, to, data },
+          recordId: row.id,
+          fromStatus: row.status,
+          toStatus: to,
+          at,
+          actor: caller.actor,
+          station: caller.station ?? null,
+          reason,
+          data,
+          auditSeq: nextAuditSeq(head),
         },
       ]);
+      await appendAudit(
+        tx,
+        { ...caller, reason },
+        at,
+        [
+          {
+            action: 'record.status_changed',
+            entityType: 'record',
+            entityId: String(row.id),
+            data: { series: row.seriesName, serial: row.serial, from: row.status, to, data },
+          },
+        ],
+        { head },
+      );
     });
     return this.get(caller, serial, request.series === undefined ? {} : { series: request.series });
   }

@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openHarness, type Harness } from './harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = openHarness();
+  await h.app.series.create(h.caller, { name: 'Widgets', format: 'SN-{######}' });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('audit chain', () => {
+  it('verifies a chain written by ordinary work', async () => {
+    await h.app.generation.generate(h.caller, 'Widgets', { quantity: 5 });
+    await h.app.records.changeStatus(h.caller, 'SN-000003', 'printed');
+    const result = await h.app.audit.verify(h.caller);
+    expect(result).toMatchObject({ valid: true, checked: 3, firstBreak: null });
+    expect(result.head?.seq).toBe(3);
+  });
+
+  it('finds an edited entry, a removed entry and a forged link, naming the first broken position', async () => {
+    for (let i = 0; i < 6; i++) await h.app.generation.generate(h.caller, 'Widgets');
+    const raw = h.raw();
+    raw.prepare("UPDATE audit_log SET data = json_set(data, '$.serials[0]', 'SN-999999') WHERE seq = 4").run();
+    expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: false, checked: 3, firstBreak: { seq: 4, reason: 'hash_mismatch' } });
+
+    raw.prepare('DELETE FROM audit_log WHERE seq = 4').run();
+    expect((await h.app.audit.verify(h.caller)).firstBreak).toMatchObject({ seq: 5, reason: 'sequence_gap', expectedSeq: 4 });
+
+    raw.prepare('UPDATE audit_log SET seq = 4 WHERE seq = 5').run();
+    expect((await h.app.audit.verify(h.caller)).firstBreak).toMatchObject({ seq: 4, reason: 'link_mismatch' });
+  });
+
+  it('verifies across pages and notices a change deep in a long chain', async () => {
+    for (let i = 0; i < 2_100; i++) await h.app.generation.generate(h.caller, 'Widgets');
+    expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: true, checked: 2_101 });
+    h.raw().prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2050").run();
+    expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: false, checked: 2_049, firstBreak: { seq: 2050 } });
+  });
+
+  it('lists newest first with filters, and exports every entry in chain order', async () => {
+    await h.app.generation.generate(h.caller, 'Widgets', { quantity: 2 });
+    await h.app.records.changeStatus(h.caller, 'SN-000001', 'printed');
+    const newest = await h.app.audit.list(h.caller, { limit: 2 });
+    expect(newest.map((e) => e.action)).toEqual(['record.status_changed', 'serials.generated']);
+    expect((await h.app.audit.list(h.caller, { entityType: 'series' })).map((e) => e.seq)).toEqual([2, 1]);
+    const all = [];
+    for await (const e of h.app.audit.entries(h.caller)) all.push(e.seq);
+    expect(all).toEqual([1, 2, 3]);
+  });
+});
