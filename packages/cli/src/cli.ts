@@ -1,4 +1,4 @@
-import { isSerialtraceError, SerialtraceError } from '@serialtrace/core';
+import { isSerialtraceError, SerialtraceError, type Problem } from '@serialtrace/core';
 import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
 import { auditCommand } from './commands/audit.command.js';
@@ -31,6 +31,31 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   };
   program.commands.forEach(configure);
   return program;
+}
+
+/** The value given to a flag on the command line (`--format X` or `--format=X`). */
+function flagValue(argv: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) return argv[i + 1];
+    if (argv[i]!.startsWith(`${flag}=`)) return argv[i]!.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+/** A refusal for people: code and message, every further problem, and a caret under format problems. */
+function humanError(error: SerialtraceError, format: string | undefined): string {
+  const problems: readonly Problem[] =
+    error.problems.length > 0
+      ? error.problems
+      : [{ code: error.code, message: error.message, severity: 'error', field: error.details['field'] as string }];
+  const lines = problems.map((p, i) => {
+    let line = `${i === 0 ? 'error' : '  also'}: ${p.code}: ${i === 0 ? error.message : p.message}`;
+    if (p.field === 'format' && format !== undefined && p.position !== undefined && (p.length ?? 0) < format.length) {
+      line += `\n    ${format}\n    ${' '.repeat(p.position)}${'^'.repeat(Math.max(1, p.length ?? 1))}`;
+    }
+    return line;
+  });
+  return `${lines.join('\n')}\n`;
 }
 
 function errorJson(error: SerialtraceError): string {
@@ -70,10 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const known = isSerialtraceError(error) ? error : undefined;
     const reported = known ?? new SerialtraceError('INTERNAL_ERROR');
     if (wantsJson) io.stdout(errorJson(reported));
-    else {
-      io.stderr(`error: ${reported.code}: ${reported.message}\n`);
-      for (const p of reported.problems.slice(1)) io.stderr(`  also ${p.code}: ${p.message}\n`);
-    }
+    else io.stderr(humanError(reported, flagValue(argv, '--format')));
     if (known === undefined) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT_REFUSED;
   } finally {
