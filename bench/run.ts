@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: serials per second through the service against a bare better-sqlite3 loop with
+ * the same durability, measured in one run on fresh databases, with the ratio of each pair.
+ * `npm run bench -- --json` prints the figures as one JSON object.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSerialtrace } from '@serialtrace/service';
+import { SqliteStore } from '@serialtrace/store';
+import { BareSqlite } from './bare-sqlite.js';
+import { measure, type Measurement } from './stats.js';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+
+interface Case {
+  readonly name: string;
+  readonly batch: number;
+  readonly minSeconds: number;
+  readonly minRequests: number;
+  readonly maxRequests: number;
+  readonly target: number;
+}
+
+const CASES: readonly Case[] = [
+  { name: 'single serial per request', batch: 1, minSeconds: quick ? 1 : 3, minRequests: 500, maxRequests: 50_000, target: 0.7 },
+  { name: 'batch of 100', batch: 100, minSeconds: quick ? 1 : 3, minRequests: 50, maxRequests: 5_000, target: 0.5 },
+  { name: 'batch of 10,000', batch: 10_000, minSeconds: quick ? 1 : 3, minRequests: 3, maxRequests: 100, target: 0.5 },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'serialtrace-bench-'));
+const caller = { companyId: 1, actor: 'bench', station: 'BENCH-1' };
+
+async function runCase(c: Case, index: number): Promise<{ case: Case; bare: Measurement; service: Measurement }> {
+  const bare = new BareSqlite(join(dir, `bare-${index}.db`));
+  const store = SqliteStore.open({ path: join(dir, `service-${index}.db`) });
+  const app = createSerialtrace({ store, defaultTimeZone: 'UTC' });
+  await app.series.create(caller, { name: 'Bench', format: 'SN-{########}', minLength: 8 });
+  const options = { minSeconds: c.minSeconds, minRequests: c.minRequests, maxRequests: c.maxRequests };
+  // Alternate short warm-ups so neither side pays the first-touch costs in its measurement.
+  bare.issue(c.batch);
+  await app.generation.generate(caller, 'Bench', { quantity: c.batch });
+  const bareResult = await measure(c.batch, () => bare.issue(c.batch), options);
+  const serviceResult = await measure(c.batch, () => app.generation.generate(caller, 'Bench', { quantity: c.batch }), options);
+  bare.close();
+  await store.close();
+  return { case: c, bare: bareResult, service: serviceResult };
+}
+
+const results = [];
+for (const [i, c] of CASES.entries()) results.push(await runCase(c, i));
+rmSync(dir, { recursive: true, force: true });
+
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const report = {
+  machine: { node: process.version, platform: `${process.platform}-${process.arch}` },
+  cases: results.map((r) => ({
+    name: r.case.name,
+    batch: r.case.batch,
+    bare: { serialsPerSecond: round(r.bare.serialsPerSecond), p50Ms: round(r.bare.p50Ms, 3), p99Ms: round(r.bare.p99Ms, 3), requests: r.bare.requests },
+    service: {
+      serialsPerSecond: round(r.service.serialsPerSecond),
+      p50Ms: round(r.service.p50Ms, 3),
+      p99Ms: round(r.service.p99Ms, 3),
+      requests: r.service.requests,
+    },
+    ratio: round(r.service.serialsPerSecond / r.bare.serialsPerSecond, 3),
+    target: r.case.target,
+    meetsTarget: r.service.serialsPerSecond / r.bare.serialsPerSecond >= r.case.target,
+  })),
+};
+
+if (json) {
+  console.log(JSON.stringify(report));
+} else {
+  console.log(`serialtrace generation benchmark (${report.machine.node}, ${report.machine.platform}); durable commits on both sides`);
+  for (const c of report.cases) {
+    console.log(`\n${c.name}`);
+    console.log(`  bare better-sqlite3  ${c.bare.serialsPerSecond.toFixed(0).padStart(9)} serials/s   p50 ${c.bare.p50Ms} ms   p99 ${c.bare.p99Ms} ms`);
+    console.log(`  serialtrace service  ${c.service.serialsPerSecond.toFixed(0).padStart(9)} serials/s   p50 ${c.service.p50Ms} ms   p99 ${c.service.p99Ms} ms`);
+    console.log(`  ratio ${(c.ratio * 100).toFixed(1)}% of bare (target ${c.target * 100}%): ${c.meetsTarget ? 'met' : 'NOT met'}`);
+  }
+}
