@@ -19,12 +19,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { resolve: { alias }, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
-      { resolve: { alias }, test: { name: 'store', include: ['packages/store/test/**/*.test.ts'] } },
-      { resolve: { alias }, test: { name: 'service', include: ['packages/service/test/**/*.test.ts'] } },
-      { resolve: { alias }, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
-      { resolve: { alias }, test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 } },
-      { resolve: { alias }, test: { name: 'docs', include: ['docs/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'store', include: ['packages/store/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'service', include: ['packages/service/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 } },
+      { extends: true, test: { name: 'docs', include: ['docs/**/*.test.ts', 'scripts/**/*.test.ts'] } },
     ],
   },
 });
