@@ -33,7 +33,8 @@ export interface AuditEntry extends AuditContent {
 
 /**
  * JSON with object keys sorted at every level and no spaces: the same content always yields the
- * same text, whichever order its fields were built in. bigint values are written as strings.
+ * same text, whichever order its fields were built in. bigint values and dates are written as
+ * strings, as JSON.stringify would store them.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -49,6 +50,7 @@ export function canonicalJson(value: unknown): string {
     default:
       return 'null';
   }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);

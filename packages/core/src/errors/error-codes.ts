@@ -62,6 +62,12 @@ export const ERROR_CODES = {
     description:
       'A weekly reset with a calendar-year token and `{WW}`: around New Year the same year and week recur; use `{GGGG}` or `{GG}`.',
   },
+  FORMAT_AMBIGUOUS: {
+    category: 'invalid',
+    message: '{reason}',
+    description:
+      'A warning: context values of different lengths around the sequence could spell one serial twice. Such a value is skipped at issue time (and audited), so keep context tokens on one side of the sequence.',
+  },
   FORMAT_CHARACTER_INVALID: {
     category: 'invalid',
     message: 'Character {character} at position {position} cannot appear in a serial',
@@ -69,7 +75,7 @@ export const ERROR_CODES = {
   },
   FORMAT_TOO_LONG: {
     category: 'invalid',
-    message: 'The format is {length} characters long; at most {max} are allowed',
+    message: 'The format is {actual} characters long; at most {max} are allowed',
     description: 'Formats are limited in length so that serials fit on labels and in barcodes.',
   },
   TIME_ZONE_UNKNOWN: {

@@ -94,7 +94,14 @@ export function parseFormat(source: string): ParsedFormat {
 
   if (source.length > MAX_FORMAT_LENGTH) {
     problems.push(
-      problem('FORMAT_TOO_LONG', { field: 'format', length: source.length, max: MAX_FORMAT_LENGTH, position: MAX_FORMAT_LENGTH }),
+      problem('FORMAT_TOO_LONG', {
+        field: 'format',
+        actual: source.length,
+        max: MAX_FORMAT_LENGTH,
+        // Highlight the characters past the limit.
+        position: MAX_FORMAT_LENGTH,
+        length: source.length - MAX_FORMAT_LENGTH,
+      }),
     );
   }
 

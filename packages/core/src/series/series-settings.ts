@@ -264,6 +264,7 @@ export function planSeries(settings: SeriesSettings): { plan: SeriesPlan; proble
       ),
     );
   }
+  problems.push(...ambiguityWarnings(format, settings.allowGrowth));
   const plan: SeriesPlan = {
     settings,
     format,
@@ -276,6 +277,37 @@ export function planSeries(settings: SeriesSettings): { plan: SeriesPlan; proble
     warnings: problems.filter((p) => p.severity === 'warning'),
   };
   return { plan, problems };
+}
+
+/**
+ * Context values have no fixed length, so when they stand on both sides of the sequence (or
+ * beside a sequence that may grow) two different requests can print the same text: `{LINE}{#}{PLANT}`
+ * prints A1B0 for A, 1, B0 and for A1, B (base 36), 0. The store still refuses the repeat and the
+ * value is skipped, but a format without the ambiguity wastes no numbers.
+ */
+function ambiguityWarnings(format: ParsedFormat, allowGrowth: boolean): Problem[] {
+  const first = format.nodes.findIndex((n) => n.kind === 'sequence');
+  if (first < 0) return [];
+  const last = format.nodes.length - 1 - [...format.nodes].reverse().findIndex((n) => n.kind === 'sequence');
+  const before = format.nodes.slice(0, first).some((n) => n.kind === 'context');
+  const after = format.nodes.slice(last + 1).some((n) => n.kind === 'context');
+  if (!(before && after) && !(allowGrowth && (before || after))) return [];
+  const node = format.nodes[first]!;
+  return [
+    problem(
+      'FORMAT_AMBIGUOUS',
+      {
+        field: 'format',
+        position: node.position,
+        length: node.length,
+        reason:
+          before && after
+            ? 'Context tokens on both sides of the sequence can spell the same serial for two requests; such values are skipped. Keep context tokens on one side.'
+            : 'A context token beside a sequence that may grow can spell the same serial for two requests; such values are skipped. Use a fixed width or put the context token at the other end.',
+      },
+      'warning',
+    ),
+  ];
 }
 
 /** A plan for settings already known to be valid (read back from the store). */

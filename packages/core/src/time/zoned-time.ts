@@ -1,5 +1,5 @@
 import { SerialtraceError } from '../errors/serialtrace-error.js';
-import type { CivilDate } from './civil-date.js';
+import { daysInMonth, type CivilDate } from './civil-date.js';
 
 /**
  * Wall-clock fields of one instant in one IANA time zone. Seconds are whole; formats have no
@@ -101,9 +101,8 @@ export function parseInstant(text: string, field = 'at'): Date {
   if (match === null || Number.isNaN(ms)) throw new SerialtraceError('CLOCK_INVALID', { field, value: text });
   const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number, number, number];
   // Date.parse rolls 2025-02-30 over to March; a clock setting that names no real instant is refused.
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (
-    month < 1 || month > 12 || day < 1 || day > daysInMonth ||
+    month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
     hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59
   ) {
     throw new SerialtraceError('CLOCK_INVALID', { field, value: text });
