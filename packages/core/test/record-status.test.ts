@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertTransition,
+  canTransition,
+  FINAL_STATUSES,
+  isRecordStatus,
+  parseRecordStatus,
+  PRODUCTION_STATUSES,
+  RECORD_STATUSES,
+  RecordStatus,
+  WITHDRAWN_STATUSES,
+  type RecordStatus as Status,
+} from '@serialtrace/core';
+import { thrown } from './helpers.js';
+
+/**
+ * The whole matrix, written out by hand: rows are `from`, columns `to` in the order
+ * generated, printed, in_progress, completed, voided, scrapped.
+ */
+const MATRIX: Record<Status, string> = {
+  generated: '.yyyyy',
+  printed: '..yyyy',
+  in_progress: '...yyy',
+  completed: '......',
+  voided: '......',
+  scrapped: '......',
+};
+
+describe('record statuses', () => {
+  it('are generated, printed, in_progress, completed, voided, scrapped, with named constants', () => {
+    expect([...RECORD_STATUSES]).toEqual(['generated', 'printed', 'in_progress', 'completed', 'voided', 'scrapped']);
+    expect([...PRODUCTION_STATUSES]).toEqual(['generated', 'printed', 'in_progress', 'completed']);
+    expect([...WITHDRAWN_STATUSES]).toEqual(['voided', 'scrapped']);
+    expect([...FINAL_STATUSES]).toEqual(['completed', 'voided', 'scrapped']);
+    expect(RecordStatus).toEqual({
+      Generated: 'generated',
+      Printed: 'printed',
+      InProgress: 'in_progress',
+      Completed: 'completed',
+      Voided: 'voided',
+      Scrapped: 'scrapped',
+    });
+  });
+
+  it('parseRecordStatus accepts the six and refuses anything else with STATUS_UNKNOWN', () => {
+    for (const status of RECORD_STATUSES) {
+      expect(parseRecordStatus(status)).toBe(status);
+      expect(isRecordStatus(status)).toBe(true);
+    }
+    for (const bad of ['Generated', 'in-progress', 'done', '', 'shipped']) {
+      expect(isRecordStatus(bad)).toBe(false);
+      const error = thrown(() => parseRecordStatus(bad));
+      expect(error.code).toBe('STATUS_UNKNOWN');
+      expect(error.details).toMatchObject({ field: 'status', status: bad, allowed: [...RECORD_STATUSES] });
+    }
+    expect(thrown(() => parseRecordStatus('done')).message).toBe(
+      'Unknown status "done"; expected one of generated, printed, in_progress, completed, voided, scrapped',
+    );
+    expect(thrown(() => parseRecordStatus('x', 'to')).details['field']).toBe('to');
+  });
+});
+
+describe('transitions', () => {
+  const pairs = RECORD_STATUSES.flatMap((from) => RECORD_STATUSES.map((to, j) => [from, to, MATRIX[from][j] === 'y'] as const));
+
+  it.each(pairs)('%s -> %s allowed: %s', (from, to, allowed) => {
+    expect(canTransition(from, to)).toBe(allowed);
+    if (allowed) {
+      expect(() => assertTransition(from, to)).not.toThrow();
+    } else {
+      const error = thrown(() => assertTransition(from, to));
+      expect(error.code).toBe('STATUS_TRANSITION_INVALID');
+      expect(error.details).toMatchObject({ field: 'status', from, to });
+    }
+  });
+
+  it('the matrix follows the rules: forward with skips, voided/scrapped from any open status, nothing else', () => {
+    for (const [from, to, allowed] of pairs) {
+      const open = !FINAL_STATUSES.includes(from);
+      const line = PRODUCTION_STATUSES as readonly string[];
+      const forward = line.indexOf(to) > line.indexOf(from);
+      const withdrawn = (WITHDRAWN_STATUSES as readonly string[]).includes(to);
+      expect(allowed, `${from} -> ${to}`).toBe(open && (withdrawn || forward));
+    }
+  });
+
+  it('explains why a move is refused', () => {
+    expect(thrown(() => assertTransition('completed', 'voided')).message).toBe('A record cannot move from completed to voided: completed is final');
+    expect(thrown(() => assertTransition('voided', 'generated')).details['why']).toBe('voided is final');
+    expect(thrown(() => assertTransition('printed', 'printed')).details['why']).toBe('the record is already printed');
+    expect(thrown(() => assertTransition('in_progress', 'printed')).details['why']).toBe(
+      'records only move forward (generated, printed, in_progress, completed) or to voided or scrapped',
+    );
+  });
+});
