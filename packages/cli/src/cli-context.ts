@@ -1,4 +1,4 @@
-import { SerialtraceError, type Clock } from '@serialtrace/core';
+import { canonicalTimeZone, SerialtraceError, type Clock } from '@serialtrace/core';
 import { clockFromSetting, createSerialtrace, DEFAULT_COMPANY_ID, type Caller, type Serialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 
@@ -56,9 +56,10 @@ export class CliContext {
   app(): Serialtrace {
     if (this.#app === undefined) {
       const clock = this.clock;
+      const zone = this.io.env['SERIALTRACE_TIME_ZONE'];
+      const defaultTimeZone = zone ? canonicalTimeZone(zone, 'SERIALTRACE_TIME_ZONE') : undefined;
       const store = SqliteStore.open({ path: this.dbPath });
-      const timeZone = this.io.env['SERIALTRACE_TIME_ZONE'];
-      this.#app = createSerialtrace({ store, clock, ...(timeZone ? { defaultTimeZone: timeZone } : {}) });
+      this.#app = createSerialtrace({ store, clock, ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }) });
     }
     return this.#app;
   }

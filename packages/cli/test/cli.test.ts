@@ -154,6 +154,7 @@ describe('serialtrace CLI', () => {
       ['context without =', ['generate', 'Widgets', '--context', 'LINE'], {}, 'CONTEXT_INVALID', 'context'],
       ['invalid SERIALTRACE_NOW', ['generate', 'Widgets'], { SERIALTRACE_NOW: 'yesterday' }, 'CLOCK_INVALID', 'SERIALTRACE_NOW'],
       ['impossible SERIALTRACE_NOW', ['generate', 'Widgets'], { SERIALTRACE_NOW: '2025-02-30T00:00:00Z' }, 'CLOCK_INVALID', 'SERIALTRACE_NOW'],
+      ['invalid SERIALTRACE_TIME_ZONE', ['series', 'create', 'S', '--format', 'S{####}'], { SERIALTRACE_TIME_ZONE: 'Mars/Olympus' }, 'TIME_ZONE_UNKNOWN', 'SERIALTRACE_TIME_ZONE'],
       ['invalid --at', ['preview', '--format', 'S{####}', '--at', '2025-06-15'], {}, 'CLOCK_INVALID', 'at'],
       ['name taken', ['series', 'create', 'Widgets', '--format', 'W{####}'], {}, 'SERIES_NAME_TAKEN', 'name'],
       ['unknown status', ['status', 'SN-0001', 'shipped'], {}, 'STATUS_UNKNOWN', 'status'],

@@ -1,4 +1,4 @@
-import type { Clock } from '@serialtrace/core';
+import { canonicalTimeZone, type Clock } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
 import { AuditService } from './audit.service.js';
 import { GenerationService } from './generation.service.js';
@@ -30,11 +30,12 @@ export interface Serialtrace {
  */
 export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
   const clock = options.clock ?? systemClock;
+  const defaultTimeZone = canonicalTimeZone(options.defaultTimeZone ?? hostTimeZone(), 'defaultTimeZone');
   const plans = new SeriesPlans();
   const { store } = options;
   return {
     store,
-    series: new SeriesService({ store, clock, plans, defaultTimeZone: options.defaultTimeZone ?? hostTimeZone() }),
+    series: new SeriesService({ store, clock, plans, defaultTimeZone }),
     generation: new GenerationService({ store, clock, plans }),
     records: new RecordsService({ store, clock }),
     audit: new AuditService({ store }),
