@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createSerialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 import { BareSqlite } from './bare-sqlite.js';
-import { measure, type Measurement } from './stats.js';
+import { measureInterleaved, type Measurement } from './stats.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -19,14 +19,15 @@ interface Case {
   readonly batch: number;
   readonly minSeconds: number;
   readonly minRequests: number;
-  readonly maxRequests: number;
+  /** Requests per side before switching to the other. */
+  readonly slice: number;
   readonly target: number;
 }
 
 const CASES: readonly Case[] = [
-  { name: 'single serial per request', batch: 1, minSeconds: quick ? 1 : 3, minRequests: 500, maxRequests: 50_000, target: 0.7 },
-  { name: 'batch of 100', batch: 100, minSeconds: quick ? 1 : 3, minRequests: 50, maxRequests: 5_000, target: 0.5 },
-  { name: 'batch of 10,000', batch: 10_000, minSeconds: quick ? 1 : 3, minRequests: 3, maxRequests: 100, target: 0.5 },
+  { name: 'single serial per request', batch: 1, minSeconds: quick ? 1 : 4, minRequests: 1_000, slice: 200, target: 0.7 },
+  { name: 'batch of 100', batch: 100, minSeconds: quick ? 1 : 3, minRequests: 100, slice: 20, target: 0.5 },
+  { name: 'batch of 10,000', batch: 10_000, minSeconds: quick ? 1 : 3, minRequests: 6, slice: 1, target: 0.5 },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'serialtrace-bench-'));
@@ -37,12 +38,21 @@ async function runCase(c: Case, index: number): Promise<{ case: Case; bare: Meas
   const store = SqliteStore.open({ path: join(dir, `service-${index}.db`) });
   const app = createSerialtrace({ store, defaultTimeZone: 'UTC' });
   await app.series.create(caller, { name: 'Bench', format: 'SN-{########}', minLength: 8 });
-  const options = { minSeconds: c.minSeconds, minRequests: c.minRequests, maxRequests: c.maxRequests };
-  // Alternate short warm-ups so neither side pays the first-touch costs in its measurement.
-  bare.issue(c.batch);
-  await app.generation.generate(caller, 'Bench', { quantity: c.batch });
-  const bareResult = await measure(c.batch, () => bare.issue(c.batch), options);
-  const serviceResult = await measure(c.batch, () => app.generation.generate(caller, 'Bench', { quantity: c.batch }), options);
+  // Warm both sides up so neither pays first-touch costs inside its measurement.
+  for (let i = 0; i < 3; i++) {
+    bare.issue(c.batch);
+    await app.generation.generate(caller, 'Bench', { quantity: c.batch });
+  }
+  const results = await measureInterleaved(
+    c.batch,
+    [
+      { name: 'bare', once: () => bare.issue(c.batch) },
+      { name: 'service', once: () => app.generation.generate(caller, 'Bench', { quantity: c.batch }) },
+    ],
+    { minSeconds: c.minSeconds, minRequests: c.minRequests, slice: c.slice },
+  );
+  const bareResult = results.get('bare')!;
+  const serviceResult = results.get('service')!;
   bare.close();
   await store.close();
   return { case: c, bare: bareResult, service: serviceResult };

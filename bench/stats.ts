@@ -1,4 +1,4 @@
-/** Latency percentiles over a list of durations in milliseconds. */
+/** Latency percentiles over a sorted list of durations in milliseconds. */
 export function percentile(sortedMs: readonly number[], p: number): number {
   if (sortedMs.length === 0) return 0;
   const index = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
@@ -15,33 +15,50 @@ export interface Measurement {
   readonly p99Ms: number;
 }
 
+export interface Contender {
+  readonly name: string;
+  /** One request of `batch` serials. */
+  readonly once: () => unknown;
+}
+
 /**
- * Runs `once` (one request of `batch` serials) until `minSeconds` have passed and at least
- * `minRequests` were made, timing each request.
+ * Measures several contenders doing the same work, in alternating slices of `slice` requests, so
+ * that whatever the disk or the machine does meanwhile (writeback, another process) falls on all
+ * of them alike rather than on whichever ran second. Runs until every contender has had
+ * `minSeconds` and `minRequests`.
  */
-export async function measure(
+export async function measureInterleaved(
   batch: number,
-  once: () => unknown,
-  options: { minSeconds: number; minRequests: number; maxRequests: number },
-): Promise<Measurement> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  let elapsed = 0;
-  while ((elapsed < options.minSeconds * 1000 || latencies.length < options.minRequests) && latencies.length < options.maxRequests) {
-    const t0 = performance.now();
-    await once();
-    const t1 = performance.now();
-    latencies.push(t1 - t0);
-    elapsed = t1 - start;
+  contenders: readonly Contender[],
+  options: { minSeconds: number; minRequests: number; slice: number },
+): Promise<Map<string, Measurement>> {
+  const latencies = contenders.map(() => [] as number[]);
+  const busyMs = contenders.map(() => 0);
+  const done = () =>
+    contenders.every((_, i) => busyMs[i]! >= options.minSeconds * 1000 && latencies[i]!.length >= options.minRequests);
+  while (!done()) {
+    for (const [i, contender] of contenders.entries()) {
+      for (let n = 0; n < options.slice; n++) {
+        const t0 = performance.now();
+        await contender.once();
+        const elapsed = performance.now() - t0;
+        latencies[i]!.push(elapsed);
+        busyMs[i]! += elapsed;
+      }
+    }
   }
-  latencies.sort((a, b) => a - b);
-  const seconds = elapsed / 1000;
-  return {
-    serialsPerSecond: (latencies.length * batch) / seconds,
-    requests: latencies.length,
-    serials: latencies.length * batch,
-    seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-  };
+  const results = new Map<string, Measurement>();
+  for (const [i, contender] of contenders.entries()) {
+    const sorted = [...latencies[i]!].sort((a, b) => a - b);
+    const seconds = busyMs[i]! / 1000;
+    results.set(contender.name, {
+      serialsPerSecond: (sorted.length * batch) / seconds,
+      requests: sorted.length,
+      serials: sorted.length * batch,
+      seconds,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+    });
+  }
+  return results;
 }

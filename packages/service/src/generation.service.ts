@@ -16,7 +16,6 @@ import type { Caller } from './caller.js';
 import { fingerprint } from './hashing.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
-import { requireSeries } from './series.service.js';
 
 export const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 10_000;
@@ -131,8 +130,7 @@ export class GenerationService {
         }
       }
 
-      const series = await requireSeries(tx, caller, seriesName);
-      const plan = this.#deps.plans.planFor(series);
+      const { row: series, plan } = await this.#deps.plans.load(tx, caller.companyId, seriesName);
       const now = this.#deps.clock.now();
       const at = now.toISOString();
       const { local, period } = periodAt(plan, now);

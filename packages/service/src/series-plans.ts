@@ -1,5 +1,5 @@
-import { compileSeries, localDateTime, periodKey, type LocalDateTime, type SeriesPlan } from '@serialtrace/core';
-import type { SeriesRow } from '@serialtrace/store';
+import { compileSeries, localDateTime, periodKey, SerialtraceError, type LocalDateTime, type SeriesPlan } from '@serialtrace/core';
+import type { SeriesRow, StoreTransaction } from '@serialtrace/store';
 
 const MAX_CACHED_PLANS = 1000;
 
@@ -9,6 +9,27 @@ const MAX_CACHED_PLANS = 1000;
  */
 export class SeriesPlans {
   readonly #plans = new Map<string, SeriesPlan>();
+  /** The last row read per company and name, reused while its version is current. */
+  readonly #rows = new Map<string, SeriesRow>();
+
+  /**
+   * The series named `name` and its plan, inside `tx`. A copy held from an earlier request is
+   * reused when the stored version still matches (another process may have changed it), which
+   * reads two integers instead of the whole row on the generation path.
+   */
+  async load(tx: StoreTransaction, companyId: number, name: string): Promise<{ row: SeriesRow; plan: SeriesPlan }> {
+    const key = `${companyId}\u0000${name}`;
+    const stamp = await tx.findSeriesVersion(companyId, name);
+    if (stamp === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
+    let row = this.#rows.get(key);
+    if (row === undefined || row.id !== stamp.id || row.version !== stamp.version) {
+      row = await tx.findSeries(companyId, name);
+      if (row === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
+      if (this.#rows.size >= MAX_CACHED_PLANS) this.#rows.delete(this.#rows.keys().next().value!);
+      this.#rows.set(key, row);
+    }
+    return { row, plan: this.planFor(row) };
+  }
 
   planFor(row: SeriesRow): SeriesPlan {
     const key = `${row.id}:${row.version}`;

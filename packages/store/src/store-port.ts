@@ -42,6 +42,8 @@ export interface Store {
 export interface StoreTransaction {
   // Series
   findSeries(companyId: number, name: string): Promise<SeriesRow | undefined>;
+  /** A series' id and version only: the cheap check that a copy held in memory is still current. */
+  findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined>;
   listSeries(companyId: number): Promise<SeriesRow[]>;
   insertSeries(companyId: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow>;
   /** Replaces the settings, stores the new version and returns the row as it now is. */

@@ -266,6 +266,9 @@ export function storeContract(factory: StoreFactory): void {
             { seriesId: v1.id, version: 3, settings: renamed, changedAt: '2025-06-03T00:00:00.000Z', changedBy: 'carol', reason: null },
           ]);
           expect(await tx.listSeriesVersions(v1.id + 1000)).toEqual([]);
+          expect(await tx.findSeriesVersion(1, 'Gizmos')).toEqual({ id: v1.id, version: 3 });
+          expect(await tx.findSeriesVersion(1, 'Widgets')).toBeUndefined();
+          expect(await tx.findSeriesVersion(2, 'Gizmos')).toBeUndefined();
         });
       });
 

@@ -92,8 +92,23 @@ export function auditContentOf(entry: AuditContent): AuditContent {
 
 export type HashFunction = (text: string) => string;
 
-export function sealAuditEntry(content: AuditContent, prevHash: string, hash: HashFunction): AuditEntry {
-  return { ...content, prevHash, hash: hash(auditHashInput(prevHash, content)) };
+export function sealAuditEntry(c: AuditContent, prevHash: string, hash: HashFunction): AuditEntry {
+  return {
+    seq: c.seq,
+    companyId: c.companyId,
+    at: c.at,
+    actor: c.actor,
+    station: c.station,
+    line: c.line,
+    plant: c.plant,
+    reason: c.reason,
+    action: c.action,
+    entityType: c.entityType,
+    entityId: c.entityId,
+    data: c.data,
+    prevHash,
+    hash: hash(auditHashInput(prevHash, c)),
+  };
 }
 
 export type ChainBreak =

@@ -208,6 +208,12 @@ export class SqliteTransaction implements StoreTransaction {
     return row === undefined ? undefined : seriesFromRow(row);
   }
 
+  async findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined> {
+    return this.#sql('SELECT id, version FROM series WHERE company_id = ? AND name = ?').get(companyId, name) as
+      | { id: number; version: number }
+      | undefined;
+  }
+
   async listSeries(companyId: number): Promise<SeriesRow[]> {
     const rows = this.#sql('SELECT * FROM series WHERE company_id = ? ORDER BY name').all(companyId) as SeriesDbRow[];
     return rows.map(seriesFromRow);
