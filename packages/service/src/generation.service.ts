@@ -1,4 +1,5 @@
 import {
+  collectProblems,
   compileRenderer,
   nextValues,
   normalizeContext,
@@ -80,13 +81,7 @@ function validate(request: GenerateRequest): ValidRequest {
   const quantity = readQuantity(request.quantity, problems);
   const workOrder = optionalReference(request.workOrder, 'workOrder', problems);
   const partNumber = optionalReference(request.partNumber, 'partNumber', problems);
-  let context: Record<string, string> = {};
-  try {
-    context = normalizeContext(request.context);
-  } catch (error) {
-    if (!(error instanceof SerialtraceError)) throw error;
-    problems.push(...(error.problems.length > 0 ? error.problems : [problem(error.code, error.details)]));
-  }
+  const context = collectProblems(problems, () => normalizeContext(request.context)) ?? {};
   const metadata = optionalMetadata(request.metadata, problems);
   const idempotencyKey = readIdempotencyKey(request.idempotencyKey, problems);
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);

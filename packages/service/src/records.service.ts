@@ -1,12 +1,12 @@
 import {
   assertTransition,
+  collectProblems,
   parseInstant,
   parseRecordStatus,
   problem,
   SerialtraceError,
   type Clock,
   type Problem,
-  type RecordStatus,
 } from '@serialtrace/core';
 import type { RecordRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
@@ -92,15 +92,7 @@ export class RecordsService {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       problems.push(problem('VALUE_INVALID', { field: 'limit', reason: `it must be a whole number from 1 to ${MAX_PAGE_SIZE}` }));
     }
-    let status: RecordStatus | undefined;
-    if (query.status !== undefined && query.status !== '') {
-      try {
-        status = parseRecordStatus(query.status);
-      } catch (error) {
-        if (!(error instanceof SerialtraceError)) throw error;
-        problems.push(problem(error.code, error.details));
-      }
-    }
+    const status = query.status ? collectProblems(problems, () => parseRecordStatus(query.status!)) : undefined;
     const instant = (value: string | undefined, field: string): string | undefined => {
       if (value === undefined || value === '') return undefined;
       try {
@@ -112,15 +104,7 @@ export class RecordsService {
     };
     const from = instant(query.from, 'from');
     const to = instant(query.to, 'to');
-    let beforeId: number | undefined;
-    if (query.cursor !== undefined && query.cursor !== '') {
-      try {
-        beforeId = decodeCursor(query.cursor);
-      } catch (error) {
-        if (!(error instanceof SerialtraceError)) throw error;
-        problems.push(problem(error.code, error.details));
-      }
-    }
+    const beforeId = query.cursor ? collectProblems(problems, () => decodeCursor(query.cursor!)) : undefined;
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
 
     return this.#deps.store.read(async (tx) => {

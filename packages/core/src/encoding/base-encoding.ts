@@ -1,4 +1,4 @@
-import { SerialtraceError } from '../errors/serialtrace-error.js';
+import { parseChoice } from '../errors/serialtrace-error.js';
 
 /**
  * The alphabets a sequence can be written in. `alpha` has no digits: `A` is zero, so
@@ -24,13 +24,8 @@ export function isBaseName(value: string): value is BaseName {
   return (BASE_NAMES as readonly string[]).includes(value);
 }
 
-export function parseBaseName(value: string, field = 'base'): BaseName {
-  if (isBaseName(value)) return value;
-  throw new SerialtraceError('VALUE_INVALID', {
-    field,
-    reason: `"${value}" is not a base; expected one of ${BASE_NAMES.join(', ')}`,
-    allowed: BASE_NAMES,
-  });
+export function parseBaseName(value: unknown, field = 'base'): BaseName {
+  return parseChoice(value, BASE_NAMES, field, 'base');
 }
 
 const CHAR_0 = 48;

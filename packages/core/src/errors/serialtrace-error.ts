@@ -91,6 +91,12 @@ export class SerialtraceError extends Error {
     return error;
   }
 
+  /** This refusal as a list of problems: its own list, or itself as the one problem. */
+  asProblems(): readonly Problem[] {
+    if (this.problems.length > 0) return this.problems;
+    return [problem(this.code, this.details)];
+  }
+
   /** The wire shape used by the CLI's `--json` and, later, the HTTP problem documents. */
   toJSON(): { code: ErrorCode; message: string; problems?: readonly Problem[] } & Record<string, unknown> {
     return {
@@ -110,4 +116,35 @@ export function refuseOnErrors(problems: readonly Problem[]): readonly Problem[]
 
 export function isSerialtraceError(value: unknown): value is SerialtraceError {
   return value instanceof SerialtraceError;
+}
+
+/**
+ * Runs one validation step and, when it refuses, adds its problems to `problems` instead of
+ * throwing, so that a caller can check every field before refusing once with all of them.
+ * Anything that is not a refusal is rethrown.
+ *
+ * @example const zone = collectProblems(problems, () => canonicalTimeZone(input.timeZone));
+ */
+export function collectProblems<T>(problems: Problem[], attempt: () => T): T | undefined {
+  try {
+    return attempt();
+  } catch (error) {
+    if (!(error instanceof SerialtraceError)) throw error;
+    problems.push(...error.asProblems());
+    return undefined;
+  }
+}
+
+/**
+ * One of a fixed set of names, or VALUE_INVALID listing the allowed ones.
+ *
+ * @example parseChoice('hex', BASE_NAMES, 'base', 'base') === 'hex'
+ */
+export function parseChoice<T extends string>(value: unknown, choices: readonly T[], field: string, noun: string): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new SerialtraceError('VALUE_INVALID', {
+    field,
+    reason: `"${showValue(value)}" is not a ${noun}; expected one of ${choices.join(', ')}`,
+    allowed: choices,
+  });
 }

@@ -1,10 +1,10 @@
-import { BASE_NAMES, BASES, isBaseName, maxValueForWidth, type Base, type BaseName } from '../encoding/base-encoding.js';
-import { problem, refuseOnErrors, SerialtraceError, showValue, type Problem } from '../errors/serialtrace-error.js';
+import { BASES, maxValueForWidth, parseBaseName, type Base, type BaseName } from '../encoding/base-encoding.js';
+import { collectProblems, problem, refuseOnErrors, showValue, type Problem } from '../errors/serialtrace-error.js';
 import { contextTokensOf, sequenceNodesOf, type ContextToken, type ParsedFormat } from '../format/format-node.js';
 import { parseFormat } from '../format/format-parser.js';
 import { sequenceWidth } from '../format/format-renderer.js';
 import { validateFormat } from '../format/format-validator.js';
-import { isResetRule, RESET_RULES, type ResetRule } from '../time/reset-period.js';
+import { parseResetRule, type ResetRule } from '../time/reset-period.js';
 import { DEFAULT_SHIFT_CALENDAR, formatMinutes, parseShiftCalendar, type ShiftCalendar } from '../time/shift-calendar.js';
 import { canonicalTimeZone } from '../time/zoned-time.js';
 
@@ -160,17 +160,12 @@ export function resolveSeriesSettings(
   const format = typeof input.format === 'string' ? input.format : '';
   if (typeof input.format !== 'string' || input.format === '') problems.push(invalid('format', 'it is required'));
 
-  let base: BaseName = SERIES_DEFAULTS.base;
-  if (input.base !== undefined && input.base !== null) {
-    if (typeof input.base === 'string' && isBaseName(input.base)) base = input.base;
-    else problems.push(invalid('base', `"${showValue(input.base)}" is not a base; expected one of ${BASE_NAMES.join(', ')}`, { allowed: BASE_NAMES }));
-  }
-
-  let reset: ResetRule = SERIES_DEFAULTS.reset;
-  if (input.reset !== undefined && input.reset !== null) {
-    if (typeof input.reset === 'string' && isResetRule(input.reset)) reset = input.reset;
-    else problems.push(invalid('reset', `"${showValue(input.reset)}" is not a reset rule; expected one of ${RESET_RULES.join(', ')}`, { allowed: RESET_RULES }));
-  }
+  const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+  /** A field read by `read` when given; its fallback when absent or refused (the refusal is kept). */
+  const optional = <T>(value: unknown, read: () => T, fallback: T): T =>
+    present(value) ? (collectProblems(problems, read) ?? fallback) : fallback;
+  const base = optional(input.base, () => parseBaseName(input.base), SERIES_DEFAULTS.base as BaseName);
+  const reset = optional(input.reset, () => parseResetRule(input.reset), SERIES_DEFAULTS.reset as ResetRule);
 
   let start: bigint = SERIES_DEFAULTS.start;
   if (input.start !== undefined && input.start !== null) {
@@ -194,29 +189,16 @@ export function resolveSeriesSettings(
     } else minLength = Number(value);
   }
 
-  let timeZone = defaults.timeZone;
-  if (input.timeZone !== undefined && input.timeZone !== null && input.timeZone !== '') {
-    try {
-      timeZone = canonicalTimeZone(showValue(input.timeZone));
-    } catch (error) {
-      if (error instanceof SerialtraceError) problems.push(problem(error.code, error.details));
-      else throw error;
-    }
-  }
+  const timeZone = optional(input.timeZone, () => canonicalTimeZone(showValue(input.timeZone)), defaults.timeZone);
 
   let shiftStarts: ShiftCalendar | null = null;
-  if (input.shiftStarts !== undefined && input.shiftStarts !== null && input.shiftStarts !== '') {
-    try {
-      if (typeof input.shiftStarts === 'string') shiftStarts = parseShiftCalendar(input.shiftStarts);
-      else if (Array.isArray(input.shiftStarts) && input.shiftStarts.every(isShiftEntry)) {
-        shiftStarts = parseShiftCalendar(
-          (input.shiftStarts as readonly (string | ShiftEntryJson)[]).map((s) => (typeof s === 'string' ? s : `${s.label}=${s.start}`)),
-        );
-      } else problems.push(problem('SHIFT_CALENDAR_INVALID', { field: 'shiftStarts', reason: 'give a list of HH:MM times' }));
-    } catch (error) {
-      if (error instanceof SerialtraceError) problems.push(...error.problems);
-      else throw error;
-    }
+  if (present(input.shiftStarts)) {
+    if (typeof input.shiftStarts === 'string') {
+      shiftStarts = collectProblems(problems, () => parseShiftCalendar(input.shiftStarts as string)) ?? null;
+    } else if (Array.isArray(input.shiftStarts) && input.shiftStarts.every(isShiftEntry)) {
+      const entries = (input.shiftStarts as readonly (string | ShiftEntryJson)[]).map((s) => (typeof s === 'string' ? s : `${s.label}=${s.start}`));
+      shiftStarts = collectProblems(problems, () => parseShiftCalendar(entries)) ?? null;
+    } else problems.push(problem('SHIFT_CALENDAR_INVALID', { field: 'shiftStarts', reason: 'give a list of HH:MM times' }));
   }
 
   const global = readBoolean(input.global, 'global', problems, SERIES_DEFAULTS.global);

@@ -1,4 +1,4 @@
-import { SerialtraceError } from '../errors/serialtrace-error.js';
+import { parseChoice } from '../errors/serialtrace-error.js';
 import { formatCivilDate, isoWeek, pad } from './civil-date.js';
 import { shiftAt, type ShiftCalendar } from './shift-calendar.js';
 import type { LocalDateTime } from './zoned-time.js';
@@ -20,13 +20,8 @@ export function isResetRule(value: string): value is ResetRule {
   return (RESET_RULES as readonly string[]).includes(value);
 }
 
-export function parseResetRule(value: string, field = 'reset'): ResetRule {
-  if (isResetRule(value)) return value;
-  throw new SerialtraceError('VALUE_INVALID', {
-    field,
-    reason: `"${value}" is not a reset rule; expected one of ${RESET_RULES.join(', ')}`,
-    allowed: RESET_RULES,
-  });
+export function parseResetRule(value: unknown, field = 'reset'): ResetRule {
+  return parseChoice(value, RESET_RULES, field, 'reset rule');
 }
 
 /** The period of a series that never resets. */

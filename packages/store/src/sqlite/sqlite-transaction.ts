@@ -115,9 +115,38 @@ function seriesFromRow(row: SeriesDbRow): SeriesRow {
   };
 }
 
-function shiftStartsColumn(settings: SeriesSettings): string | null {
-  const json = settingsToJson(settings).shiftStarts;
-  return json === null ? null : JSON.stringify(json.map((s) => `${s.label}=${s.start}`));
+/** The series columns that hold settings, in the order {@link settingsValues} gives their values. */
+const SETTINGS_COLUMNS = [
+  'name',
+  'description',
+  'format',
+  'base',
+  'start_value',
+  'increment',
+  'min_length',
+  'reset_rule',
+  'time_zone',
+  'shift_starts',
+  'is_global',
+  'allow_growth',
+] as const;
+
+function settingsValues(settings: SeriesSettings): unknown[] {
+  const calendar = settingsToJson(settings).shiftStarts;
+  return [
+    settings.name,
+    settings.description,
+    settings.format,
+    settings.base,
+    settings.start.toString(),
+    settings.increment.toString(),
+    settings.minLength,
+    settings.reset,
+    settings.timeZone,
+    calendar === null ? null : JSON.stringify(calendar.map((s) => `${s.label}=${s.start}`)),
+    settings.global ? 1 : 0,
+    settings.allowGrowth ? 1 : 0,
+  ];
 }
 
 function recordFromRow(row: RecordDbRow): RecordRow {
@@ -221,28 +250,9 @@ export class SqliteTransaction implements StoreTransaction {
 
   async insertSeries(companyId: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow> {
     const info = this.#sql(
-      `INSERT INTO series (company_id, name, description, format, base, start_value, increment, min_length, reset_rule,
-         time_zone, shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
-    ).run(
-      companyId,
-      settings.name,
-      settings.description,
-      settings.format,
-      settings.base,
-      settings.start.toString(),
-      settings.increment.toString(),
-      settings.minLength,
-      settings.reset,
-      settings.timeZone,
-      shiftStartsColumn(settings),
-      settings.global ? 1 : 0,
-      settings.allowGrowth ? 1 : 0,
-      stamp.at,
-      stamp.actor,
-      stamp.at,
-      stamp.actor,
-    );
+      `INSERT INTO series (${SETTINGS_COLUMNS.join(', ')}, company_id, version, created_at, created_by, updated_at, updated_by)
+       VALUES (${SETTINGS_COLUMNS.map(() => '?').join(', ')}, ?, 1, ?, ?, ?, ?)`,
+    ).run(...settingsValues(settings), companyId, stamp.at, stamp.actor, stamp.at, stamp.actor);
     const id = Number(info.lastInsertRowid);
     this.#insertVersion(id, 1, settings, stamp);
     return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
@@ -262,27 +272,8 @@ export class SqliteTransaction implements StoreTransaction {
   async updateSeries(series: SeriesRow, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow> {
     const version = series.version + 1;
     this.#sql(
-      `UPDATE series SET name = ?, description = ?, format = ?, base = ?, start_value = ?, increment = ?, min_length = ?,
-         reset_rule = ?, time_zone = ?, shift_starts = ?, is_global = ?, allow_growth = ?, version = ?, updated_at = ?, updated_by = ?
-       WHERE id = ?`,
-    ).run(
-      settings.name,
-      settings.description,
-      settings.format,
-      settings.base,
-      settings.start.toString(),
-      settings.increment.toString(),
-      settings.minLength,
-      settings.reset,
-      settings.timeZone,
-      shiftStartsColumn(settings),
-      settings.global ? 1 : 0,
-      settings.allowGrowth ? 1 : 0,
-      version,
-      stamp.at,
-      stamp.actor,
-      series.id,
-    );
+      `UPDATE series SET ${SETTINGS_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+    ).run(...settingsValues(settings), version, stamp.at, stamp.actor, series.id);
     this.#insertVersion(series.id, version, settings, stamp);
     return { ...series, settings, version, updatedAt: stamp.at, updatedBy: stamp.actor };
   }
