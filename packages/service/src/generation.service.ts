@@ -2,6 +2,7 @@ import {
   collectProblems,
   compileRenderer,
   nextValues,
+  periodCapacity,
   normalizeContext,
   problem,
   remainingAfter,
@@ -10,9 +11,10 @@ import {
   showValue,
   type Clock,
   type Problem,
+  type SeriesPlan,
 } from '@serialtrace/core';
-import type { NewRecord, Store } from '@serialtrace/store';
-import { appendAudit, nextAuditSeq } from './audit-writer.js';
+import type { NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
+import { appendAudit, nextAuditSeq, type AuditDraft } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { fingerprint } from './hashing.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
@@ -131,96 +133,24 @@ export class GenerationService {
       const { local, period } = periodAt(plan, now);
       const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
       const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
-      const { global } = series.settings;
       // The chain head is taken first so each record can name the entry that will record it.
       const head = await tx.lockAuditHead(caller.companyId);
-      const auditSeq = nextAuditSeq(head);
-      // Clashes with other series matter only for a global series, or when a global one exists.
-      const crossSeries = global || (await tx.hasGlobalSeries(caller.companyId, series.id));
-
-      let counter = (await tx.lockCounter(series.id, period)) ?? plan.settings.start;
-      const issued: { value: bigint; serial: string }[] = [];
-      const skipped: { sequence: string; serial: string; conflictsWith: string }[] = [];
-      while (issued.length < valid.quantity) {
-        const candidates = nextValues(plan, counter, valid.quantity - issued.length);
-        if (candidates === undefined) {
-          const remaining = remainingAfter(plan, counter) ?? 0n;
-          throw new SerialtraceError('SERIES_EXHAUSTED', {
-            series: series.settings.name,
-            period,
-            requested: valid.quantity,
-            remaining: (remaining + BigInt(issued.length)).toString(),
-            capacity: plan.maxValue === null ? 'unbounded' : ((plan.maxValue - plan.settings.start) / plan.settings.increment).toString(),
-          });
-        }
-        const rendered = candidates.map(render);
-        const elsewhere = crossSeries
-          ? new Map((await tx.findTakenSerials(caller.companyId, series.id, global, rendered)).map((t) => [t.serial, t.seriesName]))
-          : undefined;
-        const rows: NewRecord[] = [];
-        for (let i = 0; i < candidates.length; i++) {
-          const serial = rendered[i]!;
-          const owner = elsewhere?.get(serial);
-          if (owner !== undefined) {
-            skipped.push({ sequence: candidates[i]!.toString(), serial, conflictsWith: owner });
-            continue;
-          }
-          rows.push({
-            companyId: caller.companyId,
-            seriesId: series.id,
-            serial,
-            sequence: candidates[i]!,
-            period,
-            status: 'generated',
-            workOrder: valid.workOrder,
-            partNumber: valid.partNumber,
-            context: valid.context,
-            metadata: valid.metadata,
-            generatedAt: at,
-            generatedBy: caller.actor,
-            station: caller.station ?? null,
-            auditSeq,
-          });
-        }
-        const ids = await tx.insertRecords(rows);
-        ids.forEach((id, i) => {
-          const row = rows[i]!;
-          if (id === null) skipped.push({ sequence: row.sequence.toString(), serial: row.serial, conflictsWith: series.settings.name });
-          else issued.push({ value: row.sequence, serial: row.serial });
-        });
-        counter = candidates[candidates.length - 1]!;
-      }
-      await tx.saveCounter(series.id, period, counter, at);
-      // One entry records the whole request: every serial it issued and every value it skipped.
-      await appendAudit(
-        tx,
-        caller,
-        at,
-        [
-          {
-            action: 'serials.generated',
-            entityType: 'series',
-            entityId: String(series.id),
-            // Empty fields are left out: this entry is written on every request.
-            data: {
-              series: series.settings.name,
-              seriesVersion: series.version,
-              period,
-              serials: issued.map((i) => i.serial),
-              firstSequence: issued[0]!.value.toString(),
-              ...(issued.length > 1 ? { lastSequence: issued[issued.length - 1]!.value.toString() } : {}),
-              ...(valid.workOrder === null ? {} : { workOrder: valid.workOrder }),
-              ...(valid.partNumber === null ? {} : { partNumber: valid.partNumber }),
-              ...(Object.keys(valid.context).length === 0 ? {} : { context: valid.context }),
-              // The records keep the metadata; the chain keeps its digest, so a changed copy shows.
-              ...(valid.metadata === null ? {} : { metadataSha256: fingerprint(valid.metadata) }),
-              ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
-              ...(skipped.length === 0 ? {} : { skipped }),
-            },
-          },
-        ],
-        { head },
-      );
+      const template: RecordTemplate = {
+        companyId: caller.companyId,
+        seriesId: series.id,
+        period,
+        status: 'generated',
+        workOrder: valid.workOrder,
+        partNumber: valid.partNumber,
+        context: valid.context,
+        metadata: valid.metadata,
+        generatedAt: at,
+        generatedBy: caller.actor,
+        station: caller.station ?? null,
+        auditSeq: nextAuditSeq(head),
+      };
+      const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, render, template);
+      await appendAudit(tx, caller, at, [generationEntry(series, period, valid, issued, skipped)], { head });
       const result: GenerateResult = {
         series: series.settings.name,
         serials: issued.map((i) => i.serial),
@@ -239,4 +169,123 @@ export class GenerationService {
       return result;
     });
   }
+}
+
+/** What every record of one request shares. */
+type RecordTemplate = Omit<NewRecord, 'serial' | 'sequence'>;
+
+/**
+ * One record from the request's template, written out field by field: building it with an object
+ * spread made batches of 100 and 10,000 twice as slow in `npm run bench`.
+ */
+function recordFrom(t: RecordTemplate, serial: string, sequence: bigint): NewRecord {
+  return {
+    companyId: t.companyId,
+    seriesId: t.seriesId,
+    serial,
+    sequence,
+    period: t.period,
+    status: t.status,
+    workOrder: t.workOrder,
+    partNumber: t.partNumber,
+    context: t.context,
+    metadata: t.metadata,
+    generatedAt: t.generatedAt,
+    generatedBy: t.generatedBy,
+    station: t.station,
+    auditSeq: t.auditSeq,
+  };
+}
+
+interface Issued {
+  readonly value: bigint;
+  readonly serial: string;
+}
+
+interface Skipped {
+  readonly sequence: string;
+  readonly serial: string;
+  readonly conflictsWith: string;
+}
+
+/**
+ * Allocates values after the period's counter until `quantity` serials are recorded, skipping
+ * any value whose serial must stay unique and already exists (in another series under the global
+ * rule, found by lookup; in this series, found by the insert itself), and saves the counter. A
+ * request that would run past the series' capacity is refused whole.
+ */
+async function issue(
+  tx: StoreTransaction,
+  series: SeriesRow,
+  plan: SeriesPlan,
+  period: string,
+  quantity: number,
+  render: (value: bigint) => string,
+  template: RecordTemplate,
+): Promise<{ issued: Issued[]; skipped: Skipped[] }> {
+  const { global } = series.settings;
+  // Clashes with other series matter only for a global series, or when a global one exists.
+  const crossSeries = global || (await tx.hasGlobalSeries(series.companyId, series.id));
+  let counter = (await tx.lockCounter(series.id, period)) ?? plan.settings.start;
+  const issued: Issued[] = [];
+  const skipped: Skipped[] = [];
+  while (issued.length < quantity) {
+    const candidates = nextValues(plan, counter, quantity - issued.length);
+    if (candidates === undefined) {
+      throw new SerialtraceError('SERIES_EXHAUSTED', {
+        series: series.settings.name,
+        period,
+        requested: quantity,
+        remaining: ((remainingAfter(plan, counter) ?? 0n) + BigInt(issued.length)).toString(),
+        capacity: periodCapacity(plan)?.toString() ?? 'unbounded',
+      });
+    }
+    const rendered = candidates.map(render);
+    const elsewhere = crossSeries
+      ? new Map((await tx.findTakenSerials(series.companyId, series.id, global, rendered)).map((t) => [t.serial, t.seriesName]))
+      : undefined;
+    const rows: NewRecord[] = [];
+    candidates.forEach((sequence, i) => {
+      const serial = rendered[i]!;
+      const owner = elsewhere?.get(serial);
+      if (owner === undefined) rows.push(recordFrom(template, serial, sequence));
+      else skipped.push({ sequence: sequence.toString(), serial, conflictsWith: owner });
+    });
+    const ids = await tx.insertRecords(rows);
+    ids.forEach((id, i) => {
+      const { sequence, serial } = rows[i]!;
+      if (id === null) skipped.push({ sequence: sequence.toString(), serial, conflictsWith: series.settings.name });
+      else issued.push({ value: sequence, serial });
+    });
+    counter = candidates[candidates.length - 1]!;
+  }
+  await tx.saveCounter(series.id, period, counter, template.generatedAt);
+  return { issued, skipped };
+}
+
+/**
+ * The one audit entry of a request: every serial it issued and every value it skipped. Empty
+ * fields are left out, because this entry is written on every request.
+ */
+function generationEntry(series: SeriesRow, period: string, valid: ValidRequest, issued: readonly Issued[], skipped: readonly Skipped[]): AuditDraft {
+  return {
+    action: 'serials.generated',
+    entityType: 'series',
+    entityId: String(series.id),
+    data: {
+      series: series.settings.name,
+      seriesVersion: series.version,
+      period,
+      serials: issued.map((i) => i.serial),
+      firstSequence: issued[0]!.value.toString(),
+      ...(issued.length > 1 ? { lastSequence: issued[issued.length - 1]!.value.toString() } : {}),
+      ...(valid.workOrder === null ? {} : { workOrder: valid.workOrder }),
+      ...(valid.partNumber === null ? {} : { partNumber: valid.partNumber }),
+      ...(Object.keys(valid.context).length === 0 ? {} : { context: valid.context }),
+      // The records keep the metadata; the chain keeps its digest, so a changed copy shows.
+      ...(valid.metadata === null ? {} : { metadataSha256: fingerprint(valid.metadata) }),
+      ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
+      ...(skipped.length === 0 ? {} : { skipped }),
+    },
+  };
 }
