@@ -279,6 +279,13 @@ describe('readWholeNumber', () => {
 });
 
 describe('planSeries and compileSeries', () => {
+  it('checks uniqueness when planning new settings, not when compiling stored ones', () => {
+    const stored = { ...resolve({}).settings, format: 'D-{####}', reset: 'daily' as const };
+    expect(planSeries(stored).problems.map((p) => p.code)).toEqual(['FORMAT_NOT_UNIQUE']);
+    expect(planSeries(stored, { uniqueness: false }).problems).toEqual([]);
+    expect(compileSeries(stored).format.source).toBe('D-{####}');
+  });
+
   it('compileSeries gives the plan of settings already known to be valid', () => {
     const { settings, plan } = resolve({ format: '{YYYY}{WW}-{####}' });
     const again = compileSeries(settings);

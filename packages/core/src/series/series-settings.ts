@@ -228,11 +228,14 @@ export function resolveSeriesSettings(
  * Compiles settings into a plan and reports what is wrong with them: the format under the reset
  * rule, and a start value that leaves no room for a single serial.
  */
-export function planSeries(settings: SeriesSettings): { plan: SeriesPlan; problems: Problem[] } {
+export function planSeries(
+  settings: SeriesSettings,
+  options: { readonly uniqueness?: boolean } = {},
+): { plan: SeriesPlan; problems: Problem[] } {
   const format = parseFormat(settings.format);
   const shiftFromCalendar = settings.shiftStarts !== null || settings.reset === 'shift';
   const calendar = settings.shiftStarts ?? DEFAULT_SHIFT_CALENDAR;
-  const problems = settings.format === '' ? [] : validateFormat(format, { reset: settings.reset, calendar, shiftFromCalendar });
+  const problems = settings.format === '' ? [] : validateFormat(format, { reset: settings.reset, calendar, shiftFromCalendar }, options);
   const base = BASES[settings.base];
   const widths = sequenceNodesOf(format).map((node) => sequenceWidth(node, settings.minLength));
   const width = widths.length === 0 ? settings.minLength : Math.min(...widths);
@@ -294,7 +297,9 @@ function ambiguityWarnings(format: ParsedFormat, allowGrowth: boolean): Problem[
 
 /** A plan for settings already known to be valid (read back from the store). */
 export function compileSeries(settings: SeriesSettings): SeriesPlan {
-  return planSeries(settings).plan;
+  // Stored settings passed the uniqueness check when they were saved; every process that compiles
+  // them for generation need not walk the calendar again.
+  return planSeries(settings, { uniqueness: false }).plan;
 }
 
 /** Settings as plain JSON: the big numbers as decimal strings, the calendar as a list. */
