@@ -16,3 +16,4 @@ export * from './series/preview.js';
 export * from './records/record-status.js';
 export * from './audit/audit-chain.js';
 export * from './clock.js';
+export * from './access/roles.js';

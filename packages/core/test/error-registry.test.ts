@@ -12,7 +12,7 @@ import {
 } from '@serialtrace/core';
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
-const CATEGORIES = ['invalid', 'not_found', 'conflict', 'state', 'unavailable', 'internal'];
+const CATEGORIES = ['malformed', 'invalid', 'unauthenticated', 'forbidden', 'too_large', 'rate_limited', 'not_found', 'conflict', 'state', 'unavailable', 'internal'];
 
 describe('the error registry', () => {
   it.each(CODES)('%s has a category, a message template and a description', (code) => {
@@ -22,6 +22,14 @@ describe('the error registry', () => {
     expect(spec.message.trim().length).toBeGreaterThan(0);
     expect(spec.description.trim().length).toBeGreaterThan(10);
     expect(isErrorCode(code)).toBe(true);
+  });
+
+  it('never names a detail after a member an HTTP problem document reserves', () => {
+    const reserved = ['type', 'title', 'status', 'detail', 'instance', 'code', 'message', 'problems'];
+    for (const code of CODES) {
+      const placeholders = [...ERROR_CODES[code].message.matchAll(/\{([a-z][A-Za-z0-9]*)\}/g)].map((m) => m[1]);
+      for (const name of placeholders) expect(reserved, `${code} uses {${name}}`).not.toContain(name);
+    }
   });
 
   it('holds the codes the product promises', () => {

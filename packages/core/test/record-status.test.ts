@@ -51,7 +51,7 @@ describe('record statuses', () => {
       expect(isRecordStatus(bad)).toBe(false);
       const error = thrown(() => parseRecordStatus(bad));
       expect(error.code).toBe('STATUS_UNKNOWN');
-      expect(error.details).toMatchObject({ field: 'status', status: bad, allowed: [...RECORD_STATUSES] });
+      expect(error.details).toMatchObject({ field: 'status', value: bad, allowed: [...RECORD_STATUSES] });
     }
     expect(thrown(() => parseRecordStatus('done')).message).toBe(
       'Unknown status "done"; expected one of generated, printed, in_progress, completed, voided, scrapped',

@@ -3,7 +3,9 @@
  * never on the message. A code, once published, keeps its meaning; `docs/errors.md` is generated
  * from this table and a test keeps the two equal.
  *
- * `message` is a template: `{name}` is replaced by the detail of that name.
+ * `message` is a template: `{name}` is replaced by the detail of that name. Detail names never
+ * take the members an HTTP problem document reserves (type, title, status, detail, instance),
+ * so details travel flat beside them.
  * `category` says what kind of refusal it is; only the server maps categories to HTTP statuses.
  *
  * @example
@@ -12,6 +14,11 @@
  */
 export type ErrorCategory =
   | 'invalid' // the request itself is wrong; repeating it will fail again
+  | 'malformed' // the request could not be read at all (syntax, types, missing fields)
+  | 'unauthenticated' // nobody is signed in, or the credentials are wrong or expired
+  | 'forbidden' // signed in, but the role does not allow it
+  | 'too_large' // the request body exceeds the limit
+  | 'rate_limited' // too many requests from one key or user; retry later
   | 'not_found' // a named thing does not exist
   | 'conflict' // the request clashes with existing data
   | 'state' // the request is valid but the current state refuses it
@@ -27,8 +34,73 @@ export interface ErrorCodeSpec {
 export const ERROR_CODES = {
   USAGE_INVALID: {
     category: 'invalid',
-    message: '{detail}',
+    message: '{reason}',
     description: 'The command line could not be understood (unknown option, missing argument).',
+  },
+  REQUEST_INVALID: {
+    category: 'malformed',
+    message: 'The request is malformed: {reason}',
+    description: 'The body, query or path does not have the shape the API documents (wrong type, missing field, not JSON); `problems` lists each.',
+  },
+  UNAUTHENTICATED: {
+    category: 'unauthenticated',
+    message: 'Sign in or send an API key: {reason}',
+    description: 'No valid session cookie or `Authorization: Bearer` key came with the request, or it expired or was revoked.',
+  },
+  CREDENTIALS_INVALID: {
+    category: 'unauthenticated',
+    message: 'Unknown user or wrong password',
+    description: 'The login failed; which of the two was wrong is not revealed.',
+  },
+  FORBIDDEN: {
+    category: 'forbidden',
+    message: 'The role {role} may not {permission}',
+    description: 'The user or key is signed in, but its role does not carry the permission the request needs.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    category: 'too_large',
+    message: 'The request body is larger than {limit} bytes',
+    description: 'Bodies are limited in size; send fewer serials per request or less metadata.',
+  },
+  RATE_LIMITED: {
+    category: 'rate_limited',
+    message: 'Too many requests; retry in {retryAfterSeconds} s',
+    description: 'One key or user sent more requests per minute than the server allows; the `Retry-After` header says when to retry.',
+  },
+  ROUTE_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No route {method} {url}',
+    description: 'The path or method is not part of the API; see /api/v1/openapi.json.',
+  },
+  USER_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No user named "{username}"',
+    description: 'The user does not exist in this company.',
+  },
+  USERNAME_TAKEN: {
+    category: 'conflict',
+    message: 'The username "{username}" is taken',
+    description: 'Usernames are unique across the installation, because signing in names no company.',
+  },
+  API_KEY_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No API key {id}',
+    description: 'The key does not exist in this company.',
+  },
+  COMPANY_NAME_TAKEN: {
+    category: 'conflict',
+    message: 'A company named "{company}" already exists',
+    description: 'Company names are unique.',
+  },
+  LAST_ADMIN: {
+    category: 'state',
+    message: 'User "{username}" is the last active admin of the company',
+    description: 'A company keeps at least one active admin; promote another user first.',
+  },
+  NOT_READY: {
+    category: 'unavailable',
+    message: 'The server is not ready: {reason}',
+    description: 'The database is unreachable or the server is shutting down; retry, or ask another server.',
   },
   VALUE_INVALID: {
     category: 'invalid',
@@ -148,7 +220,7 @@ export const ERROR_CODES = {
   },
   STATUS_UNKNOWN: {
     category: 'invalid',
-    message: 'Unknown status "{status}"; expected one of {allowed}',
+    message: 'Unknown status "{value}"; expected one of {allowed}',
     description: 'The status is not one of generated, printed, in_progress, completed, voided, scrapped.',
   },
   STATUS_TRANSITION_INVALID: {

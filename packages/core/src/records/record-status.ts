@@ -26,7 +26,7 @@ export function isRecordStatus(value: string): value is RecordStatus {
 
 export function parseRecordStatus(value: string, field = 'status'): RecordStatus {
   if (isRecordStatus(value)) return value;
-  throw new SerialtraceError('STATUS_UNKNOWN', { field, status: value, allowed: RECORD_STATUSES });
+  throw new SerialtraceError('STATUS_UNKNOWN', { field, value, allowed: RECORD_STATUSES });
 }
 
 /**

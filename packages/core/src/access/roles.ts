@@ -1,0 +1,49 @@
+import { parseChoice } from '../errors/serialtrace-error.js';
+
+/**
+ * What a user or API key may do in its company. A system administrator (a flag on a user, not
+ * a role) may in addition create companies.
+ */
+export const ROLES = ['admin', 'engineer', 'operator', 'auditor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  admin: 'Everything in the company: users, API keys, series, generation, records, audit.',
+  engineer: 'Defines and changes series (and, later, scripts and labels); reads everything but the audit trail.',
+  operator: 'Generates serials and moves records along their lifecycle; reads series and records.',
+  auditor: 'Reads everything, exports and verifies the audit trail; changes nothing.',
+  viewer: 'Reads series and records.',
+};
+
+export const PERMISSIONS = [
+  'series.read',
+  'series.write',
+  'serials.generate',
+  'records.read',
+  'records.status',
+  'audit.read',
+  'audit.export',
+  'users.read',
+  'users.manage',
+  'keys.read',
+  'keys.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: readonly Permission[] = ['series.read', 'records.read'];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  engineer: [...READ, 'series.write'],
+  operator: [...READ, 'serials.generate', 'records.status'],
+  auditor: [...READ, 'audit.read', 'audit.export', 'users.read', 'keys.read'],
+  viewer: READ,
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function parseRole(value: unknown, field = 'role'): Role {
+  return parseChoice(value, ROLES, field, 'role');
+}
