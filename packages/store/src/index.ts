@@ -1,5 +1,12 @@
 export type { Store, StoreTransaction } from './store-port.js';
 export type * from './store-types.js';
-export { SqliteStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export type * from './access-types.js';
+export {
+  SqliteStore,
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_MAX_GROUP_MS,
+  DEFAULT_MAX_GROUP_UNITS,
+  type SqliteStoreOptions,
+} from './sqlite/sqlite-store.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './schema/migrations.js';
 export type * from './schema/schema-description.js';

@@ -1,4 +1,5 @@
 import type { AuditEntry, SeriesSettings } from '@serialtrace/core';
+import type { ApiKeyRow, CompanyRow, NewUser, SessionRow, UserChanges, UserRow } from './access-types.js';
 import type {
   AuditFilter,
   ChangeStamp,
@@ -29,11 +30,21 @@ export interface Store {
   readonly engine: string;
   /** Where the data lives, for messages (a file path, a URL without password). */
   readonly location: string;
+  /**
+   * Runs `work` in one read transaction: it sees what was committed when it began, and nothing of
+   * a write still in progress. A read need not wait for writes that are still queued.
+   */
   read<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /**
    * Runs `work` in one write transaction. The adapter serialises writers so that a counter read
    * with {@link StoreTransaction.lockCounter} cannot be handed out twice; when the function
    * throws, nothing it wrote is kept.
+   *
+   * An adapter may run several pending units in one transaction (group commit). Each unit is
+   * still atomic, sees nothing of a unit that rolled back, and is durable before its promise
+   * resolves. It may see the changes of a unit that ran before it in the same transaction; if
+   * that transaction then fails to commit, every unit in it is rejected: what a unit learned
+   * inside `work` (a row to cache, say) is only known to be committed once its promise resolves.
    */
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -89,6 +100,31 @@ export interface StoreTransaction {
   // Idempotency keys
   findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined>;
   insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void>;
+
+  // Companies, users, sessions and API keys
+  listCompanies(): Promise<CompanyRow[]>;
+  findCompany(id: number): Promise<CompanyRow | undefined>;
+  findCompanyByName(name: string): Promise<CompanyRow | undefined>;
+  insertCompany(name: string, at: string): Promise<CompanyRow>;
+  countUsers(): Promise<number>;
+  /** Usernames are unique across the installation. */
+  findUserByName(username: string): Promise<UserRow | undefined>;
+  findUserById(id: number): Promise<UserRow | undefined>;
+  listUsers(companyId: number): Promise<UserRow[]>;
+  insertUser(user: NewUser): Promise<UserRow>;
+  updateUser(id: number, changes: UserChanges, at: string): Promise<UserRow>;
+  /** Admins of the company that are not disabled. */
+  countActiveAdmins(companyId: number): Promise<number>;
+  insertSession(session: SessionRow): Promise<void>;
+  findSession(tokenHash: string): Promise<SessionRow | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of a user (disabled, or given a new password). */
+  deleteUserSessions(userId: number): Promise<void>;
+  deleteExpiredSessions(now: string): Promise<number>;
+  insertApiKey(key: ApiKeyRow): Promise<void>;
+  findApiKey(id: string): Promise<ApiKeyRow | undefined>;
+  listApiKeys(companyId: number): Promise<ApiKeyRow[]>;
+  revokeApiKey(id: string, at: string, by: string): Promise<void>;
 
   // Audit chain
   /**

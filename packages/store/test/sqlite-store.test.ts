@@ -10,22 +10,22 @@ import { temporaryDirectory, withSideConnection } from './sqlite-harness.js';
 // The store reaches the driver only through openBetterSqlite (sqlite-connection.ts), so keeping
 // each connection it opens lets a test ask SQLite what the store's own connection runs with,
 // without a diagnostics method on the store.
-const opened = vi.hoisted(() => [] as { path: string; connection: Connection.SqliteConnection }[]);
+const opened = vi.hoisted(() => [] as { path: string; readonly: boolean; connection: Connection.SqliteConnection }[]);
 vi.mock('../src/sqlite/sqlite-connection.js', async (importOriginal) => {
   const actual = await importOriginal<typeof Connection>();
   return {
     ...actual,
     openBetterSqlite: (path: string, options: Connection.SqliteOpenOptions) => {
       const connection = actual.openBetterSqlite(path, options);
-      opened.push({ path, connection });
+      opened.push({ path, readonly: options.readonly === true, connection });
       return connection;
     },
   };
 });
 
-/** The connection the most recently opened store uses. */
+/** The write connection of the most recently opened store (its read connection opens on first read). */
 function lastConnection(): Connection.SqliteConnection {
-  const last = opened[opened.length - 1];
+  const last = opened.filter((o) => !o.readonly).at(-1);
   if (last === undefined) throw new Error('no store has been opened');
   return last.connection;
 }
@@ -117,7 +117,7 @@ describe('SqliteStore', () => {
     expect(store.engine).toBe('sqlite');
     expect(store.location).toBe(path);
     const connection = lastConnection();
-    expect(opened[opened.length - 1]?.path).toBe(path);
+    expect(opened.filter((o) => !o.readonly).at(-1)?.path).toBe(path);
     expect(connection.pragma('journal_mode')).toBe('wal');
     expect(connection.pragma('synchronous')).toBe(2);
     expect(connection.pragma('foreign_keys')).toBe(1);

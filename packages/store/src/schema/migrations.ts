@@ -192,6 +192,71 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 2,
+    name: 'users, sessions and API keys',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          name: 'users',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            username: { type: 'text' },
+            password_hash: { type: 'text' },
+            role: { type: 'text' },
+            system_admin: { type: 'boolean', default: false },
+            disabled: { type: 'boolean', default: false },
+            must_change_password: { type: 'boolean', default: false },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            updated_at: { type: 'instant' },
+          },
+          unique: [['username']],
+        },
+      },
+      { kind: 'index', index: { name: 'users_company', table: 'users', columns: ['company_id'] } },
+      {
+        kind: 'table',
+        table: {
+          name: 'sessions',
+          columns: {
+            token_hash: { type: 'text' },
+            user_id: { type: 'integer', references: 'users(id)' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            created_at: { type: 'instant' },
+            expires_at: { type: 'instant' },
+          },
+          primaryKey: ['token_hash'],
+          clustered: true,
+        },
+      },
+      { kind: 'index', index: { name: 'sessions_user', table: 'sessions', columns: ['user_id'] } },
+      {
+        kind: 'table',
+        table: {
+          name: 'api_keys',
+          columns: {
+            id: { type: 'text' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            name: { type: 'text' },
+            role: { type: 'text' },
+            secret_hash: { type: 'text' },
+            station: { type: 'text', nullable: true },
+            expires_at: { type: 'instant', nullable: true },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            revoked_at: { type: 'instant', nullable: true },
+            revoked_by: { type: 'text', nullable: true },
+          },
+          primaryKey: ['id'],
+          clustered: true,
+        },
+      },
+      { kind: 'index', index: { name: 'api_keys_company', table: 'api_keys', columns: ['company_id'] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -22,10 +22,12 @@ export interface SqliteConnection {
 export interface SqliteOpenOptions {
   /** How long a writer waits for another process's write lock before giving up. */
   readonly busyTimeoutMs: number;
+  /** Opens an existing file for reading only: a statement that would write fails. */
+  readonly readonly?: boolean;
 }
 
 export function openBetterSqlite(path: string, options: SqliteOpenOptions): SqliteConnection {
-  const db = new Database(path, { timeout: options.busyTimeoutMs });
+  const db = new Database(path, { timeout: options.busyTimeoutMs, readonly: options.readonly ?? false });
   return {
     prepare: (sql) => db.prepare(sql),
     exec: (sql) => {

@@ -2,6 +2,7 @@ import { SerialtraceError } from '@serialtrace/core';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../schema/migrations.js';
 import type { Store, StoreTransaction } from '../store-port.js';
 import { isBusyError, openBetterSqlite, type SqliteConnection } from './sqlite-connection.js';
+import { GroupCommitQueue, type GroupLimits } from './sqlite-group-commit.js';
 import { SqliteSchemaCompiler } from './sqlite-schema-compiler.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 
@@ -12,34 +13,75 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Applies pending migrations on open (default). */
   readonly migrate?: boolean;
+  /**
+   * The most write units that share one commit (group commit). Default 256; 1 commits every unit
+   * on its own, as a single client does anyway.
+   */
+  readonly maxGroupUnits?: number;
+  /**
+   * After a group has run this many milliseconds, units it has not started wait for the next
+   * commit, so a long line of requests does not hold back the first one's answer. Default 10.
+   */
+  readonly maxGroupMs?: number;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+/** Enough for every client of a busy line to share a commit, small enough to bound one group. */
+export const DEFAULT_MAX_GROUP_UNITS = 256;
+/** An fsync costs a few tenths of a millisecond: 10 ms of work keeps it a few percent of a group. */
+export const DEFAULT_MAX_GROUP_MS = 10;
+
+/** Databases private to their connection: a second connection would open another, empty one. */
+function isPrivate(path: string): boolean {
+  return path === ':memory:' || path === '';
+}
 
 /**
  * The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is on disk
  * before it is acknowledged and survives a power loss. Several processes may share the file;
- * writers queue on SQLite's lock (BEGIN IMMEDIATE with a busy timeout), and inside one process
- * units of work run one after another on the connection.
+ * writers queue on SQLite's lock (BEGIN IMMEDIATE with a busy timeout).
+ *
+ * Inside one process, writes that are pending at the same time share one transaction and one
+ * fsync (group commit, see {@link GroupCommitQueue}): each unit runs alone in its savepoint, in
+ * arrival order, and its promise settles after the COMMIT. Reads run on a second, read-only
+ * connection opened on the first read, so they neither wait for a group nor hold one up; each
+ * sees what was committed when it began. A `:memory:` database cannot be shared by two
+ * connections, so there reads take their turn between groups on the one connection.
  */
 export class SqliteStore implements Store {
   readonly engine = 'sqlite';
   readonly location: string;
   readonly #db: SqliteConnection;
-  readonly #tx: SqliteTransaction;
   readonly #busyTimeoutMs: number;
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #writes: GroupCommitQueue;
+  /** Whether reads must share the write connection (a private database). */
+  readonly #readsOnWriter: boolean;
+  #reader: { readonly db: SqliteConnection; readonly tx: SqliteTransaction } | undefined;
+  /** Reads run one at a time on the read connection: each needs its own snapshot. */
+  #readTail: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #closing: Promise<void> | undefined;
 
-  private constructor(db: SqliteConnection, location: string, busyTimeoutMs: number) {
+  private constructor(db: SqliteConnection, location: string, busyTimeoutMs: number, limits: GroupLimits) {
     this.#db = db;
     this.location = location;
     this.#busyTimeoutMs = busyTimeoutMs;
-    this.#tx = new SqliteTransaction(db);
+    this.#readsOnWriter = isPrivate(location);
+    this.#writes = new GroupCommitQueue(db, new SqliteTransaction(db), limits, (error) => this.#translate(error));
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    const limits: GroupLimits = {
+      maxUnits: options.maxGroupUnits ?? DEFAULT_MAX_GROUP_UNITS,
+      maxMs: options.maxGroupMs ?? DEFAULT_MAX_GROUP_MS,
+    };
+    if (!Number.isInteger(limits.maxUnits) || limits.maxUnits < 1) {
+      throw new SerialtraceError('VALUE_INVALID', { field: 'maxGroupUnits', reason: 'it must be a whole number of at least 1' });
+    }
+    if (!(limits.maxMs > 0)) {
+      throw new SerialtraceError('VALUE_INVALID', { field: 'maxGroupMs', reason: 'it must be a number of milliseconds above 0' });
+    }
     let db: SqliteConnection;
     try {
       db = openBetterSqlite(options.path, { busyTimeoutMs });
@@ -56,7 +98,7 @@ export class SqliteStore implements Store {
       // rolled-back counter can never hand it out again.
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
-      const store = new SqliteStore(db, options.path, busyTimeoutMs);
+      const store = new SqliteStore(db, options.path, busyTimeoutMs, limits);
       if (options.migrate !== false) store.#migrate();
       return store;
     } catch (error) {
@@ -100,45 +142,66 @@ export class SqliteStore implements Store {
   }
 
   read<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.#exclusive(() => this.#transaction('BEGIN', work));
-  }
-
-  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.#exclusive(() => this.#transaction('BEGIN IMMEDIATE', work));
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#tail;
-    this.#db.close();
-  }
-
-  /** One unit of work at a time on the connection: an interleaved await must not see another's writes. */
-  #exclusive<T>(run: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    const result = this.#tail.then(run, run);
-    this.#tail = result.then(
+    if (this.#readsOnWriter) return this.#writes.read(work);
+    const result = this.#readTail.then(() => this.#readAlone(work));
+    this.#readTail = result.then(
       () => undefined,
       () => undefined,
     );
     return result;
   }
 
-  async #transaction<T>(begin: string, work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+  write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    return this.#writes.write(work);
+  }
+
+  /** Finishes the work already queued, then closes. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closed = true;
+    await this.#writes.drained();
+    await this.#readTail;
+    // The write connection goes last: as the file's last connection it checkpoints the WAL and
+    // removes it, which a read-only connection cannot do.
+    this.#reader?.db.close();
+    this.#db.close();
+  }
+
+  async #readAlone<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    let db: SqliteConnection;
+    let tx: SqliteTransaction;
     try {
-      this.#db.exec(begin);
+      // Opened on first use: a process that only writes (most CLI commands) never pays for it.
+      this.#reader ??= this.#openReader();
+      ({ db, tx } = this.#reader);
+      db.exec('BEGIN');
     } catch (error) {
       throw this.#translate(error);
     }
     try {
-      const result = await work(this.#tx);
-      this.#db.exec('COMMIT');
+      const result = await work(tx);
+      db.exec('COMMIT');
       return result;
     } catch (error) {
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } catch {
+        // Nothing was written; the caller learns more from the error that got it here.
+      }
       throw this.#translate(error);
     }
+  }
+
+  #openReader(): { db: SqliteConnection; tx: SqliteTransaction } {
+    // Read-only, so a read that tries to write fails instead of committing outside any group.
+    const db = openBetterSqlite(this.location, { busyTimeoutMs: this.#busyTimeoutMs, readonly: true });
+    return { db, tx: new SqliteTransaction(db) };
   }
 
   #translate(error: unknown): unknown {

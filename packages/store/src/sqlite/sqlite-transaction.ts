@@ -22,6 +22,7 @@ import type {
   StatusChangeRow,
   TakenSerial,
 } from '../store-types.js';
+import { SqliteAccess } from './sqlite-access.js';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.js';
 
 interface SeriesDbRow {
@@ -211,25 +212,31 @@ function containsPattern(text: string): string {
 const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
   r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
 
+/** Prepared statements by SQL text, prepared once per connection. */
+function statementCache(db: SqliteConnection): (sql: string) => SqliteStatement {
+  const statements = new Map<string, SqliteStatement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 /**
  * The store port over one SQLite connection. Isolation comes from the enclosing BEGIN (IMMEDIATE
  * for writes): SQLite admits one writer at a time, so reading a counter is already locking it.
+ * Companies, users, sessions and keys come from {@link SqliteAccess}.
  */
-export class SqliteTransaction implements StoreTransaction {
-  readonly #db: SqliteConnection;
-  readonly #statements = new Map<string, SqliteStatement>();
+export class SqliteTransaction extends SqliteAccess implements StoreTransaction {
+  readonly #sql: (sql: string) => SqliteStatement;
 
   constructor(db: SqliteConnection) {
-    this.#db = db;
-  }
-
-  #sql(sql: string): SqliteStatement {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    const sql = statementCache(db);
+    super(sql);
+    this.#sql = sql;
   }
 
   async findSeries(companyId: number, name: string): Promise<SeriesRow | undefined> {
