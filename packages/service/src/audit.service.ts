@@ -1,16 +1,21 @@
-import { findChainBreak, type AuditEntry, type ChainBreak } from '@serialtrace/core';
+import { findChainBreak, SerialtraceError, type AuditEntry, type ChainBreak } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
 import type { Caller } from './caller.js';
 import { sha256Hex } from './hashing.js';
 
 export interface AuditQuery {
-  readonly afterSeq?: number;
-  readonly beforeSeq?: number;
   readonly entityType?: string;
   readonly entityId?: string;
   readonly action?: string;
   readonly limit?: number;
-  readonly order?: 'asc' | 'desc';
+  /** From a previous page's `nextCursor`: continue with older entries. */
+  readonly cursor?: string;
+}
+
+export interface AuditPage {
+  readonly entries: readonly AuditEntry[];
+  /** Pass back as `cursor` for older entries; `null` when none are left. */
+  readonly nextCursor: string | null;
 }
 
 export interface VerifyResult {
@@ -24,6 +29,16 @@ export interface VerifyResult {
 }
 
 const VERIFY_PAGE = 2000;
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`a:${seq}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^a:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (match === null) throw new SerialtraceError('VALUE_INVALID', { field: 'cursor', reason: 'it is not a cursor this server issued' });
+  return Number(match[1]);
+}
 export const MAX_AUDIT_PAGE = 1000;
 
 /** Reading, exporting and verifying the company's audit chain. */
@@ -34,20 +49,27 @@ export class AuditService {
     this.#store = deps.store;
   }
 
-  async list(caller: Caller, query: AuditQuery = {}): Promise<AuditEntry[]> {
-    const limit = Math.min(Math.max(query.limit ?? 100, 1), MAX_AUDIT_PAGE);
-    return this.#store.read((tx) =>
+  /** Entries newest first, a page at a time. */
+  async list(caller: Caller, query: AuditQuery = {}): Promise<AuditPage> {
+    const limit = query.limit ?? 100;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
+      throw new SerialtraceError('VALUE_INVALID', { field: 'limit', reason: `it must be a whole number from 1 to ${MAX_AUDIT_PAGE}` });
+    }
+    const beforeSeq = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const page = await this.#store.read((tx) =>
       tx.listAudit({
         companyId: caller.companyId,
-        ...(query.afterSeq === undefined ? {} : { afterSeq: query.afterSeq }),
-        ...(query.beforeSeq === undefined ? {} : { beforeSeq: query.beforeSeq }),
+        ...(beforeSeq === undefined ? {} : { beforeSeq }),
         ...(query.entityType === undefined ? {} : { entityType: query.entityType }),
         ...(query.entityId === undefined ? {} : { entityId: query.entityId }),
         ...(query.action === undefined ? {} : { action: query.action }),
-        limit,
-        order: query.order ?? 'desc',
+        limit: limit + 1,
+        order: 'desc',
       }),
     );
+    const entries = page.slice(0, limit);
+    const last = entries[entries.length - 1];
+    return { entries, nextCursor: page.length > limit && last !== undefined ? encodeCursor(last.seq) : null };
   }
 
   /** Every entry in chain order, a page at a time, for exports of any size. */

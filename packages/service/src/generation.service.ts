@@ -116,6 +116,15 @@ export class GenerationService {
     const valid = validate(request);
     const requestHash =
       valid.idempotencyKey === null ? '' : fingerprint({ series: seriesName, ...valid, idempotencyKey: undefined });
+    try {
+      return await this.#write(caller, seriesName, valid, requestHash);
+    } catch (error) {
+      this.#deps.plans.forget(caller.companyId, seriesName);
+      throw error;
+    }
+  }
+
+  #write(caller: Caller, seriesName: string, valid: ValidRequest, requestHash: string): Promise<GenerateResult> {
     return this.#deps.store.write(async (tx) => {
       if (valid.idempotencyKey !== null) {
         const previous = await tx.findIdempotency(caller.companyId, valid.idempotencyKey);

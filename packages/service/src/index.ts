@@ -4,6 +4,8 @@ export * from './series.service.js';
 export * from './generation.service.js';
 export * from './records.service.js';
 export * from './audit.service.js';
+export * from './access.service.js';
+export * from './audit-export.js';
 export * from './views.js';
 export { fixedClock, systemClock, clockFromSetting, hostTimeZone } from './system-clock.js';
 export { parseMetadataText } from './input-text.js';

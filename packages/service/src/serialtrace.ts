@@ -1,5 +1,6 @@
 import { canonicalTimeZone, type Clock } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
+import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
 import { GenerationService } from './generation.service.js';
 import { RecordsService } from './records.service.js';
@@ -12,15 +13,20 @@ export interface SerialtraceOptions {
   readonly clock?: Clock;
   /** The zone for series that name none; the host's zone by default. */
   readonly defaultTimeZone?: string;
+  /** How long a sign-in lasts. */
+  readonly sessionHours?: number;
 }
 
 /** The use cases over one store, wired once per process. */
 export interface Serialtrace {
   readonly store: Store;
+  /** The clock every service reads (fixed in tests and simulations). */
+  readonly clock: Clock;
   readonly series: SeriesService;
   readonly generation: GenerationService;
   readonly records: RecordsService;
   readonly audit: AuditService;
+  readonly access: AccessService;
 }
 
 /**
@@ -35,9 +41,11 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
   const { store } = options;
   return {
     store,
+    clock,
     series: new SeriesService({ store, clock, plans, defaultTimeZone }),
     generation: new GenerationService({ store, clock, plans }),
     records: new RecordsService({ store, clock }),
     audit: new AuditService({ store }),
+    access: new AccessService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),
   };
 }

@@ -31,6 +31,15 @@ export class SeriesPlans {
     return { row, plan: this.planFor(row) };
   }
 
+  /**
+   * Drops the row kept for a name. Called when a write that loaded it did not commit: under
+   * group commit the row may have been read from a transaction that never committed, and an id
+   * and version can be taken again by a different change afterwards.
+   */
+  forget(companyId: number, name: string): void {
+    this.#rows.delete(`${companyId}\u0000${name}`);
+  }
+
   planFor(row: SeriesRow): SeriesPlan {
     const key = `${row.id}:${row.version}`;
     let plan = this.#plans.get(key);

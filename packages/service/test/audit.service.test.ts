@@ -43,8 +43,11 @@ describe('audit chain', () => {
     await h.app.generation.generate(h.caller, 'Widgets', { quantity: 2 });
     await h.app.records.changeStatus(h.caller, 'SN-000001', 'printed');
     const newest = await h.app.audit.list(h.caller, { limit: 2 });
-    expect(newest.map((e) => e.action)).toEqual(['record.status_changed', 'serials.generated']);
-    expect((await h.app.audit.list(h.caller, { entityType: 'series' })).map((e) => e.seq)).toEqual([2, 1]);
+    expect(newest.entries.map((e) => e.action)).toEqual(['record.status_changed', 'serials.generated']);
+    const older = await h.app.audit.list(h.caller, { limit: 2, cursor: newest.nextCursor! });
+    expect(older).toEqual({ entries: [expect.objectContaining({ seq: 1, action: 'series.created' })], nextCursor: null });
+    expect((await h.app.audit.list(h.caller, { entityType: 'series' })).entries.map((e) => e.seq)).toEqual([2, 1]);
+    await expect(h.app.audit.list(h.caller, { cursor: 'nope' })).rejects.toMatchObject({ code: 'VALUE_INVALID' });
     const all = [];
     for await (const e of h.app.audit.entries(h.caller)) all.push(e.seq);
     expect(all).toEqual([1, 2, 3]);

@@ -132,7 +132,7 @@ describe('generation', () => {
     const result = await h.app.generation.generate(h.caller, 'Global', { quantity: 2 });
     expect(result.serials).toEqual(['X-0004', 'X-0005']);
     expect(result.skipped).toBe(3);
-    const entries = await h.app.audit.list(h.caller, { action: 'serials.generated', limit: 1 });
+    const { entries } = await h.app.audit.list(h.caller, { action: 'serials.generated', limit: 1 });
     expect((entries[0]!.data as { skipped: unknown[] }).skipped).toEqual([
       { sequence: '1', serial: 'X-0001', conflictsWith: 'Local' },
       { sequence: '2', serial: 'X-0002', conflictsWith: 'Local' },
@@ -174,7 +174,7 @@ describe('generation', () => {
   it('records every serial of a request in one audit entry that each record points at', async () => {
     await h.app.series.create(h.caller, { name: 'Widgets', format: 'SN-{SEQUENCE}' });
     await h.app.generation.generate({ ...h.caller, reason: 'first article' }, 'Widgets', { quantity: 3, workOrder: 'WO-3', metadata: { a: 1 } });
-    const [entry] = await h.app.audit.list(h.caller, { action: 'serials.generated' });
+    const [entry] = (await h.app.audit.list(h.caller, { action: 'serials.generated' })).entries;
     expect(entry).toMatchObject({ actor: 'tester', station: 'ST-1', line: 'L1', plant: 'P1', reason: 'first article', entityType: 'series' });
     expect(entry!.data).toMatchObject({ series: 'Widgets', serials: ['SN-0001', 'SN-0002', 'SN-0003'], workOrder: 'WO-3' });
     expect((entry!.data as { metadataSha256: string }).metadataSha256).toMatch(/^[0-9a-f]{64}$/);

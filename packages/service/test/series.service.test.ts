@@ -27,7 +27,7 @@ describe('series', () => {
       current: { period: '*', value: '0' },
       capacity: { perPeriod: '9999', used: '0', remaining: '9999', level: 'ok' },
     });
-    const [entry] = await h.app.audit.list(h.caller);
+    const [entry] = (await h.app.audit.list(h.caller)).entries;
     expect(entry).toMatchObject({ action: 'series.created', entityType: 'series', entityId: String(view.id), actor: 'tester' });
   });
 
@@ -98,7 +98,7 @@ describe('series', () => {
       [3, 'Gadgets', 'SN-{#####}'],
     ]);
     expect(versions[1]!.reason).toBe('wider');
-    const updates = await h.app.audit.list(h.caller, { action: 'series.updated', order: 'asc' });
+    const updates = [...(await h.app.audit.list(h.caller, { action: 'series.updated' })).entries].reverse();
     expect(updates[0]!.data).toMatchObject({ version: 2, changes: { format: { from: 'SN-{####}', to: 'SN-{#####}' } } });
 
     await h.app.series.create(h.caller, { name: 'Other', format: 'O-{####}' });
