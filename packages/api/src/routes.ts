@@ -1,0 +1,87 @@
+import type { Permission } from '@serialtrace/core';
+import Type from 'typebox';
+import * as A from './schemas/access.schema.js';
+import * as Au from './schemas/audit.schema.js';
+import { Empty, WhereHeaders } from './schemas/common.schema.js';
+import * as R from './schemas/records.schema.js';
+import * as S from './schemas/serials.schema.js';
+import * as Se from './schemas/series.schema.js';
+
+/**
+ * Who may call a route: anyone (`public`), any signed-in user or key (`signedIn`), a system
+ * administrator (`systemAdmin`), or whoever holds a permission.
+ */
+export type Access = 'public' | 'signedIn' | 'systemAdmin' | Permission;
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  readonly url: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly access: Access;
+  readonly params?: Type.TSchema;
+  readonly querystring?: Type.TSchema;
+  readonly body?: Type.TSchema;
+  readonly headers?: Type.TSchema;
+  /** The success status and its body schema. Refusals are problem documents (see ProblemDocument). */
+  readonly status: number;
+  readonly response: Type.TSchema;
+  /** Set for routes that answer with something other than JSON. */
+  readonly produces?: readonly string[];
+  /**
+   * A limit of its own, per client address per minute, instead of the per-key limit: tighter for
+   * sign-in (password guessing), `none` for probes that must always answer.
+   */
+  readonly rateLimit?: number | 'none';
+}
+
+const spec = <const R extends RouteSpec>(route: R): R => route;
+
+/**
+ * Every route of the HTTP API, in one table: the server registers them from it (validation,
+ * serialisation, OpenAPI), and the typed client calls them from it. Paths and shapes here are
+ * the published interface.
+ */
+export const ROUTES = {
+  health: spec({ method: 'GET', url: '/health', summary: 'Liveness: the process answers', tag: 'operations', access: 'public', rateLimit: 'none', status: 200, response: A.Health }),
+  ready: spec({ method: 'GET', url: '/ready', summary: 'Readiness: the database answers and the server is not shutting down', tag: 'operations', access: 'public', rateLimit: 'none', status: 200, response: A.Health }),
+
+  login: spec({ method: 'POST', url: '/api/v1/auth/login', summary: 'Sign in; sets the session cookie', tag: 'access', access: 'public', rateLimit: 30, body: A.LoginRequest, status: 200, response: A.LoginResult }),
+  logout: spec({ method: 'POST', url: '/api/v1/auth/logout', summary: 'Sign out; ends the session', tag: 'access', access: 'signedIn', status: 204, response: Empty }),
+  me: spec({ method: 'GET', url: '/api/v1/auth/me', summary: 'Who is calling', tag: 'access', access: 'signedIn', status: 200, response: A.Identity }),
+  changePassword: spec({ method: 'POST', url: '/api/v1/auth/password', summary: 'Change the signed-in user\'s password', tag: 'access', access: 'signedIn', body: A.PasswordChange, status: 204, response: Empty }),
+
+  listUsers: spec({ method: 'GET', url: '/api/v1/users', summary: 'The company\'s users', tag: 'access', access: 'users.read', status: 200, response: A.UserList }),
+  createUser: spec({ method: 'POST', url: '/api/v1/users', summary: 'Add a user to the company', tag: 'access', access: 'users.manage', headers: WhereHeaders, body: A.UserCreate, status: 201, response: A.UserView }),
+  updateUser: spec({ method: 'PATCH', url: '/api/v1/users/:username', summary: 'Change a user\'s role, disable them, or reset their password', tag: 'access', access: 'users.manage', headers: WhereHeaders, params: A.UsernameParams, body: A.UserUpdate, status: 200, response: A.UserView }),
+
+  listApiKeys: spec({ method: 'GET', url: '/api/v1/api-keys', summary: 'The company\'s API keys (never their secrets)', tag: 'access', access: 'keys.read', status: 200, response: A.ApiKeyList }),
+  createApiKey: spec({ method: 'POST', url: '/api/v1/api-keys', summary: 'Create an API key; its secret is shown once', tag: 'access', access: 'keys.manage', headers: WhereHeaders, body: A.ApiKeyCreate, status: 201, response: A.ApiKeyCreated }),
+  revokeApiKey: spec({ method: 'DELETE', url: '/api/v1/api-keys/:id', summary: 'Revoke an API key', tag: 'access', access: 'keys.manage', headers: WhereHeaders, params: A.ApiKeyParams, status: 204, response: Empty }),
+
+  listCompanies: spec({ method: 'GET', url: '/api/v1/companies', summary: 'Every company (system administrators)', tag: 'access', access: 'systemAdmin', status: 200, response: A.CompanyList }),
+  createCompany: spec({ method: 'POST', url: '/api/v1/companies', summary: 'Add a company with its first admin (system administrators)', tag: 'access', access: 'systemAdmin', headers: WhereHeaders, body: A.CompanyCreate, status: 201, response: A.CompanyCreated }),
+
+  listSeries: spec({ method: 'GET', url: '/api/v1/series', summary: 'Every series with its current period and capacity', tag: 'series', access: 'series.read', status: 200, response: Se.SeriesList }),
+  createSeries: spec({ method: 'POST', url: '/api/v1/series', summary: 'Create a series', tag: 'series', access: 'series.write', headers: WhereHeaders, body: Se.SeriesCreate, status: 201, response: Se.SeriesView }),
+  previewDefinition: spec({ method: 'POST', url: '/api/v1/series/preview', summary: 'The first serials a series described here would issue; nothing is stored', tag: 'series', access: 'series.read', body: Se.PreviewDefinitionRequest, status: 200, response: Se.PreviewResult }),
+  getSeries: spec({ method: 'GET', url: '/api/v1/series/:name', summary: 'One series', tag: 'series', access: 'series.read', params: Se.SeriesNameParams, status: 200, response: Se.SeriesView }),
+  updateSeries: spec({ method: 'PATCH', url: '/api/v1/series/:name', summary: 'Change a series; the old settings are kept as a version', tag: 'series', access: 'series.write', headers: WhereHeaders, params: Se.SeriesNameParams, body: Se.SeriesUpdate, status: 200, response: Se.SeriesView }),
+  seriesVersions: spec({ method: 'GET', url: '/api/v1/series/:name/versions', summary: 'Every version of a series, who changed it and why', tag: 'series', access: 'series.read', params: Se.SeriesNameParams, status: 200, response: Se.SeriesVersions }),
+  seriesCapacity: spec({ method: 'GET', url: '/api/v1/series/:name/capacity', summary: 'The current period\'s counter and the capacity used', tag: 'series', access: 'series.read', params: Se.SeriesNameParams, status: 200, response: Se.SeriesCapacity }),
+  previewNext: spec({ method: 'POST', url: '/api/v1/series/:name/preview', summary: 'The next serials of a series; nothing is consumed', tag: 'series', access: 'series.read', params: Se.SeriesNameParams, body: Se.PreviewNextRequest, status: 200, response: Se.PreviewResult }),
+
+  generate: spec({ method: 'POST', url: '/api/v1/series/:name/serials', summary: 'Issue one serial or a batch (durable before the answer)', tag: 'serials', access: 'serials.generate', headers: Type.Object({ ...WhereHeaders.properties, ...S.GenerateHeaders.properties }), params: Se.SeriesNameParams, body: S.GenerateRequest, status: 201, response: S.GenerateResult }),
+
+  searchRecords: spec({ method: 'GET', url: '/api/v1/records', summary: 'Records newest first, filtered, one page at a time', tag: 'records', access: 'records.read', querystring: R.RecordQuery, status: 200, response: R.RecordPage }),
+  getRecord: spec({ method: 'GET', url: '/api/v1/records/:serial', summary: 'A record with its status history and audit entries', tag: 'records', access: 'records.read', params: R.SerialParams, querystring: R.SeriesFilter, status: 200, response: R.RecordDetails }),
+  changeStatus: spec({ method: 'POST', url: '/api/v1/records/:serial/status', summary: 'Move a record to a new status', tag: 'records', access: 'records.status', headers: WhereHeaders, params: R.SerialParams, body: R.StatusChangeRequest, status: 200, response: R.RecordDetails }),
+  workOrderRecords: spec({ method: 'GET', url: '/api/v1/work-orders/:workOrder/records', summary: 'Every record of a work order, oldest first', tag: 'records', access: 'records.read', params: R.WorkOrderParams, status: 200, response: R.RecordList }),
+
+  listAudit: spec({ method: 'GET', url: '/api/v1/audit', summary: 'Audit entries, newest first', tag: 'audit', access: 'audit.read', querystring: Au.AuditQuery, status: 200, response: Au.AuditList }),
+  verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain and report the first broken link', tag: 'audit', access: 'audit.export', status: 200, response: Au.VerifyResult }),
+  exportAudit: spec({ method: 'GET', url: '/api/v1/audit/export', summary: 'Every entry in chain order, as JSON or CSV', tag: 'audit', access: 'audit.export', querystring: Au.AuditExportQuery, status: 200, response: Type.Array(Au.AuditEntry), produces: ['application/json', 'text/csv'] }),
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+export type Routes = typeof ROUTES;

@@ -1,0 +1,81 @@
+import { RECORD_STATUSES } from '@serialtrace/core';
+import Type from 'typebox';
+import { BigNumber, Instant, JsonObject, Nullable } from './common.schema.js';
+import { AuditEntry } from './audit.schema.js';
+
+const Status = Type.Enum(RECORD_STATUSES);
+
+export const RecordView = Type.Object(
+  {
+    id: Type.Integer(),
+    serial: Type.String(),
+    series: Type.String(),
+    sequence: BigNumber,
+    period: Type.String(),
+    status: Status,
+    workOrder: Nullable(Type.String()),
+    partNumber: Nullable(Type.String()),
+    context: Type.Record(Type.String(), Type.String()),
+    metadata: Type.Unknown(),
+    generatedAt: Instant,
+    generatedBy: Type.String(),
+    station: Nullable(Type.String()),
+    updatedAt: Instant,
+  },
+  { $id: 'Record' },
+);
+
+export const HistoryView = Type.Object({
+  from: Nullable(Status),
+  to: Status,
+  at: Instant,
+  actor: Type.String(),
+  station: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  data: Type.Unknown(),
+});
+
+export const RecordDetails = Type.Object({
+  ...RecordView.properties,
+  history: Type.Array(HistoryView),
+  audit: Type.Array(AuditEntry),
+});
+
+export const RecordPage = Type.Object({
+  records: Type.Array(RecordView),
+  nextCursor: Nullable(Type.String({ description: 'Pass back as `cursor` for the next (older) page; null on the last.' })),
+});
+
+export const RecordList = Type.Object({ records: Type.Array(RecordView) });
+
+export const RecordQuery = Type.Object(
+  {
+    series: Type.Optional(Type.String()),
+    workOrder: Type.Optional(Type.String()),
+    partNumber: Type.Optional(Type.String()),
+    status: Type.Optional(Type.String({ description: RECORD_STATUSES.join(', ') })),
+    q: Type.Optional(Type.String({ description: 'Text found in the serial, work order or part number.' })),
+    from: Type.Optional(Type.String({ description: 'Generated at or after this ISO-8601 instant.' })),
+    to: Type.Optional(Type.String({ description: 'Generated before this ISO-8601 instant.' })),
+    limit: Type.Optional(Type.Integer({ description: 'Page size, 1 to 1000 (default 50).' })),
+    cursor: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const SerialParams = Type.Object({ serial: Type.String({ description: 'The serial (URL-encoded).' }) });
+export const SeriesFilter = Type.Object(
+  { series: Type.Optional(Type.String({ description: 'Needed when two non-global series issued the same text.' })) },
+  { additionalProperties: false },
+);
+export const WorkOrderParams = Type.Object({ workOrder: Type.String() });
+
+export const StatusChangeRequest = Type.Object(
+  {
+    status: Type.String({ description: `One of ${RECORD_STATUSES.join(', ')}.` }),
+    reason: Type.Optional(Nullable(Type.String())),
+    data: Type.Optional(Nullable(JsonObject)),
+    series: Type.Optional(Type.String({ description: 'Needed when two non-global series issued the same text.' })),
+  },
+  { additionalProperties: false },
+);
