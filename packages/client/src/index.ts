@@ -1,0 +1,9 @@
+export {
+  SerialtraceClient,
+  errorFromProblem,
+  type FetchFunction,
+  type RouteArgs,
+  type RouteInput,
+  type RouteResult,
+  type SerialtraceClientOptions,
+} from './serialtrace-client.js';
