@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { SerialtraceError } from '@serialtrace/core';
+import type { Serialtrace } from '@serialtrace/service';
+import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAuth } from './auth.js';
+import type { ServerConfig } from './config.js';
+import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError } from './problem.js';
+import { accessRoutes } from './routes/access/index.js';
+import { auditRoutes } from './routes/audit/index.js';
+import { operationsRoutes } from './routes/operations/index.js';
+import { recordsRoutes } from './routes/records/index.js';
+import { seriesRoutes } from './routes/series/index.js';
+
+export const VERSION = '0.1.0';
+
+/** What the routes need: the services, the configuration, and whether shutdown has begun. */
+export interface AppContext {
+  readonly services: Serialtrace;
+  readonly config: ServerConfig;
+  readonly shuttingDown: () => boolean;
+}
+
+export interface AppOptions {
+  readonly services: Serialtrace;
+  readonly config: ServerConfig;
+  /** Fastify's logger setting; false in tests. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly shuttingDown?: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Two validators: JSON bodies carry real types, so `{"quantity": "5"}` is refused rather than
+ * quietly read as 5; path, query and headers are text, so their numbers and booleans are read
+ * from it. Both report every problem and never drop unknown fields silently.
+ */
+// ajv-formats is CommonJS: under ESM its function is the default export's `default` property.
+const addFormats = ajvFormats.default;
+
+function makeValidators(): { body: Ajv; text: Ajv } {
+  const options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const body = new Ajv({ ...options, coerceTypes: false });
+  const text = new Ajv({ ...options, coerceTypes: 'array' });
+  addFormats(body);
+  addFormats(text);
+  return { body, text };
+}
+
+const validators = makeValidators();
+
+/**
+ * The HTTP API as a Fastify instance, not yet listening (tests call `inject` on it; server.ts
+ * listens). Every route comes from the API table in @serialtrace/api.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services, config } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    // While closing, a request already on an open connection is answered by its route (with
+    // `Connection: close`) instead of Fastify's bare 503: a generation still completes, and
+    // /ready says NOT_READY as a problem document. New connections are refused either way.
+    return503OnClosing: false,
+    // A caller's own request id is kept when it is safe to log; otherwise one is made up.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const context: AppContext = { services, config, shuttingDown: options.shuttingDown ?? (() => false) };
+
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.body : validators.text).compile(schema));
+
+  // Bodies are JSON: a text/plain body is what a cross-site form can send without asking.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | SerialtraceError, request, reply) => {
+    const refusal = asSerialtraceError(error) ?? fromFastifyError(error, config);
+    if (refusal.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
+    const { status, body } = problemBody(refusal, request.url);
+    void reply.status(status).type(PROBLEM_CONTENT_TYPE).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = problemBody(new SerialtraceError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0]! }), request.url);
+    void reply.status(status).type(PROBLEM_CONTENT_TYPE).send(body);
+  });
+
+  await app.register(cookie);
+  registerAuth(app, services.access);
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request) => (request.identity === null ? `ip:${request.ip}` : `${request.identity.kind}:${request.identity.id}`),
+      errorResponseBuilder: (_request, limit) => new SerialtraceError('RATE_LIMITED', { retryAfterSeconds: Math.ceil(limit.ttl / 1000) }),
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'serialtrace',
+        version: VERSION,
+        description:
+          'Serialization and traceability. Authenticate with a session cookie (POST /api/v1/auth/login) or `Authorization: Bearer <API key>`. ' +
+          'Refusals are application/problem+json documents whose `code` is stable. The Serialtrace-Station, -Line, -Plant and -Reason headers go into the audit trail.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: stk_<id>_<secret>.' },
+          session: { type: 'apiKey', in: 'cookie', name: 'serialtrace_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+
+  operationsRoutes(app, context);
+  accessRoutes(app, context);
+  seriesRoutes(app, context);
+  recordsRoutes(app, context);
+  auditRoutes(app, context);
+  return app;
+}
+
+/** Fastify's own refusals (schema, size, media type, JSON syntax) in the API's vocabulary. */
+function fromFastifyError(error: FastifyError, config: ServerConfig): SerialtraceError {
+  if (error.validation !== undefined) return validationError(error.validation, error.validationContext ?? 'body');
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new SerialtraceError('PAYLOAD_TOO_LARGE', { limit: config.bodyLimitBytes });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new SerialtraceError('REQUEST_INVALID', { reason: 'send the body as application/json' });
+    default:
+      break;
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new SerialtraceError('REQUEST_INVALID', { reason: error.message });
+  }
+  return new SerialtraceError('INTERNAL_ERROR');
+}

@@ -1,0 +1,62 @@
+import type { Access } from '@serialtrace/api';
+import { can, SerialtraceError } from '@serialtrace/core';
+import type { AccessService, Identity } from '@serialtrace/service';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export const SESSION_COOKIE = 'serialtrace_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling; null when the request carries no valid credentials. */
+    identity: Identity | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+/** The routes of the browsable API reference are as public as the OpenAPI document itself. */
+const PUBLIC_PREFIXES = ['/api/v1/docs'];
+
+async function identify(access: AccessService, request: FastifyRequest): Promise<{ identity: Identity | null; problem?: string }> {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (match === null) return { identity: null, problem: 'the Authorization header is not "Bearer <API key>"' };
+    const identity = await access.authenticateKey(match[1]!);
+    return identity === undefined ? { identity: null, problem: 'the API key is unknown, expired or revoked' } : { identity };
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  if (token !== undefined && token !== '') {
+    const identity = await access.authenticateSession(token);
+    return identity === undefined ? { identity: null, problem: 'the session has expired or ended' } : { identity };
+  }
+  return { identity: null, problem: 'no session cookie and no Authorization header' };
+}
+
+/**
+ * Resolves the caller of every request (API key before session cookie) and enforces the route's
+ * access rule before anything else is read: 401 without valid credentials, 403 without the
+ * permission. Routes that declare nothing need a signed-in caller.
+ */
+export function registerAuth(app: FastifyInstance, access: AccessService): void {
+  app.decorateRequest('identity', null);
+  app.addHook('onRoute', (route) => {
+    if (PUBLIC_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
+      route.config = { ...(route.config as object), access: 'public' };
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    const rule: Access = request.routeOptions.config.access ?? 'signedIn';
+    const { identity, problem } = await identify(access, request);
+    request.identity = identity;
+    if (rule === 'public') return;
+    if (identity === null) throw new SerialtraceError('UNAUTHENTICATED', { reason: problem ?? 'no credentials' });
+    if (rule === 'signedIn') return;
+    if (rule === 'systemAdmin') {
+      if (!identity.systemAdmin) throw new SerialtraceError('FORBIDDEN', { role: identity.role, permission: 'manage companies (system administrators only)' });
+      return;
+    }
+    if (!can(identity.role, rule)) throw new SerialtraceError('FORBIDDEN', { role: identity.role, permission: rule });
+  });
+}

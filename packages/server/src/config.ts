@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { SerialtraceError } from '@serialtrace/core';
+
+/** Everything the server reads from flags and the environment. Flags win over variables. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** SQLite file. */
+  readonly db: string;
+  /** Initial password of `admin` on first start; a random one is printed when absent. */
+  readonly adminPassword: string | undefined;
+  readonly logLevel: string;
+  /** Requests per minute per API key or user (per address when anonymous); 0 turns limiting off. */
+  readonly rateLimitPerMinute: number;
+  readonly bodyLimitBytes: number;
+  readonly sessionHours: number;
+  /** Mark the session cookie Secure (set when clients reach the server over HTTPS). */
+  readonly secureCookies: boolean;
+  /** Fixed clock (tests, simulations). */
+  readonly now: string | undefined;
+  /** Default time zone for series created without one. */
+  readonly timeZone: string | undefined;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  db: 'serialtrace.db',
+  logLevel: 'info',
+  rateLimitPerMinute: 6000,
+  bodyLimitBytes: 1024 * 1024,
+  sessionHours: 12,
+} as const;
+
+const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE] [--log-level L]
+
+Starts the serialtrace HTTP API (and, later, the web UI) on the embedded SQLite database.
+
+  --host H         address to listen on (SERIALTRACE_HOST, default ${DEFAULTS.host})
+  --port P         port (SERIALTRACE_PORT, default ${DEFAULTS.port}; 0 picks a free one)
+  --db FILE        SQLite database file (SERIALTRACE_DB, default ./${DEFAULTS.db})
+  --log-level L    fatal, error, warn, info, debug, trace or silent (SERIALTRACE_LOG_LEVEL, default ${DEFAULTS.logLevel})
+
+Environment only:
+  SERIALTRACE_ADMIN_PASSWORD    password of user "admin" on first start (else one is generated and printed once)
+  SERIALTRACE_RATE_LIMIT        requests per minute per API key or user (default ${DEFAULTS.rateLimitPerMinute}; 0 = off)
+  SERIALTRACE_BODY_LIMIT        largest request body in bytes (default ${DEFAULTS.bodyLimitBytes})
+  SERIALTRACE_SESSION_HOURS     how long a sign-in lasts (default ${DEFAULTS.sessionHours})
+  SERIALTRACE_SECURE_COOKIES    true when clients use HTTPS (marks the session cookie Secure)
+  SERIALTRACE_TIME_ZONE         time zone of series created without one (default: this machine's)
+  SERIALTRACE_NOW               stop the clock at an ISO-8601 instant (tests, simulations)
+`;
+
+function whole(value: string, field: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new SerialtraceError('VALUE_INVALID', { field, reason: `"${value}" is not a whole number from ${min} to ${max}` });
+  }
+  return n;
+}
+
+export function readConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServerConfig | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        db: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new SerialtraceError('USAGE_INVALID', { reason: `${(error as Error).message}\n\n${USAGE}` });
+  }
+  if (values['help'] === true) return 'help';
+  const pick = (flag: string, variable: string) => (values[flag] as string | undefined) ?? (env[variable] || undefined);
+  return {
+    host: pick('host', 'SERIALTRACE_HOST') ?? DEFAULTS.host,
+    port: whole(pick('port', 'SERIALTRACE_PORT') ?? String(DEFAULTS.port), 'port', 0, 65535),
+    db: pick('db', 'SERIALTRACE_DB') ?? DEFAULTS.db,
+    adminPassword: env['SERIALTRACE_ADMIN_PASSWORD'] || undefined,
+    logLevel: pick('log-level', 'SERIALTRACE_LOG_LEVEL') ?? DEFAULTS.logLevel,
+    rateLimitPerMinute: whole(env['SERIALTRACE_RATE_LIMIT'] ?? String(DEFAULTS.rateLimitPerMinute), 'SERIALTRACE_RATE_LIMIT', 0, 10_000_000),
+    bodyLimitBytes: whole(env['SERIALTRACE_BODY_LIMIT'] ?? String(DEFAULTS.bodyLimitBytes), 'SERIALTRACE_BODY_LIMIT', 1024, 1024 ** 3),
+    sessionHours: whole(env['SERIALTRACE_SESSION_HOURS'] ?? String(DEFAULTS.sessionHours), 'SERIALTRACE_SESSION_HOURS', 1, 24 * 90),
+    secureCookies: env['SERIALTRACE_SECURE_COOKIES'] === 'true',
+    now: env['SERIALTRACE_NOW'] || undefined,
+    timeZone: env['SERIALTRACE_TIME_ZONE'] || undefined,
+  };
+}
+
+export { USAGE };

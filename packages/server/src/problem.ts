@@ -1,0 +1,76 @@
+import { ERROR_CODES, isSerialtraceError, SerialtraceError, type ErrorCategory, type Problem } from '@serialtrace/core';
+
+/** The only place error categories become HTTP statuses. */
+export const HTTP_STATUS: Readonly<Record<ErrorCategory, number>> = {
+  malformed: 400,
+  invalid: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  state: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+function title(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance?: string;
+  readonly code: string;
+  readonly problems?: readonly Problem[];
+  readonly [detail: string]: unknown;
+}
+
+/** An RFC 9457 problem document for a refusal: the stable code, the message, the details flat. */
+export function problemBody(error: SerialtraceError, instance?: string): { status: number; body: ProblemBody } {
+  const status = HTTP_STATUS[ERROR_CODES[error.code].category];
+  return {
+    status,
+    body: {
+      type: `urn:serialtrace:error:${error.code}`,
+      title: title(error.code),
+      status,
+      detail: error.message,
+      ...(instance === undefined ? {} : { instance }),
+      code: error.code,
+      ...error.details,
+      ...(error.problems.length > 1 ? { problems: error.problems } : {}),
+    },
+  };
+}
+
+interface AjvError {
+  readonly instancePath: string;
+  readonly message?: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+}
+
+/** Fastify's schema-validation failure as REQUEST_INVALID, with every problem and its field. */
+export function validationError(errors: readonly AjvError[], context: string): SerialtraceError {
+  const problems: Problem[] = errors.map((e) => {
+    const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const missing = typeof e.params['missingProperty'] === 'string' ? e.params['missingProperty'] : undefined;
+    const extra = typeof e.params['additionalProperty'] === 'string' ? e.params['additionalProperty'] : undefined;
+    const field = [path, missing ?? extra].filter((p) => p !== undefined && p !== '').join('.') || context;
+    const reason = extra !== undefined ? `unknown field "${extra}"` : `${field} ${e.message ?? 'is invalid'}`;
+    return { code: 'REQUEST_INVALID', message: `The request is malformed: ${reason}`, severity: 'error', field, details: { reason, in: context } };
+  });
+  return SerialtraceError.fromProblems(problems);
+}
+
+export function asSerialtraceError(error: unknown): SerialtraceError | undefined {
+  return isSerialtraceError(error) ? error : undefined;
+}

@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Clock, Role } from '@serialtrace/core';
+import { buildApp, DEFAULTS, type AppOptions, type ServerConfig } from '@serialtrace/server';
+import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
+import { SqliteStore } from '@serialtrace/store';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { expect } from 'vitest';
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  #ms: number;
+  constructor(iso: string) {
+    this.#ms = Date.parse(iso);
+  }
+  now(): Date {
+    return new Date(this.#ms);
+  }
+  set(iso: string): void {
+    this.#ms = Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+export const ADMIN_PASSWORD = 'admin-password-1';
+/** Every user the helper creates gets this password; scrypt makes each new user and each sign-in cost a hash. */
+export const USER_PASSWORD = 'user-password-1';
+
+/** Request headers that authenticate as someone: a session cookie or an API key. */
+export interface Credentials {
+  readonly label: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | number | undefined>;
+  readonly body: string;
+  /** The parsed body; undefined when it is empty or not JSON. */
+  readonly json: any;
+}
+
+export interface CallOptions {
+  readonly as?: Credentials;
+  readonly body?: unknown;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+}
+
+/** An app over the services: `call` sends a request through `app.inject()`. */
+export interface AppUnderTest {
+  readonly app: FastifyInstance;
+  readonly services: Serialtrace;
+  readonly config: ServerConfig;
+  call(method: InjectOptions['method'], url: string, options?: CallOptions): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export interface VariantOptions {
+  readonly config?: Partial<ServerConfig>;
+  readonly logger?: AppOptions['logger'];
+  readonly shuttingDown?: () => boolean;
+  /** Open a store of its own on the same file, so a test may close it without harming the others. */
+  readonly ownStore?: boolean;
+}
+
+export interface TestApp extends AppUnderTest {
+  readonly clock: ManualClock;
+  /** The bootstrapped system administrator `admin`, signed in. */
+  readonly admin: Credentials;
+  /** The audit caller of `admin`, for arranging data through the services. */
+  readonly adminCaller: Caller;
+  /**
+   * Another app over the same database with other settings (a small body limit, rate limiting,
+   * a logger): cheaper than a new database, whose admin costs two scrypt hashes.
+   */
+  variant(options: VariantOptions): Promise<AppUnderTest>;
+  /** A new API key of the first company (or of `caller`'s company). */
+  key(role: Role, options?: { name?: string; station?: string; expiresAt?: string; caller?: Caller }): Promise<Credentials & { id: string; key: string }>;
+  /** A new user of the first company (or of `caller`'s company), signed in. */
+  user(role: Role, options?: { username?: string; caller?: Caller }): Promise<Credentials & { username: string }>;
+  /** Signs in through the service and returns the session cookie. */
+  session(username: string, password: string): Promise<Credentials>;
+  /** A raw connection to the database file, behind the service's back. */
+  raw(): Database.Database;
+}
+
+export function testConfig(path: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    db: path,
+    adminPassword: ADMIN_PASSWORD,
+    logLevel: 'silent',
+    rateLimitPerMinute: 0,
+    bodyLimitBytes: DEFAULTS.bodyLimitBytes,
+    sessionHours: DEFAULTS.sessionHours,
+    secureCookies: false,
+    now: undefined,
+    timeZone: 'UTC',
+    ...overrides,
+  };
+}
+
+let counter = 0;
+
+async function underTest(services: Serialtrace, config: ServerConfig, options: VariantOptions, closeStore: boolean): Promise<AppUnderTest> {
+  const app = await buildApp({
+    services,
+    config,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.shuttingDown === undefined ? {} : { shuttingDown: options.shuttingDown }),
+  });
+  await app.ready();
+  return {
+    app,
+    services,
+    config,
+    async call(method, url, { as, body, query, headers } = {}) {
+      const response = await app.inject({
+        method,
+        url,
+        ...(query === undefined ? {} : { query }),
+        headers: { ...as?.headers, ...headers },
+        ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+      });
+      let json: unknown;
+      try {
+        json = response.body === '' ? undefined : JSON.parse(response.body);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.statusCode, headers: response.headers, body: response.body, json };
+    },
+    async close() {
+      await app.close();
+      if (closeStore) await services.store.close();
+    },
+  };
+}
+
+/**
+ * The HTTP API on a fresh SQLite file, built as server.ts builds it but never listening: requests
+ * go through `app.inject()`. The admin is bootstrapped and signed in.
+ */
+export async function openApp(options: VariantOptions & { readonly at?: string } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'serialtrace-server-'));
+  const path = join(dir, 'serialtrace.db');
+  const clock = new ManualClock(options.at ?? '2025-06-15T10:00:00Z');
+  const open = () => createSerialtrace({ store: SqliteStore.open({ path }), clock, defaultTimeZone: 'UTC' });
+  const services = open();
+  const config = testConfig(path, options.config);
+  await services.access.bootstrap(config.adminPassword);
+  const main = await underTest(services, config, options, true);
+  const variants: AppUnderTest[] = [];
+  const raws: Database.Database[] = [];
+
+  const session = async (username: string, password: string): Promise<Credentials> => {
+    const { token } = await services.access.login(username, password);
+    return { label: `session of ${username}`, headers: { cookie: `serialtrace_session=${token}` } };
+  };
+  const adminCaller: Caller = { companyId: 1, actor: 'user:admin' };
+
+  return {
+    ...main,
+    clock,
+    admin: await session('admin', ADMIN_PASSWORD),
+    adminCaller,
+    async variant(variant) {
+      const app = await underTest(variant.ownStore === true ? open() : services, testConfig(path, { ...options.config, ...variant.config }), variant, variant.ownStore === true);
+      variants.push(app);
+      return app;
+    },
+    async key(role, { name, station, expiresAt, caller } = {}) {
+      const created = await services.access.createApiKey(caller ?? adminCaller, {
+        name: name ?? `${role} key ${++counter}`,
+        role,
+        ...(station === undefined ? {} : { station }),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      });
+      return { label: `${role} key`, id: created.id, key: created.key, headers: { authorization: `Bearer ${created.key}` } };
+    },
+    async user(role, { username, caller } = {}) {
+      const name = username ?? `${role}-${++counter}`;
+      await services.access.createUser(caller ?? adminCaller, { username: name, password: USER_PASSWORD, role });
+      return { ...(await session(name, USER_PASSWORD)), label: `${role} session`, username: name };
+    },
+    session,
+    raw() {
+      const db = new Database(path);
+      raws.push(db);
+      return db;
+    },
+    async close() {
+      for (const db of raws) db.close();
+      for (const variant of variants) await variant.close();
+      await main.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Asserts an RFC 9457 problem document with the stable code, and returns it. */
+export function expectProblem(answer: Answer, status: number, code: string): any {
+  expect(answer.status, answer.body).toBe(status);
+  expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(answer.json).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code });
+  return answer.json;
+}
