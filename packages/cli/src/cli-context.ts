@@ -1,6 +1,10 @@
-import { canonicalTimeZone, SerialtraceError, type Clock } from '@serialtrace/core';
-import { clockFromSetting, createSerialtrace, DEFAULT_COMPANY_ID, type Caller, type Serialtrace } from '@serialtrace/service';
+import { SerialtraceClient } from '@serialtrace/client';
+import { canonicalTimeZone, SerialtraceError } from '@serialtrace/core';
+import { clockFromSetting, createSerialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
+import type { Backend } from './backend.js';
+import { LocalBackend } from './local-backend.js';
+import { RemoteBackend } from './remote-backend.js';
 
 /** What the CLI touches of the outside world, so tests can run it in-process. */
 export interface CliIo {
@@ -13,68 +17,80 @@ export interface CliIo {
 
 export const DEFAULT_DB_FILE = 'serialtrace.db';
 
-/** Options every writing command takes, for the audit trail. */
-export interface AuditOptions {
-  readonly actor?: string;
-  readonly station?: string;
-  readonly line?: string;
-  readonly plant?: string;
-  readonly reason?: string;
-}
+export type { AuditOptions } from './backend.js';
 
 export interface GlobalOptions {
   readonly db?: string;
   readonly json?: boolean;
+  readonly server?: string;
+  readonly apiKey?: string;
 }
 
-/** One CLI invocation: its output mode, and the database opened on first use. */
+/** Where the commands run: a local database file, or a server. Flags win over variables. */
+type Target = { readonly kind: 'local'; readonly db: string } | { readonly kind: 'remote'; readonly server: string; readonly apiKey: string | undefined };
+
+function targetOf(options: GlobalOptions, env: CliIo['env']): Target {
+  if (options.db !== undefined && options.server !== undefined) {
+    throw new SerialtraceError('USAGE_INVALID', {
+      reason: '--db and --server exclude each other: --db works on a local database file, --server with a serialtrace server',
+    });
+  }
+  // An explicit --db runs locally even where SERIALTRACE_SERVER is set for the shell.
+  const server = options.server ?? (options.db === undefined ? env['SERIALTRACE_SERVER'] || undefined : undefined);
+  if (server === undefined) {
+    if (options.apiKey !== undefined) {
+      throw new SerialtraceError('USAGE_INVALID', { reason: '--api-key needs a server: give --server URL (or SERIALTRACE_SERVER)' });
+    }
+    return { kind: 'local', db: options.db ?? (env['SERIALTRACE_DB'] || DEFAULT_DB_FILE) };
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new SerialtraceError('VALUE_INVALID', { field: 'server', reason: `"${server}" is not an http:// or https:// URL` });
+  }
+  // Route paths are appended to the URL, and fetch refuses credentials in one.
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new SerialtraceError('VALUE_INVALID', { field: 'server', reason: `give "${server}" without a query, a fragment or credentials (use --api-key)` });
+  }
+  return { kind: 'remote', server, apiKey: options.apiKey ?? (env['SERIALTRACE_API_KEY'] || undefined) };
+}
+
+/** One CLI invocation: its output mode, and the backend opened on first use. */
 export class CliContext {
   readonly io: CliIo;
   readonly json: boolean;
   /** Set by a command that succeeded but must still fail the process (a broken audit chain). */
   exitCode = 0;
-  readonly #dbOption: string | undefined;
-  #app: Serialtrace | undefined;
-  #clock: Clock | undefined;
+  readonly #target: Target;
+  #backend: Backend | undefined;
 
   constructor(io: CliIo, options: GlobalOptions) {
     this.io = io;
     this.json = options.json === true;
-    this.#dbOption = options.db;
+    this.#target = targetOf(options, io.env);
   }
 
-  get dbPath(): string {
-    return this.#dbOption ?? this.io.env['SERIALTRACE_DB'] ?? DEFAULT_DB_FILE;
+  /** The services on the local database file, or the server named by --server. */
+  backend(): Backend {
+    this.#backend ??= this.#target.kind === 'remote' ? this.#remote(this.#target) : this.#local(this.#target.db);
+    return this.#backend;
   }
 
-  /** The fixed clock of `SERIALTRACE_NOW`, or the system clock. */
-  get clock(): Clock {
-    this.#clock ??= clockFromSetting(this.io.env['SERIALTRACE_NOW']);
-    return this.#clock;
+  #local(db: string): Backend {
+    // The clock and the default zone are the local database's settings; a server keeps its own.
+    const clock = clockFromSetting(this.io.env['SERIALTRACE_NOW']);
+    const zone = this.io.env['SERIALTRACE_TIME_ZONE'];
+    const defaultTimeZone = zone ? canonicalTimeZone(zone, 'SERIALTRACE_TIME_ZONE') : undefined;
+    const store = SqliteStore.open({ path: db });
+    return new LocalBackend(createSerialtrace({ store, clock, ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }) }), this.io.username);
   }
 
-  app(): Serialtrace {
-    if (this.#app === undefined) {
-      const clock = this.clock;
-      const zone = this.io.env['SERIALTRACE_TIME_ZONE'];
-      const defaultTimeZone = zone ? canonicalTimeZone(zone, 'SERIALTRACE_TIME_ZONE') : undefined;
-      const store = SqliteStore.open({ path: this.dbPath });
-      this.#app = createSerialtrace({ store, clock, ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }) });
-    }
-    return this.#app;
-  }
-
-  caller(options: AuditOptions = {}): Caller {
-    const actor = options.actor?.trim() || this.io.username();
-    if (actor.length > 100) throw new SerialtraceError('VALUE_INVALID', { field: 'actor', reason: 'it is longer than 100 characters' });
-    return {
-      companyId: DEFAULT_COMPANY_ID,
-      actor,
-      station: options.station ?? null,
-      line: options.line ?? null,
-      plant: options.plant ?? null,
-      reason: options.reason ?? null,
-    };
+  #remote(target: { readonly server: string; readonly apiKey: string | undefined }): Backend {
+    return new RemoteBackend(new SerialtraceClient({ baseUrl: target.server, ...(target.apiKey === undefined ? {} : { apiKey: target.apiKey }) }));
   }
 
   /** Prints `value` as JSON in --json mode, or the human text otherwise. */
@@ -83,7 +99,7 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
-    await this.#app?.store.close();
+    await this.#backend?.close();
   }
 }
 

@@ -15,6 +15,8 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   const program = new Command('serialtrace')
     .description('Issue unique serials from configurable series and keep every unit\'s history.')
     .option('--db <file>', `SQLite database file (env SERIALTRACE_DB, default ./${DEFAULT_DB_FILE})`)
+    .option('--server <url>', 'work with a serialtrace server instead of a local database (env SERIALTRACE_SERVER)')
+    .option('--api-key <key>', 'the API key to sign requests to the server with (env SERIALTRACE_API_KEY)')
     .option('--json', 'machine-readable output: one JSON document on stdout')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -42,12 +44,25 @@ function flagValue(argv: readonly string[], flag: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Where a single refusal points, from its details: a server sends a lone problem's field, position
+ * and length only there, so the caret must not depend on the problem list.
+ */
+function locationOf(error: SerialtraceError): Pick<Problem, 'field' | 'position' | 'length'> {
+  const { field, position, length } = error.details;
+  return {
+    ...(typeof field === 'string' ? { field } : {}),
+    ...(typeof position === 'number' ? { position } : {}),
+    ...(typeof length === 'number' ? { length } : {}),
+  };
+}
+
 /** A refusal for people: code and message, every further problem, and a caret under format problems. */
 function humanError(error: SerialtraceError, format: string | undefined): string {
   const problems: readonly Problem[] =
     error.problems.length > 0
       ? error.problems
-      : [{ code: error.code, message: error.message, severity: 'error', field: error.details['field'] as string }];
+      : [{ code: error.code, message: error.message, severity: 'error', ...locationOf(error) }];
   const lines = problems.map((p, i) => {
     let line = `${i === 0 ? 'error' : '  also'}: ${p.code}: ${i === 0 ? error.message : p.message}`;
     if (p.field === 'format' && format !== undefined && p.position !== undefined && (p.length ?? 0) < format.length) {
@@ -88,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_OK; // --help, --version
       if (wantsJson) {
-        io.stdout(errorJson(new SerialtraceError('USAGE_INVALID', { detail: error.message.replace(/^error: /, ''), commander: error.code })));
+        io.stdout(errorJson(new SerialtraceError('USAGE_INVALID', { reason: error.message.replace(/^error: /, ''), commander: error.code })));
       }
       return EXIT_USAGE;
     }
@@ -97,7 +112,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (wantsJson) io.stdout(errorJson(reported));
     else io.stderr(humanError(reported, flagValue(argv, '--format')));
     if (known === undefined) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT_REFUSED;
+    // Contradicting global options (--db with --server) are as malformed as an unknown flag.
+    return known?.code === 'USAGE_INVALID' ? EXIT_USAGE : EXIT_REFUSED;
   } finally {
     await ctx?.close();
   }

@@ -19,9 +19,3 @@ export function fields(entries: readonly (readonly [string, string | number | bo
   const width = Math.max(...entries.map(([k]) => k.length));
   return entries.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v === null || v === undefined || v === '' ? '-' : String(v)}`).join('\n');
 }
-
-/** One CSV field, quoted when it holds a separator, a quote or a line break. */
-export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}

@@ -1,11 +1,8 @@
-import type { AuditEntry } from '@serialtrace/core';
+import { SerialtraceError } from '@serialtrace/core';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { wholeNumber } from '../options.js';
-import { csvField, table } from '../output.js';
-import { SerialtraceError } from '@serialtrace/core';
-
-const CSV_COLUMNS = ['seq', 'at', 'actor', 'station', 'line', 'plant', 'reason', 'action', 'entityType', 'entityId', 'data', 'prevHash', 'hash'] as const;
+import { table } from '../output.js';
 
 interface AuditFlags {
   readonly verify?: boolean;
@@ -25,10 +22,9 @@ export function auditCommand(ctx: () => CliContext): Command {
     .option('--action <action>', 'only one kind of entry, e.g. serial.generated')
     .action(async (flags: AuditFlags) => {
       const c = ctx();
-      const app = c.app();
-      const caller = c.caller();
+      const backend = c.backend();
       if (flags.verify === true) {
-        const result = await app.audit.verify(caller);
+        const result = await backend.verifyAudit();
         c.print(result, () =>
           result.valid
             ? `Audit chain intact: ${result.checked} entries verified.${result.head === null ? '' : ` Head: #${result.head.seq} ${result.head.hash}`}`
@@ -41,39 +37,25 @@ export function auditCommand(ctx: () => CliContext): Command {
         if (flags.export !== 'json' && flags.export !== 'csv') {
           throw new SerialtraceError('VALUE_INVALID', { field: 'export', reason: `"${flags.export}" is not json or csv` });
         }
-        await exportEntries(c, flags.export, app.audit.entries(caller));
+        // The same bytes either way: the server streams what the local export writes.
+        for await (const chunk of backend.exportAudit(flags.export)) c.io.stdout(chunk);
         return;
       }
       const [entityType, entityId] = flags.entity === undefined ? [] : flags.entity.split(':', 2);
       if (flags.entity !== undefined && (entityType === undefined || entityId === undefined || entityId === '')) {
         throw new SerialtraceError('VALUE_INVALID', { field: 'entity', reason: 'write it as TYPE:ID, e.g. record:42' });
       }
-      const entries = await app.audit.list(caller, {
+      const page = await backend.listAudit({
         limit: wholeNumber(flags.limit, 'limit', 1, 1000)!,
         ...(entityType === undefined ? {} : { entityType }),
         ...(entityId === undefined ? {} : { entityId }),
         ...(flags.action === undefined ? {} : { action: flags.action }),
       });
-      c.print({ entries }, () =>
+      c.print(page, () =>
         table(
           ['SEQ', 'AT', 'ACTOR', 'STATION', 'ACTION', 'ENTITY', 'REASON'],
-          entries.map((e) => [String(e.seq), e.at, e.actor, e.station ?? '', e.action, `${e.entityType}:${e.entityId}`, e.reason ?? '']),
+          page.entries.map((e) => [String(e.seq), e.at, e.actor, e.station ?? '', e.action, `${e.entityType}:${e.entityId}`, e.reason ?? '']),
         ),
       );
     });
-}
-
-async function exportEntries(c: CliContext, format: 'json' | 'csv', entries: AsyncIterable<AuditEntry>): Promise<void> {
-  if (format === 'csv') {
-    c.io.stdout(`${CSV_COLUMNS.join(',')}\n`);
-    for await (const e of entries) c.io.stdout(`${CSV_COLUMNS.map((k) => csvField(e[k])).join(',')}\n`);
-    return;
-  }
-  c.io.stdout('[');
-  let first = true;
-  for await (const e of entries) {
-    c.io.stdout(`${first ? '\n' : ',\n'}${JSON.stringify(e)}`);
-    first = false;
-  }
-  c.io.stdout('\n]\n');
 }

@@ -25,13 +25,14 @@ export function generateCommand(ctx: () => CliContext): Command {
       .option('--idempotency-key <key>', 'repeating the request with this key returns the same serials'),
   ).action(async (series: string, flags: GenerateFlags) => {
     const c = ctx();
-    const result = await c.app().generation.generate(c.caller(flags), series, {
-      quantity: flags.quantity,
-      workOrder: flags.workOrder,
-      partNumber: flags.part,
+    const backend = c.backend();
+    const result = await backend.generate(flags, series, {
+      quantity: flags.quantity ?? '1',
+      ...(flags.workOrder === undefined ? {} : { workOrder: flags.workOrder }),
+      ...(flags.part === undefined ? {} : { partNumber: flags.part }),
       context: flags.context ?? {},
-      metadata: flags.metadata === undefined ? undefined : parseMetadataText(flags.metadata),
-      idempotencyKey: flags.idempotencyKey,
+      ...(flags.metadata === undefined ? {} : { metadata: parseMetadataText(flags.metadata) }),
+      ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
     });
     c.print(result, () => result.serials.join('\n'));
   });

@@ -23,16 +23,18 @@ export function previewCommand(ctx: () => CliContext): Command {
     .option('--part <pn>', 'part number (fills {PART})')
     .action(async (flags: PreviewFlags) => {
       const c = ctx();
+      const backend = c.backend();
       const request = {
-        at: flags.at === undefined ? c.clock.now() : parseInstant(flags.at, 'at'),
+        // Without --at, the backend's clock: SERIALTRACE_NOW locally, the server's own over HTTP.
+        ...(flags.at === undefined ? {} : { at: parseInstant(flags.at, 'at') }),
         count: wholeNumber(flags.count, 'count', 1, 1000)!,
         context: flags.context ?? {},
         partNumber: flags.part ?? null,
       };
       const result =
         flags.series === undefined
-          ? await c.app().series.previewDefinition(seriesInput(flags), request)
-          : await c.app().series.previewNext(c.caller(), flags.series, request);
+          ? await backend.previewDefinition(seriesInput(flags), request)
+          : await backend.previewNext(flags.series, request);
       c.print(result, () =>
         [
           ...result.serials,

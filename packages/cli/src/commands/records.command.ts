@@ -1,7 +1,7 @@
-import type { RecordDetails } from '@serialtrace/service';
 import { parseMetadataText } from '@serialtrace/service';
 import { Command } from 'commander';
-import type { AuditOptions, CliContext } from '../cli-context.js';
+import type { AuditOptions, RecordDetails } from '../backend.js';
+import type { CliContext } from '../cli-context.js';
 import { wholeNumber, withAuditOptions } from '../options.js';
 import { fields, table } from '../output.js';
 
@@ -55,7 +55,7 @@ export function recordsCommands(ctx: () => CliContext): Command[] {
     .option('--cursor <cursor>', 'continue after a previous page')
     .action(async (flags: RecordsFlags) => {
       const c = ctx();
-      const page = await c.app().records.search(c.caller(), {
+      const page = await c.backend().searchRecords({
         ...(flags.series === undefined ? {} : { series: flags.series }),
         ...(flags.workOrder === undefined ? {} : { workOrder: flags.workOrder }),
         ...(flags.part === undefined ? {} : { partNumber: flags.part }),
@@ -82,7 +82,7 @@ export function recordsCommands(ctx: () => CliContext): Command[] {
     .description('show a record with its status history')
     .action(async (serial: string, flags: { series?: string }) => {
       const c = ctx();
-      const details = await c.app().records.get(c.caller(), serial, flags.series === undefined ? {} : { series: flags.series });
+      const details = await c.backend().getRecord(serial, flags.series === undefined ? {} : { series: flags.series });
       c.print(details, () => recordDetails(details));
     });
 
@@ -95,7 +95,8 @@ export function recordsCommands(ctx: () => CliContext): Command[] {
       .description('move a record to a new status'),
   ).action(async (serial: string, to: string, flags: AuditOptions & { series?: string; data?: string }) => {
     const c = ctx();
-    const details = await c.app().records.changeStatus(c.caller(flags), serial, to, {
+    const backend = c.backend();
+    const details = await backend.changeStatus(flags, serial, to, {
       ...(flags.series === undefined ? {} : { series: flags.series }),
       reason: flags.reason ?? null,
       ...(flags.data === undefined ? {} : { data: parseMetadataText(flags.data, 'data') }),

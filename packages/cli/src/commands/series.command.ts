@@ -1,11 +1,11 @@
 import { RESET_RULE_DESCRIPTIONS, type Problem } from '@serialtrace/core';
-import type { SeriesView } from '@serialtrace/service';
 import { Command } from 'commander';
-import type { AuditOptions, CliContext } from '../cli-context.js';
+import type { AuditOptions, SeriesView } from '../backend.js';
+import type { CliContext } from '../cli-context.js';
 import { seriesInput, withAuditOptions, withSeriesOptions, type SeriesFlags } from '../options.js';
 import { bar, fields, table } from '../output.js';
 
-function warningsText(warnings: readonly Problem[]): string {
+function warningsText(warnings: readonly Pick<Problem, 'message'>[]): string {
   return warnings.map((w) => `warning: ${w.message}`).join('\n');
 }
 
@@ -45,9 +45,9 @@ export function seriesCommand(ctx: () => CliContext): Command {
     withSeriesOptions(series.command('create').argument('<name>', 'series name').description('create a series'), true),
   ).action(async (name: string, flags: SeriesFlags & AuditOptions) => {
     const c = ctx();
-    const app = c.app();
-    const view = await app.series.create(c.caller(flags), { name, ...seriesInput(flags) });
-    const next = await app.series.previewNext(c.caller(flags), view.name, { count: 1, placeholders: true });
+    const backend = c.backend();
+    const view = await backend.createSeries(flags, { name, ...seriesInput(flags) });
+    const next = await backend.previewNext(view.name, { count: 1, context: {}, partNumber: null, placeholders: true });
     c.print(view, () => `Created series "${view.name}" (version 1). Next serial: ${next.serials[0] ?? '(none: exhausted)'}\n${seriesDetails(view)}`);
   });
 
@@ -56,7 +56,7 @@ export function seriesCommand(ctx: () => CliContext): Command {
     .description('list every series with its current value and capacity')
     .action(async () => {
       const c = ctx();
-      const list = await c.app().series.list(c.caller());
+      const list = await c.backend().listSeries();
       c.print({ series: list }, () =>
         list.length === 0
           ? 'No series yet. Create one with: serialtrace series create NAME --format "SN-{YYYY}-{####}"'
@@ -81,7 +81,7 @@ export function seriesCommand(ctx: () => CliContext): Command {
     .description('show a series, its current period and the capacity used')
     .action(async (name: string) => {
       const c = ctx();
-      const view = await c.app().series.get(c.caller(), name);
+      const view = await c.backend().getSeries(name);
       c.print(view, () => seriesDetails(view));
     });
 
@@ -90,9 +90,7 @@ export function seriesCommand(ctx: () => CliContext): Command {
       .option('--rename <name>', 'give the series a new name'),
   ).action(async (name: string, flags: SeriesFlags & AuditOptions & { rename?: string }) => {
     const c = ctx();
-    const view = await c
-      .app()
-      .series.update(c.caller(flags), name, { ...seriesInput(flags), ...(flags.rename === undefined ? {} : { name: flags.rename }) });
+    const view = await c.backend().updateSeries(flags, name, { ...seriesInput(flags), ...(flags.rename === undefined ? {} : { name: flags.rename }) });
     c.print(view, () => `Series "${view.name}" is now at version ${view.version}.\n${seriesDetails(view)}`);
   });
 

@@ -1,0 +1,119 @@
+import { WhereHeaders, type RouteName } from '@serialtrace/api';
+import type { RouteResult } from '@serialtrace/client';
+import { problem, SerialtraceError, type Problem } from '@serialtrace/core';
+import type { AuditQuery, RecordQuery } from '@serialtrace/service';
+
+/** The services answer with readonly views; the API's static types are mutable. */
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/**
+ * What the commands print is the API's published shape: the local services answer with views
+ * the server proves assignable to it (see packages/server/src/route.ts), and the client answers
+ * with it, so one printing code serves both backends.
+ */
+type View<N extends RouteName> = DeepReadonly<RouteResult<N>>;
+
+export type SeriesView = View<'getSeries'>;
+export type PreviewResult = View<'previewNext'>;
+export type GenerateResult = View<'generate'>;
+export type RecordPage = View<'searchRecords'>;
+export type RecordDetails = View<'getRecord'>;
+export type AuditPage = View<'listAudit'>;
+export type VerifyResult = View<'verifyAudit'>;
+
+/** Who does a change, where and why: the writing commands' `--actor`, `--station`, ... flags. */
+export interface AuditOptions {
+  readonly actor?: string;
+  readonly station?: string;
+  readonly line?: string;
+  readonly plant?: string;
+  readonly reason?: string;
+}
+
+/** Series fields as the flags give them: text for numbers, absent when not given. */
+export type SeriesFields = Readonly<Record<string, unknown>>;
+
+export interface PreviewRequest {
+  /** The instant to preview at; the backend's clock when absent. */
+  readonly at?: Date;
+  readonly count: number;
+  readonly context: Readonly<Record<string, string>>;
+  readonly partNumber: string | null;
+  readonly placeholders?: boolean;
+}
+
+export interface GenerateRequest {
+  /** As typed: the service's own check words the refusal of a bad value. */
+  readonly quantity: string;
+  readonly workOrder?: string;
+  readonly partNumber?: string;
+  readonly context: Readonly<Record<string, string>>;
+  /** Parsed `--metadata` JSON, of any shape (the service refuses what is not an object). */
+  readonly metadata?: unknown;
+  readonly idempotencyKey?: string;
+}
+
+export interface StatusChange {
+  readonly series?: string;
+  readonly reason: string | null;
+  /** Parsed `--data` JSON, of any shape. */
+  readonly data?: unknown;
+}
+
+/**
+ * Where the commands' work is done: the services on a local SQLite file (`LocalBackend`) or a
+ * serialtrace server through the typed client (`RemoteBackend`). Both answer with the same shapes
+ * and refuse with the same `SerialtraceError`s, so a command prints the same either way.
+ *
+ * @example
+ * const view = await backend.createSeries({ station: 'ST-04' }, { name: 'Widgets', format: 'W-{####}' });
+ */
+export interface Backend {
+  createSeries(who: AuditOptions, fields: SeriesFields): Promise<SeriesView>;
+  listSeries(): Promise<readonly SeriesView[]>;
+  getSeries(name: string): Promise<SeriesView>;
+  updateSeries(who: AuditOptions, name: string, changes: SeriesFields): Promise<SeriesView>;
+  previewDefinition(fields: SeriesFields, request: PreviewRequest): Promise<PreviewResult>;
+  previewNext(name: string, request: PreviewRequest): Promise<PreviewResult>;
+  generate(who: AuditOptions, series: string, request: GenerateRequest): Promise<GenerateResult>;
+  searchRecords(query: RecordQuery): Promise<RecordPage>;
+  getRecord(serial: string, options: { readonly series?: string }): Promise<RecordDetails>;
+  changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange): Promise<RecordDetails>;
+  listAudit(query: AuditQuery): Promise<AuditPage>;
+  verifyAudit(): Promise<VerifyResult>;
+  /** Every audit entry in chain order, as the text chunks of the export file. */
+  exportAudit(format: 'json' | 'csv'): AsyncIterable<string>;
+  close(): Promise<void>;
+}
+
+/** The longest station, line, plant and reason the API takes, read from its header schemas. */
+const WHERE_LIMITS = {
+  station: maxLength(WhereHeaders.properties['serialtrace-station']),
+  line: maxLength(WhereHeaders.properties['serialtrace-line']),
+  plant: maxLength(WhereHeaders.properties['serialtrace-plant']),
+  reason: maxLength(WhereHeaders.properties['serialtrace-reason']),
+} as const;
+
+function maxLength(schema: object): number {
+  const max = (schema as { maxLength?: unknown }).maxLength;
+  return typeof max === 'number' ? max : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The where and why of a change as both backends record it: trimmed, an empty value meaning none
+ * (what the server does with its Serialtrace-* headers). Values the server's headers would refuse
+ * (too long, control characters) are refused here for both backends alike.
+ */
+export function whereOf(who: AuditOptions): { station?: string; line?: string; plant?: string; reason?: string } {
+  const where: Record<string, string> = {};
+  const problems: Problem[] = [];
+  for (const key of ['station', 'line', 'plant', 'reason'] as const) {
+    const value = who[key]?.trim();
+    if (value === undefined || value === '') continue;
+    if (value.length > WHERE_LIMITS[key]) problems.push(problem('VALUE_INVALID', { field: key, reason: `it is longer than ${WHERE_LIMITS[key]} characters` }));
+    if (/[\u0000-\u001f\u007f]/.test(value)) problems.push(problem('VALUE_INVALID', { field: key, reason: 'it contains control characters' }));
+    where[key] = value;
+  }
+  if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+  return where;
+}

@@ -1,0 +1,99 @@
+import { SerialtraceError } from '@serialtrace/core';
+import { auditExportChunks, DEFAULT_COMPANY_ID, type AuditQuery, type Caller, type RecordQuery, type Serialtrace } from '@serialtrace/service';
+import {
+  whereOf,
+  type AuditOptions,
+  type Backend,
+  type GenerateRequest,
+  type PreviewRequest,
+  type SeriesFields,
+  type StatusChange,
+} from './backend.js';
+
+const MAX_ACTOR_LENGTH = 100;
+
+/**
+ * The services on a local SQLite file, in this process: the actor is `--actor` or the
+ * operating-system user.
+ */
+export class LocalBackend implements Backend {
+  readonly #app: Serialtrace;
+  readonly #osUser: () => string;
+
+  constructor(app: Serialtrace, osUser: () => string) {
+    this.#app = app;
+    this.#osUser = osUser;
+  }
+
+  #caller(who: AuditOptions = {}): Caller {
+    const actor = who.actor?.trim() || this.#osUser();
+    if (actor.length > MAX_ACTOR_LENGTH) {
+      throw new SerialtraceError('VALUE_INVALID', { field: 'actor', reason: `it is longer than ${MAX_ACTOR_LENGTH} characters` });
+    }
+    const where = whereOf(who);
+    return {
+      companyId: DEFAULT_COMPANY_ID,
+      actor,
+      station: where.station ?? null,
+      line: where.line ?? null,
+      plant: where.plant ?? null,
+      reason: where.reason ?? null,
+    };
+  }
+
+  createSeries(who: AuditOptions, fields: SeriesFields) {
+    return this.#app.series.create(this.#caller(who), fields);
+  }
+
+  listSeries() {
+    return this.#app.series.list(this.#caller());
+  }
+
+  getSeries(name: string) {
+    return this.#app.series.get(this.#caller(), name);
+  }
+
+  updateSeries(who: AuditOptions, name: string, changes: SeriesFields) {
+    return this.#app.series.update(this.#caller(who), name, changes);
+  }
+
+  previewDefinition(fields: SeriesFields, request: PreviewRequest) {
+    return this.#app.series.previewDefinition(fields, request);
+  }
+
+  previewNext(name: string, request: PreviewRequest) {
+    return this.#app.series.previewNext(this.#caller(), name, request);
+  }
+
+  generate(who: AuditOptions, series: string, request: GenerateRequest) {
+    return this.#app.generation.generate(this.#caller(who), series, request);
+  }
+
+  searchRecords(query: RecordQuery) {
+    return this.#app.records.search(this.#caller(), query);
+  }
+
+  getRecord(serial: string, options: { readonly series?: string }) {
+    return this.#app.records.get(this.#caller(), serial, options);
+  }
+
+  changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange) {
+    return this.#app.records.changeStatus(this.#caller(who), serial, status, change);
+  }
+
+  listAudit(query: AuditQuery) {
+    return this.#app.audit.list(this.#caller(), query);
+  }
+
+  verifyAudit() {
+    return this.#app.audit.verify(this.#caller());
+  }
+
+  exportAudit(format: 'json' | 'csv') {
+    return auditExportChunks(this.#app.audit.entries(this.#caller()), format);
+  }
+
+  async close(): Promise<void> {
+    await this.#app.store.close();
+  }
+}

@@ -1,0 +1,277 @@
+import type { SerialtraceClient } from '@serialtrace/client';
+import {
+  MAX_DESCRIPTION_LENGTH,
+  parseRecordStatus,
+  problem,
+  readWholeNumber,
+  resolveSeriesSettings,
+  SerialtraceError,
+  showValue,
+  type Problem,
+  type SeriesInput,
+} from '@serialtrace/core';
+import { MAX_QUANTITY, MIN_QUANTITY, type AuditQuery, type RecordQuery } from '@serialtrace/service';
+import {
+  whereOf,
+  type AuditOptions,
+  type Backend,
+  type GenerateRequest,
+  type PreviewRequest,
+  type SeriesFields,
+  type SeriesView,
+  type StatusChange,
+} from './backend.js';
+
+/** The series fields of the API's request schemas (SeriesCreate, SeriesUpdate, the preview's `series`). */
+interface WireSeries {
+  name?: string;
+  description?: string;
+  format?: string;
+  base?: string;
+  start?: string;
+  increment?: string;
+  minLength?: number;
+  reset?: string;
+  timeZone?: string;
+  shiftStarts?: string;
+  global?: boolean;
+  allowGrowth?: boolean;
+}
+
+/**
+ * The flags' series fields in the types the API takes, or `undefined` when one of them cannot be
+ * sent as typed: text where a number goes, no format where one is required, a description past
+ * its limit. The server would refuse those as REQUEST_INVALID before its service saw them.
+ */
+function wireSeries(fields: SeriesFields, formatRequired: boolean): WireSeries | undefined {
+  const wire: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (key === 'start' || key === 'increment') {
+      const n = readWholeNumber(value);
+      if (n === undefined) return undefined;
+      wire[key] = n.toString();
+    } else if (key === 'minLength') {
+      const n = readWholeNumber(value);
+      if (n === undefined || n > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+      wire[key] = Number(n);
+    } else if (key === 'description' && typeof value === 'string') {
+      // The core keeps the description trimmed, and checks its length after trimming.
+      if (value.trim().length > MAX_DESCRIPTION_LENGTH) return undefined;
+      wire[key] = value.trim();
+    } else {
+      wire[key] = value;
+    }
+  }
+  if (formatRequired && typeof wire['format'] !== 'string') return undefined;
+  return wire;
+}
+
+/**
+ * Series fields for the wire. What the API cannot carry is refused the way the service refuses
+ * it, by running the same core validation here (`validate`), so that the CLI says over HTTP what
+ * it says on a local database.
+ */
+async function seriesBody(fields: SeriesFields, formatRequired: boolean, validate: () => Promise<void> | void): Promise<WireSeries> {
+  const wire = wireSeries(fields, formatRequired);
+  if (wire !== undefined) return wire;
+  await validate();
+  throw new Error(`The core accepts series fields the API cannot carry: ${JSON.stringify(fields)}`);
+}
+
+/** The series fields of a view, as the service merges changes into them. */
+function settingsOf(view: SeriesView): SeriesInput {
+  const { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth } = view;
+  return { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth };
+}
+
+/** The service's refusal of JSON data that is not an object (packages/service/src/input-text.ts). */
+function nonObjectProblem(value: unknown, field: string): Problem | undefined {
+  if (value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value))) return undefined;
+  return problem('METADATA_INVALID', { field, reason: 'it must be a JSON object' });
+}
+
+/**
+ * `--quantity` and `--metadata` as the API's integer and object. When either cannot be sent as
+ * typed, the request is refused here as the service refuses it: both checks, in its order.
+ */
+function wireGenerate(request: GenerateRequest): { quantity: number; metadata?: Record<string, unknown> | null } {
+  const n = /^\s*\d+\s*$/.test(request.quantity) ? Number(request.quantity) : Number.NaN;
+  const metadataProblem = nonObjectProblem(request.metadata, 'metadata');
+  if (Number.isSafeInteger(n) && metadataProblem === undefined) {
+    return { quantity: n, ...(request.metadata === undefined ? {} : { metadata: request.metadata as Record<string, unknown> | null }) };
+  }
+  const inRange = Number.isSafeInteger(n) && n >= MIN_QUANTITY && n <= MAX_QUANTITY;
+  const problems = [
+    ...(inRange ? [] : [problem('QUANTITY_OUT_OF_RANGE', { field: 'quantity', min: MIN_QUANTITY, max: MAX_QUANTITY, value: showValue(request.quantity) })]),
+    ...(metadataProblem === undefined ? [] : [metadataProblem]),
+  ];
+  throw SerialtraceError.fromProblems(problems);
+}
+
+/**
+ * A serialtrace server, through the typed client. The server names the actor after the API key
+ * (or user) that signs the request, so `--actor` is refused rather than silently dropped; the
+ * where and why travel as the Serialtrace-Station, -Line, -Plant and -Reason headers.
+ */
+export class RemoteBackend implements Backend {
+  readonly #client: SerialtraceClient;
+
+  constructor(client: SerialtraceClient) {
+    this.#client = client;
+  }
+
+  #headers(who: AuditOptions, options: { reason?: boolean } = {}) {
+    if (who.actor !== undefined) {
+      throw new SerialtraceError('VALUE_INVALID', {
+        field: 'actor',
+        reason: 'with --server the audit trail names the API key that signs the request; --actor works only on a local database',
+      });
+    }
+    const where = whereOf(who);
+    return {
+      ...(where.station === undefined ? {} : { 'serialtrace-station': where.station }),
+      ...(where.line === undefined ? {} : { 'serialtrace-line': where.line }),
+      ...(where.plant === undefined ? {} : { 'serialtrace-plant': where.plant }),
+      ...(where.reason === undefined || options.reason === false ? {} : { 'serialtrace-reason': where.reason }),
+    };
+  }
+
+  async createSeries(who: AuditOptions, fields: SeriesFields) {
+    const headers = this.#headers(who);
+    const body = await seriesBody(fields, true, () => {
+      resolveSeriesSettings(fields, { timeZone: zoneOr(fields) });
+    });
+    return this.#client.call('createSeries', { headers, body: { ...body, name: String(fields['name']), format: body.format ?? '' } });
+  }
+
+  async listSeries() {
+    return (await this.#client.call('listSeries')).series;
+  }
+
+  async getSeries(name: string) {
+    return this.#client.call('getSeries', { params: { name } });
+  }
+
+  async updateSeries(who: AuditOptions, name: string, changes: SeriesFields) {
+    const headers = this.#headers(who);
+    const body = await seriesBody(changes, false, async () => {
+      // As the service: the series is read first (SERIES_NOT_FOUND wins), then the merged settings checked.
+      const current = await this.getSeries(name);
+      resolveSeriesSettings({ ...settingsOf(current), ...definedOnly(changes) }, { timeZone: current.timeZone });
+    });
+    return this.#client.call('updateSeries', { headers, params: { name }, body });
+  }
+
+  async previewDefinition(fields: SeriesFields, request: PreviewRequest) {
+    const series = await seriesBody(fields, true, () => {
+      resolveSeriesSettings({ ...fields, name: 'preview' }, { timeZone: zoneOr(fields) });
+    });
+    return this.#client.call('previewDefinition', { body: { series: { ...series, format: series.format ?? '' }, ...previewBody(request) } });
+  }
+
+  async previewNext(name: string, request: PreviewRequest) {
+    return this.#client.call('previewNext', { params: { name }, body: previewBody(request) });
+  }
+
+  async generate(who: AuditOptions, series: string, request: GenerateRequest) {
+    const headers = this.#headers(who);
+    const { quantity, ...metadata } = wireGenerate(request);
+    return this.#client.call('generate', {
+      params: { name: series },
+      headers: { ...headers, ...(request.idempotencyKey === undefined ? {} : { 'idempotency-key': request.idempotencyKey }) },
+      body: {
+        quantity,
+        ...(request.workOrder === undefined ? {} : { workOrder: request.workOrder }),
+        ...(request.partNumber === undefined ? {} : { partNumber: request.partNumber }),
+        context: { ...request.context },
+        ...metadata,
+      },
+    });
+  }
+
+  async searchRecords(query: RecordQuery) {
+    const { search, ...rest } = query;
+    return this.#client.call('searchRecords', { query: { ...rest, ...(search === undefined ? {} : { q: search }) } });
+  }
+
+  async getRecord(serial: string, options: { readonly series?: string }) {
+    return this.#client.call('getRecord', { params: { serial }, query: options.series === undefined ? {} : { series: options.series } });
+  }
+
+  async changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange) {
+    // The reason goes in the body, which carries any text; a header carries only Latin-1.
+    const headers = this.#headers(who, { reason: false });
+    const dataProblem = nonObjectProblem(change.data, 'data');
+    if (dataProblem !== undefined) {
+      // As the service: an unknown status is refused before the data is looked at.
+      parseRecordStatus(status);
+      throw SerialtraceError.fromProblems([dataProblem]);
+    }
+    return this.#client.call('changeStatus', {
+      headers,
+      params: { serial },
+      body: {
+        status,
+        reason: change.reason,
+        ...(change.series === undefined ? {} : { series: change.series }),
+        ...(change.data === undefined ? {} : { data: change.data as Record<string, unknown> | null }),
+      },
+    });
+  }
+
+  async listAudit(query: AuditQuery) {
+    return this.#client.call('listAudit', { query: { ...query } });
+  }
+
+  async verifyAudit() {
+    return this.#client.call('verifyAudit');
+  }
+
+  /** The server streams exactly the bytes of the local export; they are passed on as they come. */
+  async *exportAudit(format: 'json' | 'csv'): AsyncGenerator<string> {
+    const response = await this.#client.raw('exportAudit', { query: { format } });
+    if (response.body === null) return;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder('utf-8');
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        if (text !== '') yield text;
+      }
+      const rest = decoder.decode();
+      if (rest !== '') yield rest;
+    } finally {
+      // Stopped early (stdout closed): let the server stop sending too.
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The zone a refused series is checked in: its own, or UTC standing in for the server's default
+ * (only the list of problems of a request refused anyway could depend on it).
+ */
+function zoneOr(fields: SeriesFields): string {
+  const zone = fields['timeZone'];
+  return typeof zone === 'string' && zone.trim() !== '' ? zone : 'UTC';
+}
+
+function definedOnly(fields: SeriesFields): SeriesInput {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+function previewBody(request: PreviewRequest) {
+  return {
+    ...(request.at === undefined ? {} : { at: request.at.toISOString() }),
+    count: request.count,
+    context: { ...request.context },
+    partNumber: request.partNumber,
+    ...(request.placeholders === undefined ? {} : { placeholders: request.placeholders }),
+  };
+}
+
