@@ -10,6 +10,9 @@ const alias = {
   '@serialtrace/store': src('store'),
   '@serialtrace/service': src('service'),
   '@serialtrace/cli': src('cli'),
+  '@serialtrace/api': src('api'),
+  '@serialtrace/client': src('client'),
+  '@serialtrace/server': src('server'),
 };
 
 export default defineConfig({
@@ -22,7 +25,9 @@ export default defineConfig({
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'store', include: ['packages/store/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'service', include: ['packages/service/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'server', include: ['packages/server/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 } },
       { extends: true, test: { name: 'docs', include: ['docs/**/*.test.ts', 'scripts/**/*.test.ts'] } },
     ],

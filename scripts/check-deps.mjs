@@ -7,11 +7,27 @@ import { join, relative } from 'node:path';
 
 const DEPS = {
   core: [],
+  api: ['@serialtrace/core', 'typebox'],
   store: ['@serialtrace/core', 'better-sqlite3'],
   service: ['@serialtrace/core', '@serialtrace/store'],
-  cli: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/service', 'commander'],
+  server: [
+    '@serialtrace/core',
+    '@serialtrace/api',
+    '@serialtrace/store',
+    '@serialtrace/service',
+    'fastify',
+    '@fastify/cookie',
+    '@fastify/rate-limit',
+    '@fastify/swagger',
+    '@fastify/swagger-ui',
+    'ajv',
+    'ajv-formats',
+  ],
+  client: ['@serialtrace/core', '@serialtrace/api'],
+  cli: ['@serialtrace/core', '@serialtrace/api', '@serialtrace/client', '@serialtrace/store', '@serialtrace/service', 'commander'],
 };
-const NODE_BUILTINS_FORBIDDEN = new Set(['core']);
+// The API contract and the client run in browsers too.
+const NODE_BUILTINS_FORBIDDEN = new Set(['core', 'api', 'client']);
 
 const root = new URL('..', import.meta.url).pathname;
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
