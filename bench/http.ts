@@ -39,11 +39,14 @@ const PASSWORD = 'bench-password-not-secret';
 export async function runHttpBench(options: { seconds: number }): Promise<HttpReport> {
   const dir = mkdtempSync(join(tmpdir(), 'serialtrace-http-bench-'));
   try {
+    // The disk's speed drifts over a run: the baseline is taken before and after the HTTP cases
+    // and averaged, so neither side gets the disk's good or bad minute alone.
     const bare = new BareSqlite(join(dir, 'bare.db'));
     bare.issue(1);
-    const bareResult = (await measureInterleaved(1, [{ name: 'bare', once: () => bare.issue(1) }], { minSeconds: options.seconds, minRequests: 500, slice: 200 })).get('bare')!;
-    bare.close();
-
+    const bareOnce = async () =>
+      (await measureInterleaved(1, [{ name: 'bare', once: () => bare.issue(1) }], { minSeconds: options.seconds / 2, minRequests: 500, slice: 200 })).get('bare')!
+        .serialsPerSecond;
+    const bareBefore = await bareOnce();
     const server = await startServerProcess({
       SERIALTRACE_DB: join(dir, 'server.db'),
       SERIALTRACE_ADMIN_PASSWORD: PASSWORD,
@@ -87,12 +90,15 @@ export async function runHttpBench(options: { seconds: number }): Promise<HttpRe
           p99Ms: result.latency.p99,
           requests,
           failures: result.non2xx + result.errors + result.timeouts,
-          ratioToBare: Math.round((rps / bareResult.serialsPerSecond) * 1000) / 1000,
+          ratioToBare: 0,
         });
       }
+      const bareTps = (bareBefore + (await bareOnce())) / 2;
+      bare.close();
+      for (const c of cases) (c as { ratioToBare: number }).ratioToBare = Math.round((c.requestsPerSecond / bareTps) * 1000) / 1000;
       const at16 = cases.find((c) => c.connections === 16 && c.quantity === 1)!;
       return {
-        bareTransactionsPerSecond: Math.round(bareResult.serialsPerSecond),
+        bareTransactionsPerSecond: Math.round(bareTps),
         cases,
         target: { ratioAt16: 1, p99Ms: 20, met: at16.ratioToBare > 1 && at16.p99Ms < 20 && cases.every((c) => c.failures === 0) },
       };
@@ -106,7 +112,7 @@ export async function runHttpBench(options: { seconds: number }): Promise<HttpRe
 
 export function printHttpReport(report: HttpReport): void {
   console.log(`\nHTTP API (real server process, durable group commits)`);
-  console.log(`  bare better-sqlite3 loop: ${report.bareTransactionsPerSecond} single-serial transactions/s`);
+  console.log(`  bare better-sqlite3 loop: ${report.bareTransactionsPerSecond} single-serial transactions/s (before and after the HTTP cases, averaged)`);
   for (const c of report.cases) {
     console.log(
       `  ${c.name.padEnd(26)} ${String(c.serialsPerSecond).padStart(8)} serials/s  ${String(c.requestsPerSecond).padStart(6)} req/s` +
