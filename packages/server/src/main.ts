@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   const { address, port } = server.app.server.address() as { address: string; port: number };
   if (server.initialAdminPassword !== null) {
     process.stdout.write(
-      `\nFirst start: signed-in as nobody yet. Sign in as user "admin" with this one-time password:\n\n    ${server.initialAdminPassword}\n\n` +
+      `\nFirst start: the administrator "admin" was created. Sign in with this one-time password:\n\n    ${server.initialAdminPassword}\n\n` +
         'It is shown only now; change it after signing in (POST /api/v1/auth/password).\n\n',
     );
   }
