@@ -1,6 +1,7 @@
 import { findChainBreak, SerialtraceError, type AuditEntry, type ChainBreak } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
 import type { Caller } from './caller.js';
+import { keysetCursor } from './keyset-cursor.js';
 import { sha256Hex } from './hashing.js';
 
 export interface AuditQuery {
@@ -30,15 +31,7 @@ export interface VerifyResult {
 
 const VERIFY_PAGE = 2000;
 
-function encodeCursor(seq: number): string {
-  return Buffer.from(`a:${seq}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^a:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match === null) throw new SerialtraceError('VALUE_INVALID', { field: 'cursor', reason: 'it is not a cursor this server issued' });
-  return Number(match[1]);
-}
+const cursor = keysetCursor('a');
 export const MAX_AUDIT_PAGE = 1000;
 
 /** Reading, exporting and verifying the company's audit chain. */
@@ -55,7 +48,7 @@ export class AuditService {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
       throw new SerialtraceError('VALUE_INVALID', { field: 'limit', reason: `it must be a whole number from 1 to ${MAX_AUDIT_PAGE}` });
     }
-    const beforeSeq = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const beforeSeq = query.cursor ? cursor.decode(query.cursor) : undefined;
     const page = await this.#store.read((tx) =>
       tx.listAudit({
         companyId: caller.companyId,
@@ -69,7 +62,7 @@ export class AuditService {
     );
     const entries = page.slice(0, limit);
     const last = entries[entries.length - 1];
-    return { entries, nextCursor: page.length > limit && last !== undefined ? encodeCursor(last.seq) : null };
+    return { entries, nextCursor: page.length > limit && last !== undefined ? cursor.encode(last.seq) : null };
   }
 
   /** Every entry in chain order, a page at a time, for exports of any size. */

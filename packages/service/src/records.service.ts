@@ -11,6 +11,7 @@ import {
 import type { RecordRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
+import { keysetCursor } from './keyset-cursor.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
 import { requireSeries } from './series.service.js';
 import { historyView, recordView, type RecordDetails, type RecordView } from './views.js';
@@ -45,15 +46,7 @@ export interface StatusChangeRequest {
   readonly data?: unknown;
 }
 
-function encodeCursor(id: number): string {
-  return Buffer.from(`r:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^r:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (match === null) throw new SerialtraceError('VALUE_INVALID', { field: 'cursor', reason: 'it is not a cursor this server issued' });
-  return Number(match[1]);
-}
+const cursor = keysetCursor('r');
 
 export interface RecordsServiceDeps {
   readonly store: Store;
@@ -104,7 +97,7 @@ export class RecordsService {
     };
     const from = instant(query.from, 'from');
     const to = instant(query.to, 'to');
-    const beforeId = query.cursor ? collectProblems(problems, () => decodeCursor(query.cursor!)) : undefined;
+    const beforeId = query.cursor ? collectProblems(problems, () => cursor.decode(query.cursor!)) : undefined;
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
 
     return this.#deps.store.read(async (tx) => {
@@ -123,7 +116,7 @@ export class RecordsService {
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { records: page.map(recordView), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null };
+      return { records: page.map(recordView), nextCursor: rows.length > limit && last !== undefined ? cursor.encode(last.id) : null };
     });
   }
 

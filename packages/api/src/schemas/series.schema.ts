@@ -42,35 +42,6 @@ export const CapacityView = Type.Object({
   level: Type.Enum(['ok', 'warning', 'critical', 'exhausted']),
 });
 
-export const SeriesView = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    description: Type.String(),
-    format: Type.String(),
-    base: Base,
-    start: BigNumber,
-    increment: BigNumber,
-    minLength: Type.Integer(),
-    reset: ResetRule,
-    timeZone: Type.String(),
-    shiftStarts: Nullable(Type.Array(ShiftStart)),
-    global: Type.Boolean(),
-    allowGrowth: Type.Boolean(),
-    version: Type.Integer(),
-    createdAt: Instant,
-    createdBy: Type.String(),
-    updatedAt: Instant,
-    updatedBy: Type.String(),
-    current: Type.Object({ period: Type.String(), value: BigNumber }),
-    capacity: CapacityView,
-    warnings: Type.Array(ProblemSchema),
-  },
-  { $id: 'Series' },
-);
-
-export const SeriesList = Type.Object({ series: Type.Array(SeriesView) });
-
 export const SeriesSettingsView = Type.Object({
   name: Type.String(),
   description: Type.String(),
@@ -85,6 +56,25 @@ export const SeriesSettingsView = Type.Object({
   global: Type.Boolean(),
   allowGrowth: Type.Boolean(),
 });
+
+export const SeriesView = Type.Object(
+  {
+    id: Type.Integer(),
+    ...SeriesSettingsView.properties,
+    version: Type.Integer(),
+    createdAt: Instant,
+    createdBy: Type.String(),
+    updatedAt: Instant,
+    updatedBy: Type.String(),
+    current: Type.Object({ period: Type.String(), value: BigNumber }),
+    capacity: CapacityView,
+    warnings: Type.Array(ProblemSchema),
+  },
+  { $id: 'Series' },
+);
+
+export const SeriesList = Type.Object({ series: Type.Array(SeriesView) });
+
 
 export const SeriesVersions = Type.Object({
   versions: Type.Array(
