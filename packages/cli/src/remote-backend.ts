@@ -1,16 +1,12 @@
 import type { SerialtraceClient } from '@serialtrace/client';
 import {
   MAX_DESCRIPTION_LENGTH,
-  parseRecordStatus,
-  problem,
   readWholeNumber,
   resolveSeriesSettings,
   SerialtraceError,
-  showValue,
-  type Problem,
   type SeriesInput,
 } from '@serialtrace/core';
-import { MAX_QUANTITY, MIN_QUANTITY, type AuditQuery, type RecordQuery } from '@serialtrace/service';
+import { validateGenerateRequest, validateStatusChange, type AuditQuery, type RecordQuery } from '@serialtrace/service';
 import {
   whereOf,
   type AuditOptions,
@@ -85,30 +81,6 @@ function settingsOf(view: SeriesView): SeriesInput {
   return { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth };
 }
 
-/** The service's refusal of JSON data that is not an object (packages/service/src/input-text.ts). */
-function nonObjectProblem(value: unknown, field: string): Problem | undefined {
-  if (value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value))) return undefined;
-  return problem('METADATA_INVALID', { field, reason: 'it must be a JSON object' });
-}
-
-/**
- * `--quantity` and `--metadata` as the API's integer and object. When either cannot be sent as
- * typed, the request is refused here as the service refuses it: both checks, in its order.
- */
-function wireGenerate(request: GenerateRequest): { quantity: number; metadata?: Record<string, unknown> | null } {
-  const n = /^\s*\d+\s*$/.test(request.quantity) ? Number(request.quantity) : Number.NaN;
-  const metadataProblem = nonObjectProblem(request.metadata, 'metadata');
-  if (Number.isSafeInteger(n) && metadataProblem === undefined) {
-    return { quantity: n, ...(request.metadata === undefined ? {} : { metadata: request.metadata as Record<string, unknown> | null }) };
-  }
-  const inRange = Number.isSafeInteger(n) && n >= MIN_QUANTITY && n <= MAX_QUANTITY;
-  const problems = [
-    ...(inRange ? [] : [problem('QUANTITY_OUT_OF_RANGE', { field: 'quantity', min: MIN_QUANTITY, max: MAX_QUANTITY, value: showValue(request.quantity) })]),
-    ...(metadataProblem === undefined ? [] : [metadataProblem]),
-  ];
-  throw SerialtraceError.fromProblems(problems);
-}
-
 /**
  * A serialtrace server, through the typed client. The server names the actor after the API key
  * (or user) that signs the request, so `--actor` is refused rather than silently dropped; the
@@ -176,16 +148,18 @@ export class RemoteBackend implements Backend {
 
   async generate(who: AuditOptions, series: string, request: GenerateRequest) {
     const headers = this.#headers(who);
-    const { quantity, ...metadata } = wireGenerate(request);
+    // The flags arrive as text; the API takes typed JSON. Checking them as the service does
+    // refuses what cannot be sent with the service's own error, and gives the typed values.
+    const valid = validateGenerateRequest(request);
     return this.#client.call('generate', {
       params: { name: series },
-      headers: { ...headers, ...(request.idempotencyKey === undefined ? {} : { 'idempotency-key': request.idempotencyKey }) },
+      headers: { ...headers, ...(valid.idempotencyKey === null ? {} : { 'idempotency-key': valid.idempotencyKey }) },
       body: {
-        quantity,
-        ...(request.workOrder === undefined ? {} : { workOrder: request.workOrder }),
-        ...(request.partNumber === undefined ? {} : { partNumber: request.partNumber }),
-        context: { ...request.context },
-        ...metadata,
+        quantity: valid.quantity,
+        workOrder: valid.workOrder,
+        partNumber: valid.partNumber,
+        context: valid.context,
+        metadata: valid.metadata,
       },
     });
   }
@@ -202,21 +176,11 @@ export class RemoteBackend implements Backend {
   async changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange) {
     // The reason goes in the body, which carries any text; a header carries only Latin-1.
     const headers = this.#headers(who, { reason: false });
-    const dataProblem = nonObjectProblem(change.data, 'data');
-    if (dataProblem !== undefined) {
-      // As the service: an unknown status is refused before the data is looked at.
-      parseRecordStatus(status);
-      throw SerialtraceError.fromProblems([dataProblem]);
-    }
+    const { reason, data } = validateStatusChange(status, change);
     return this.#client.call('changeStatus', {
       headers,
       params: { serial },
-      body: {
-        status,
-        reason: change.reason,
-        ...(change.series === undefined ? {} : { series: change.series }),
-        ...(change.data === undefined ? {} : { data: change.data as Record<string, unknown> | null }),
-      },
+      body: { status, reason, ...(change.series === undefined ? {} : { series: change.series }), data },
     });
   }
 

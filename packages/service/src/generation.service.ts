@@ -45,7 +45,8 @@ export interface GenerateResult {
   readonly replayed: boolean;
 }
 
-interface ValidRequest {
+/** A generation request after validation: what the service issues from, and what an HTTP client may send. */
+export interface ValidGenerateRequest {
   readonly quantity: number;
   readonly workOrder: string | null;
   readonly partNumber: string | null;
@@ -78,7 +79,12 @@ function readIdempotencyKey(value: unknown, problems: Problem[]): string | null 
   return value;
 }
 
-function validate(request: GenerateRequest): ValidRequest {
+/**
+ * Checks a generation request the way `generate` does, every problem at once, and returns it
+ * normalised. Exported for clients that must refuse exactly as the service would before a
+ * request can even be sent (the CLI's remote mode).
+ */
+export function validateGenerateRequest(request: GenerateRequest): ValidGenerateRequest {
   const problems: Problem[] = [];
   const quantity = readQuantity(request.quantity, problems);
   const workOrder = optionalReference(request.workOrder, 'workOrder', problems);
@@ -113,7 +119,7 @@ export class GenerationService {
    *   // { serials: ['SN-0001', ...], period: '*', skipped: 0, replayed: false }
    */
   async generate(caller: Caller, seriesName: string, request: GenerateRequest = {}): Promise<GenerateResult> {
-    const valid = validate(request);
+    const valid = validateGenerateRequest(request);
     const requestHash =
       valid.idempotencyKey === null ? '' : fingerprint({ series: seriesName, ...valid, idempotencyKey: undefined });
     try {
@@ -124,7 +130,7 @@ export class GenerationService {
     }
   }
 
-  #write(caller: Caller, seriesName: string, valid: ValidRequest, requestHash: string): Promise<GenerateResult> {
+  #write(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
     return this.#deps.store.write(async (tx) => {
       if (valid.idempotencyKey !== null) {
         const previous = await tx.findIdempotency(caller.companyId, valid.idempotencyKey);
@@ -276,7 +282,7 @@ async function issue(
  * The one audit entry of a request: every serial it issued and every value it skipped. Empty
  * fields are left out, because this entry is written on every request.
  */
-function generationEntry(series: SeriesRow, period: string, valid: ValidRequest, issued: readonly Issued[], skipped: readonly Skipped[]): AuditDraft {
+function generationEntry(series: SeriesRow, period: string, valid: ValidGenerateRequest, issued: readonly Issued[], skipped: readonly Skipped[]): AuditDraft {
   return {
     action: 'serials.generated',
     entityType: 'series',

@@ -7,6 +7,7 @@ import {
   SerialtraceError,
   type Clock,
   type Problem,
+  type RecordStatus,
 } from '@serialtrace/core';
 import type { RecordRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
@@ -138,11 +139,7 @@ export class RecordsService {
    * and changes nothing.
    */
   async changeStatus(caller: Caller, serial: string, status: string, request: StatusChangeRequest = {}): Promise<RecordDetails> {
-    const to = parseRecordStatus(status);
-    const problems: Problem[] = [];
-    const reason = optionalReference(request.reason ?? caller.reason ?? null, 'reason', problems);
-    const data = optionalMetadata(request.data, problems, 'data');
-    if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+    const { to, reason, data } = validateStatusChange(status, { ...request, reason: request.reason ?? caller.reason ?? null });
     const at = this.#deps.clock.now().toISOString();
     await this.#deps.store.write(async (tx) => {
       const row = await findOne(tx, caller, serial, request.series);
@@ -179,6 +176,23 @@ export class RecordsService {
     });
     return this.get(caller, serial, request.series === undefined ? {} : { series: request.series });
   }
+}
+
+/**
+ * Checks a status change the way `changeStatus` does (the status first, then reason and data
+ * together) and returns it normalised. Exported for clients that must refuse exactly as the
+ * service would before a request can even be sent (the CLI's remote mode).
+ */
+export function validateStatusChange(
+  status: string,
+  request: StatusChangeRequest,
+): { to: RecordStatus; reason: string | null; data: Record<string, unknown> | null } {
+  const to = parseRecordStatus(status);
+  const problems: Problem[] = [];
+  const reason = optionalReference(request.reason ?? null, 'reason', problems);
+  const data = optionalMetadata(request.data, problems, 'data');
+  if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+  return { to, reason, data };
 }
 
 async function findOne(tx: StoreTransaction, caller: Caller, serial: string, seriesName: string | undefined): Promise<RecordRow> {
