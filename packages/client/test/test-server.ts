@@ -1,4 +1,5 @@
-import { buildApp, DEFAULTS, type ServerConfig } from '@serialtrace/server';
+import { buildApp } from '@serialtrace/server';
+import { testConfig } from '../../server/test/helper.js';
 import { clockFromSetting, createSerialtrace, DEFAULT_COMPANY_ID, type Caller, type Serialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 import type { Role } from '@serialtrace/core';
@@ -50,19 +51,7 @@ export interface TestServer {
 
 /** The HTTP API on a database file, listening on a free port of 127.0.0.1. */
 export async function serve(path: string, now: string | undefined): Promise<TestServer> {
-  const config: ServerConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    db: path,
-    adminPassword: ADMIN_PASSWORD,
-    logLevel: 'silent',
-    rateLimitPerMinute: 0,
-    bodyLimitBytes: DEFAULTS.bodyLimitBytes,
-    sessionHours: DEFAULTS.sessionHours,
-    secureCookies: false,
-    now,
-    timeZone: 'UTC',
-  };
+  const config = testConfig(path, { adminPassword: ADMIN_PASSWORD, now });
   const services = openServices(path, now);
   await services.access.bootstrap(ADMIN_PASSWORD);
   const app = await buildApp({ services, config });

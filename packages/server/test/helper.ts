@@ -2,29 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Clock, Role } from '@serialtrace/core';
+import type { Role } from '@serialtrace/core';
 import { buildApp, DEFAULTS, type AppOptions, type ServerConfig } from '@serialtrace/server';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { expect } from 'vitest';
+import { ManualClock } from '../../service/test/harness.js';
 
-/** A clock the test moves by hand. */
-export class ManualClock implements Clock {
-  #ms: number;
-  constructor(iso: string) {
-    this.#ms = Date.parse(iso);
-  }
-  now(): Date {
-    return new Date(this.#ms);
-  }
-  set(iso: string): void {
-    this.#ms = Date.parse(iso);
-  }
-  advance(ms: number): void {
-    this.#ms += ms;
-  }
-}
+// One hand-moved clock for every test tier.
+export { ManualClock };
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 /** Every user the helper creates gets this password; scrypt makes each new user and each sign-in cost a hash. */

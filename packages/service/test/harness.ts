@@ -19,6 +19,9 @@ export class ManualClock implements Clock {
   set(iso: string): void {
     this.#ms = Date.parse(iso);
   }
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
 }
 
 export interface Harness {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { seriesSettings } from './store-harness.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SerialtraceError, type SeriesSettings } from '@serialtrace/core';
+import { SerialtraceError } from '@serialtrace/core';
 import { SqliteStore, type NewRecord, type SeriesRow, type SqliteStoreOptions, type StoreTransaction } from '@serialtrace/store';
 import type * as Connection from '../src/sqlite/sqlite-connection.js';
 import { temporaryDirectory, withSideConnection } from './sqlite-harness.js';
@@ -54,20 +55,7 @@ vi.mock('../src/sqlite/sqlite-connection.js', async (importOriginal) => {
 });
 
 const AT = '2025-06-01T08:00:00.000Z';
-const SETTINGS: SeriesSettings = {
-  name: 'Widgets',
-  description: '',
-  format: 'SN-{SEQUENCE}',
-  base: 'numeric',
-  start: 0n,
-  increment: 1n,
-  minLength: 4,
-  reset: 'never',
-  timeZone: 'UTC',
-  shiftStarts: null,
-  global: false,
-  allowGrowth: false,
-};
+const SETTINGS = seriesSettings('Widgets');
 
 /**
  * For tests that count groups exactly: a loaded machine must not split a group on time

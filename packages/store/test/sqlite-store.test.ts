@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { seriesSettings } from './store-harness.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SerialtraceError, type SeriesSettings } from '@serialtrace/core';
+import { SerialtraceError } from '@serialtrace/core';
 import { DEFAULT_BUSY_TIMEOUT_MS, LATEST_SCHEMA_VERSION, SqliteStore } from '@serialtrace/store';
 import type * as Connection from '../src/sqlite/sqlite-connection.js';
 import { temporaryDirectory, withSideConnection } from './sqlite-harness.js';
@@ -37,20 +38,7 @@ function lastConnection(): Connection.SqliteConnection {
  */
 
 const AT = '2025-06-01T08:00:00.000Z';
-const SETTINGS: SeriesSettings = {
-  name: 'Widgets',
-  description: '',
-  format: 'SN-{SEQUENCE}',
-  base: 'numeric',
-  start: 0n,
-  increment: 1n,
-  minLength: 4,
-  reset: 'never',
-  timeZone: 'UTC',
-  shiftStarts: null,
-  global: false,
-  allowGrowth: false,
-};
+const SETTINGS = seriesSettings('Widgets');
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 

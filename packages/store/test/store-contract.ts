@@ -20,7 +20,7 @@ import {
   type StoreTransaction,
   type TakenSerial,
 } from '@serialtrace/store';
-import type { StoreFactory, StoreHarness } from './store-harness.js';
+import { seriesSettings, type StoreFactory, type StoreHarness } from './store-harness.js';
 
 /*
  * The behaviour every storage engine must show, written against the port alone. Each engine runs
@@ -32,23 +32,6 @@ const AT = '2025-06-01T08:00:00.000Z';
 const STAMP: ChangeStamp = { at: AT, actor: 'alice' };
 const TWO_POW_64 = 2n ** 64n;
 
-function seriesSettings(name: string, overrides: Partial<SeriesSettings> = {}): SeriesSettings {
-  return {
-    name,
-    description: '',
-    format: 'SN-{SEQUENCE}',
-    base: 'numeric',
-    start: 0n,
-    increment: 1n,
-    minLength: 4,
-    reset: 'never',
-    timeZone: 'UTC',
-    shiftStarts: null,
-    global: false,
-    allowGrowth: false,
-    ...overrides,
-  };
-}
 
 function newRecord(series: SeriesRow, serial: string, overrides: Partial<NewRecord> = {}): NewRecord {
   return {

@@ -1,3 +1,4 @@
+import type { SeriesSettings } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
 
 /**
@@ -28,4 +29,23 @@ export interface StoreFactory {
   readonly name: string;
   /** A store on a new, migrated database in which only the default company (1) exists. */
   create(): Promise<StoreHarness>;
+}
+
+/** Plain settings of a series named `name`: the defaults, a `SN-{SEQUENCE}` format, UTC. */
+export function seriesSettings(name: string, overrides: Partial<SeriesSettings> = {}): SeriesSettings {
+  return {
+    name,
+    description: '',
+    format: 'SN-{SEQUENCE}',
+    base: 'numeric',
+    start: 0n,
+    increment: 1n,
+    minLength: 4,
+    reset: 'never',
+    timeZone: 'UTC',
+    shiftStarts: null,
+    global: false,
+    allowGrowth: false,
+    ...overrides,
+  };
 }
