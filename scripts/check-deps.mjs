@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 const DEPS = {
   core: [],
   api: ['@serialtrace/core', 'typebox'],
-  store: ['@serialtrace/core', 'better-sqlite3'],
+  store: ['@serialtrace/core', 'better-sqlite3', 'pg'],
   service: ['@serialtrace/core', '@serialtrace/store'],
   server: [
     '@serialtrace/core',

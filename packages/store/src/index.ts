@@ -10,3 +10,12 @@ export {
 } from './sqlite/sqlite-store.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './schema/migrations.js';
 export type * from './schema/schema-description.js';
+export {
+  PgStore,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  redactUrl,
+  type PgStoreOptions,
+} from './postgres/pg-store.js';
+export { openStore, type StoreLocation } from './open-store.js';

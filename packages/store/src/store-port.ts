@@ -47,6 +47,11 @@ export interface Store {
    * inside `work` (a row to cache, say) is only known to be committed once its promise resolves.
    */
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the database answers (and its schema is current); rejects with
+   * STORE_UNAVAILABLE when it cannot be reached. Readiness checks call it.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

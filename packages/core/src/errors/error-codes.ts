@@ -239,6 +239,11 @@ export const ERROR_CODES = {
     message: 'The database stayed locked for {timeoutMs} ms; nothing was written, try again',
     description: 'Another writer held the database longer than the busy timeout.',
   },
+  STORE_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'The database cannot be reached ({reason}); nothing was written, try again',
+    description: 'The database server is down, unreachable, or refused the connection. The request changed nothing.',
+  },
   STORE_SCHEMA_NEWER: {
     category: 'state',
     message: 'The database was written by a newer serialtrace (schema {found}, this version knows {known})',

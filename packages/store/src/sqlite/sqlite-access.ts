@@ -1,71 +1,11 @@
-import { parseRole } from '@serialtrace/core';
 import type { ApiKeyRow, CompanyRow, NewUser, SessionRow, UserChanges, UserRow } from '../access-types.js';
+import { apiKeyFromRow, userFromRow, type ApiKeyDbRow, type UserDbRow } from '../row-mapping.js';
 import type { SqliteStatement } from './sqlite-connection.js';
 
 /**
  * The SQLite side of companies, users, sessions and API keys, mixed into the transaction class.
  * Kept apart from the serial tables because none of it is on the generation path.
  */
-interface UserDbRow {
-  id: number;
-  company_id: number;
-  username: string;
-  password_hash: string;
-  role: string;
-  system_admin: number;
-  disabled: number;
-  must_change_password: number;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-}
-
-interface ApiKeyDbRow {
-  id: string;
-  company_id: number;
-  name: string;
-  role: string;
-  secret_hash: string;
-  station: string | null;
-  expires_at: string | null;
-  created_at: string;
-  created_by: string;
-  revoked_at: string | null;
-  revoked_by: string | null;
-}
-
-function userFromRow(row: UserDbRow): UserRow {
-  return {
-    id: row.id,
-    companyId: row.company_id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    role: parseRole(row.role),
-    systemAdmin: row.system_admin === 1,
-    disabled: row.disabled === 1,
-    mustChangePassword: row.must_change_password === 1,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
-  };
-}
-
-function apiKeyFromRow(row: ApiKeyDbRow): ApiKeyRow {
-  return {
-    id: row.id,
-    companyId: row.company_id,
-    name: row.name,
-    role: parseRole(row.role),
-    secretHash: row.secret_hash,
-    station: row.station,
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    revokedAt: row.revoked_at,
-    revokedBy: row.revoked_by,
-  };
-}
-
 export class SqliteAccess {
   readonly #sql: (sql: string) => SqliteStatement;
 

@@ -157,6 +157,12 @@ export class SqliteStore implements Store {
     return this.#writes.write(work);
   }
 
+  /** A file that is open always answers; only a closed store does not. */
+  ping(): Promise<void> {
+    if (this.#closed) return Promise.reject(new SerialtraceError('STORE_UNAVAILABLE', { reason: 'the store is closed' }));
+    return Promise.resolve();
+  }
+
   /** Finishes the work already queued, then closes. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();

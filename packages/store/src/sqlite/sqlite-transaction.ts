@@ -22,192 +22,23 @@ import type {
   StatusChangeRow,
   TakenSerial,
 } from '../store-types.js';
+import {
+  auditFromRow,
+  containsPattern,
+  jsonOnce,
+  recordFromRow,
+  seriesFromRow,
+  SETTINGS_COLUMNS,
+  settingsValues,
+  toStatus,
+  type AuditDbRow,
+  type RecordDbRow,
+  type SeriesDbRow,
+} from '../row-mapping.js';
 import { SqliteAccess } from './sqlite-access.js';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.js';
 
-interface SeriesDbRow {
-  id: number;
-  company_id: number;
-  name: string;
-  description: string;
-  format: string;
-  base: string;
-  start_value: string;
-  increment: string;
-  min_length: number;
-  reset_rule: string;
-  time_zone: string;
-  shift_starts: string | null;
-  is_global: number;
-  allow_growth: number;
-  version: number;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  updated_by: string;
-}
-
-interface RecordDbRow {
-  id: number;
-  company_id: number;
-  series_id: number;
-  series_name: string;
-  serial: string;
-  sequence: string;
-  period: string;
-  status: string;
-  work_order: string | null;
-  part_number: string | null;
-  context: string | null;
-  metadata: string | null;
-  generated_at: string;
-  generated_by: string;
-  station: string | null;
-  updated_at: string;
-  audit_seq: number | null;
-}
-
-interface AuditDbRow {
-  company_id: number;
-  seq: number;
-  at: string;
-  actor: string;
-  station: string | null;
-  line: string | null;
-  plant: string | null;
-  reason: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  data: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-function toStatus(value: string): RecordStatus {
-  if ((RECORD_STATUSES as readonly string[]).includes(value)) return value as RecordStatus;
-  throw new Error(`unknown status in the database: ${value}`);
-}
-
-function seriesFromRow(row: SeriesDbRow): SeriesRow {
-  const settings: SeriesSettings = {
-    name: row.name,
-    description: row.description,
-    format: row.format,
-    base: row.base as SeriesSettings['base'],
-    start: BigInt(row.start_value),
-    increment: BigInt(row.increment),
-    minLength: row.min_length,
-    reset: row.reset_rule as SeriesSettings['reset'],
-    timeZone: row.time_zone,
-    shiftStarts: row.shift_starts === null ? null : parseShiftCalendar(JSON.parse(row.shift_starts) as string[]),
-    global: row.is_global === 1,
-    allowGrowth: row.allow_growth === 1,
-  };
-  return {
-    id: row.id,
-    companyId: row.company_id,
-    settings,
-    version: row.version,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
-    updatedBy: row.updated_by,
-  };
-}
-
-/** The series columns that hold settings, in the order {@link settingsValues} gives their values. */
-const SETTINGS_COLUMNS = [
-  'name',
-  'description',
-  'format',
-  'base',
-  'start_value',
-  'increment',
-  'min_length',
-  'reset_rule',
-  'time_zone',
-  'shift_starts',
-  'is_global',
-  'allow_growth',
-] as const;
-
-function settingsValues(settings: SeriesSettings): unknown[] {
-  const calendar = settingsToJson(settings).shiftStarts;
-  return [
-    settings.name,
-    settings.description,
-    settings.format,
-    settings.base,
-    settings.start.toString(),
-    settings.increment.toString(),
-    settings.minLength,
-    settings.reset,
-    settings.timeZone,
-    calendar === null ? null : JSON.stringify(calendar.map((s) => `${s.label}=${s.start}`)),
-    settings.global ? 1 : 0,
-    settings.allowGrowth ? 1 : 0,
-  ];
-}
-
-function recordFromRow(row: RecordDbRow): RecordRow {
-  return {
-    id: row.id,
-    companyId: row.company_id,
-    seriesId: row.series_id,
-    seriesName: row.series_name,
-    serial: row.serial,
-    sequence: BigInt(row.sequence),
-    period: row.period,
-    status: toStatus(row.status),
-    workOrder: row.work_order,
-    partNumber: row.part_number,
-    context: row.context === null ? {} : (JSON.parse(row.context) as Record<string, string>),
-    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as unknown),
-    generatedAt: row.generated_at,
-    generatedBy: row.generated_by,
-    station: row.station,
-    updatedAt: row.updated_at,
-    auditSeq: row.audit_seq,
-  };
-}
-
-function auditFromRow(row: AuditDbRow): AuditEntry {
-  return {
-    seq: row.seq,
-    companyId: row.company_id,
-    at: row.at,
-    actor: row.actor,
-    station: row.station,
-    line: row.line,
-    plant: row.plant,
-    reason: row.reason,
-    action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-/** JSON.stringify that remembers its last input, for batches whose rows share one object. */
-function jsonOnce(): (value: unknown) => string {
-  let last: unknown;
-  let text = '';
-  return (value) => {
-    if (value !== last) {
-      last = value;
-      text = JSON.stringify(value);
-    }
-    return text;
-  };
-}
-
-/** `LIKE` pattern matching `text` anywhere, with the pattern characters escaped. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+const sqliteFlag = (flag: boolean): number => (flag ? 1 : 0);
 
 const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
   r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
@@ -259,7 +90,7 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     const info = this.#sql(
       `INSERT INTO series (${SETTINGS_COLUMNS.join(', ')}, company_id, version, created_at, created_by, updated_at, updated_by)
        VALUES (${SETTINGS_COLUMNS.map(() => '?').join(', ')}, ?, 1, ?, ?, ?, ?)`,
-    ).run(...settingsValues(settings), companyId, stamp.at, stamp.actor, stamp.at, stamp.actor);
+    ).run(...settingsValues(settings, sqliteFlag), companyId, stamp.at, stamp.actor, stamp.at, stamp.actor);
     const id = Number(info.lastInsertRowid);
     this.#insertVersion(id, 1, settings, stamp);
     return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
@@ -280,7 +111,7 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     const version = series.version + 1;
     this.#sql(
       `UPDATE series SET ${SETTINGS_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
-    ).run(...settingsValues(settings), version, stamp.at, stamp.actor, series.id);
+    ).run(...settingsValues(settings, sqliteFlag), version, stamp.at, stamp.actor, series.id);
     this.#insertVersion(series.id, version, settings, stamp);
     return { ...series, settings, version, updatedAt: stamp.at, updatedBy: stamp.actor };
   }

@@ -1,0 +1,571 @@
+import { settingsFromJson, settingsToJson, type AuditEntry, type SeriesSettings, type SeriesSettingsJson } from '@serialtrace/core';
+import type { ApiKeyRow, CompanyRow, NewUser, SessionRow, UserChanges, UserRow } from '../access-types.js';
+import {
+  apiKeyFromRow,
+  auditFromRow,
+  containsPattern,
+  jsonOnce,
+  recordFromRow,
+  seriesFromRow,
+  SETTINGS_COLUMNS,
+  settingsValues,
+  toStatus,
+  userFromRow,
+  type ApiKeyDbRow,
+  type AuditDbRow,
+  type RecordDbRow,
+  type SeriesDbRow,
+  type UserDbRow,
+} from '../row-mapping.js';
+import type { StoreTransaction } from '../store-port.js';
+import type {
+  AuditFilter,
+  ChangeStamp,
+  IdempotencyRow,
+  NewRecord,
+  NewStatusChange,
+  RecordFilter,
+  RecordRow,
+  SeriesRow,
+  SeriesVersionRow,
+  StatusChangeRow,
+  TakenSerial,
+} from '../store-types.js';
+import type { PgConnection } from './pg-connection.js';
+import { rowLiteral } from './pg-literal.js';
+
+const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
+  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
+
+const pgFlag = (flag: boolean): boolean => flag;
+
+/** `$1, $2, ...` from `from`. */
+function placeholders(count: number, from = 1): string {
+  return Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+}
+
+/**
+ * The store port on one PostgreSQL connection, inside a transaction at READ COMMITTED. Where
+ * SQLite's single writer makes a read a lock, this class locks explicitly: a counter row and the
+ * company row (which guards the company's audit chain) are taken `FOR UPDATE` until the
+ * transaction ends, so no two transactions can hand out one value or extend the chain from the
+ * same head. Statements whose answer is not needed (counters saved, audit entries, idempotency
+ * rows) are held and sent with the COMMIT ({@link PgConnection}).
+ */
+export class PgTransaction implements StoreTransaction {
+  readonly #db: PgConnection;
+
+  constructor(db: PgConnection) {
+    this.#db = db;
+  }
+
+  // Series
+
+  async findSeries(companyId: number, name: string): Promise<SeriesRow | undefined> {
+    const [row] = await this.#db.query<SeriesDbRow>('SELECT * FROM series WHERE company_id = $1 AND name = $2', [companyId, name], 'series_find');
+    return row === undefined ? undefined : seriesFromRow(row);
+  }
+
+  async findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined> {
+    const [row] = await this.#db.query<{ id: number; version: number }>(
+      'SELECT id, version FROM series WHERE company_id = $1 AND name = $2',
+      [companyId, name],
+      'series_version',
+    );
+    return row;
+  }
+
+  async listSeries(companyId: number): Promise<SeriesRow[]> {
+    return (await this.#db.query<SeriesDbRow>('SELECT * FROM series WHERE company_id = $1 ORDER BY name', [companyId])).map(seriesFromRow);
+  }
+
+  async insertSeries(companyId: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow> {
+    const n = SETTINGS_COLUMNS.length;
+    const [row] = await this.#db.query<{ id: number }>(
+      `INSERT INTO series (${SETTINGS_COLUMNS.join(', ')}, company_id, version, created_at, created_by, updated_at, updated_by)
+       VALUES (${placeholders(n)}, $${n + 1}, 1, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}) RETURNING id`,
+      [...settingsValues(settings, pgFlag), companyId, stamp.at, stamp.actor, stamp.at, stamp.actor],
+    );
+    const id = row!.id;
+    await this.#insertVersion(id, 1, settings, stamp);
+    return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
+  }
+
+  async #insertVersion(seriesId: number, version: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<void> {
+    await this.#db.query('INSERT INTO series_versions (series_id, version, settings, changed_at, changed_by, reason) VALUES ($1, $2, $3, $4, $5, $6)', [
+      seriesId,
+      version,
+      JSON.stringify(settingsToJson(settings)),
+      stamp.at,
+      stamp.actor,
+      stamp.reason ?? null,
+    ]);
+  }
+
+  async updateSeries(series: SeriesRow, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow> {
+    const version = series.version + 1;
+    const n = SETTINGS_COLUMNS.length;
+    await this.#db.query(
+      `UPDATE series SET ${SETTINGS_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')},
+         version = $${n + 1}, updated_at = $${n + 2}, updated_by = $${n + 3} WHERE id = $${n + 4}`,
+      [...settingsValues(settings, pgFlag), version, stamp.at, stamp.actor, series.id],
+    );
+    await this.#insertVersion(series.id, version, settings, stamp);
+    return { ...series, settings, version, updatedAt: stamp.at, updatedBy: stamp.actor };
+  }
+
+  async listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]> {
+    const rows = await this.#db.query<{
+      series_id: number;
+      version: number;
+      settings: string;
+      changed_at: string;
+      changed_by: string;
+      reason: string | null;
+    }>('SELECT * FROM series_versions WHERE series_id = $1 ORDER BY version', [seriesId]);
+    return rows.map((row) => ({
+      seriesId: row.series_id,
+      version: row.version,
+      settings: settingsFromJson(JSON.parse(row.settings) as SeriesSettingsJson),
+      changedAt: row.changed_at,
+      changedBy: row.changed_by,
+      reason: row.reason,
+    }));
+  }
+
+  async seriesHasIssued(seriesId: number): Promise<boolean> {
+    const [row] = await this.#db.query<{ issued: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM counters WHERE series_id = $1) OR EXISTS (SELECT 1 FROM records WHERE series_id = $1) AS issued`,
+      [seriesId],
+    );
+    return row!.issued;
+  }
+
+  // Counters
+
+  async lockCounter(seriesId: number, period: string): Promise<bigint | undefined> {
+    const locked = await this.#selectCounter(seriesId, period, true);
+    if (locked !== undefined) return locked;
+    // No row to lock yet: two transactions starting a period would both see none. A lock on the
+    // (series, period) pair makes the second wait for the first to commit; its next statement then
+    // sees the row the first one saved, and locks it.
+    await this.#db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [seriesId, period], 'counter_new_lock');
+    return this.#selectCounter(seriesId, period, true);
+  }
+
+  async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
+    return this.#selectCounter(seriesId, period, false);
+  }
+
+  async #selectCounter(seriesId: number, period: string, lock: boolean): Promise<bigint | undefined> {
+    const [row] = await this.#db.query<{ value: string }>(
+      `SELECT value FROM counters WHERE series_id = $1 AND period = $2${lock ? ' FOR UPDATE' : ''}`,
+      [seriesId, period],
+      lock ? 'counter_lock' : 'counter_read',
+    );
+    return row === undefined ? undefined : BigInt(row.value);
+  }
+
+  async saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void> {
+    this.#db.hold(
+      `INSERT INTO counters (series_id, period, value, updated_at) VALUES ${rowLiteral([seriesId, period, value.toString(), at])}
+       ON CONFLICT (series_id, period) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    );
+  }
+
+  // Serials and records
+
+  async hasGlobalSeries(companyId: number, exceptSeriesId: number): Promise<boolean> {
+    const rows = await this.#db.query('SELECT 1 FROM series WHERE company_id = $1 AND is_global AND id <> $2 LIMIT 1', [companyId, exceptSeriesId], 'series_global');
+    return rows.length > 0;
+  }
+
+  async findTakenSerials(companyId: number, seriesId: number, global: boolean, serials: readonly string[]): Promise<TakenSerial[]> {
+    const rows = await this.#db.query<{ serial: string; series_id: number; name: string }>(
+      `SELECT r.serial, r.series_id, s.name FROM records r JOIN series s ON s.id = r.series_id
+       WHERE r.company_id = $1 AND r.serial = ANY($2::text[]) AND r.series_id <> $3 AND ($4 OR s.is_global)`,
+      [companyId, serials, seriesId, global],
+      'serials_taken',
+    );
+    return rows.map((r) => ({ serial: r.serial, seriesId: r.series_id, seriesName: r.name }));
+  }
+
+  async insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]> {
+    if (records.length === 0) return [];
+    const n = records.length;
+    const columns: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(n));
+    const contextJson = jsonOnce();
+    const metadataJson = jsonOnce();
+    for (let i = 0; i < n; i++) {
+      const r = records[i]!;
+      const values = [
+        r.companyId,
+        r.seriesId,
+        r.serial,
+        r.sequence.toString(),
+        r.period,
+        r.status,
+        r.workOrder,
+        r.partNumber,
+        Object.keys(r.context).length === 0 ? null : contextJson(r.context),
+        r.metadata === null || r.metadata === undefined ? null : metadataJson(r.metadata),
+        r.generatedAt,
+        r.generatedBy,
+        r.station,
+        r.generatedAt,
+        r.auditSeq,
+      ];
+      for (let c = 0; c < 15; c++) columns[c]![i] = values[c];
+    }
+    // One statement for the whole batch; the unique index decides which serials are new. WITH
+    // ORDINALITY keeps the order, so ids grow in the order the records were given.
+    const rows = await this.#db.query<{ id: number; ord: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
+           WITH ORDINALITY AS t(company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+             metadata, generated_at, generated_by, station, updated_at, audit_seq, ord)
+       ), inserted AS (
+         INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+           metadata, generated_at, generated_by, station, updated_at, audit_seq)
+         SELECT company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+           metadata, generated_at, generated_by, station, updated_at, audit_seq FROM input ORDER BY ord
+         ON CONFLICT (company_id, serial, series_id) DO NOTHING
+         RETURNING id, serial
+       )
+       SELECT inserted.id, min(input.ord) AS ord FROM inserted JOIN input ON input.serial = inserted.serial GROUP BY inserted.id`,
+      columns,
+      'records_insert',
+    );
+    const ids = new Array<number | null>(n).fill(null);
+    for (const row of rows) ids[Number(row.ord) - 1] = row.id;
+    return ids;
+  }
+
+  async findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]> {
+    const rows =
+      seriesId === undefined
+        ? await this.#db.query<RecordDbRow>(
+            `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id WHERE r.company_id = $1 AND r.serial = $2 ORDER BY r.id`,
+            [companyId, serial],
+            'records_by_serial',
+          )
+        : await this.#db.query<RecordDbRow>(
+            `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id WHERE r.series_id = $1 AND r.serial = $2 AND r.company_id = $3`,
+            [seriesId, serial, companyId],
+            'records_by_series_serial',
+          );
+    return rows.map(recordFromRow);
+  }
+
+  async findRecords(filter: RecordFilter): Promise<RecordRow[]> {
+    const where = ['r.company_id = $1'];
+    const params: unknown[] = [filter.companyId];
+    const add = (condition: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.seriesId !== undefined) add((p) => `r.series_id = ${p}`, filter.seriesId);
+    if (filter.workOrder !== undefined) add((p) => `r.work_order = ${p}`, filter.workOrder);
+    if (filter.partNumber !== undefined) add((p) => `r.part_number = ${p}`, filter.partNumber);
+    if (filter.status !== undefined) add((p) => `r.status = ${p}`, filter.status);
+    if (filter.from !== undefined) add((p) => `r.generated_at >= ${p}`, filter.from);
+    if (filter.to !== undefined) add((p) => `r.generated_at < ${p}`, filter.to);
+    if (filter.beforeId !== undefined) add((p) => `r.id < ${p}`, filter.beforeId);
+    if (filter.text !== undefined) {
+      // ILIKE, because SQLite's LIKE ignores ASCII case; both take backslash as the escape.
+      add((p) => `(r.serial ILIKE ${p} OR r.work_order ILIKE ${p} OR r.part_number ILIKE ${p})`, containsPattern(filter.text));
+    }
+    params.push(filter.limit);
+    const rows = await this.#db.query<RecordDbRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id
+       WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(recordFromRow);
+  }
+
+  async findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]> {
+    const rows = await this.#db.query<RecordDbRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id WHERE r.id = ANY($1::bigint[]) ORDER BY r.id`,
+      [ids],
+      'records_by_ids',
+    );
+    return rows.map(recordFromRow);
+  }
+
+  async updateRecordStatus(recordId: number, status: string, at: string): Promise<void> {
+    await this.#db.query('UPDATE records SET status = $1, updated_at = $2 WHERE id = $3', [status, at, recordId], 'record_status');
+  }
+
+  async insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    this.#db.hold(
+      `INSERT INTO record_history (record_id, from_status, to_status, at, actor, station, reason, data, audit_seq) VALUES ${changes
+        .map((c) =>
+          rowLiteral([
+            c.recordId,
+            c.fromStatus,
+            c.toStatus,
+            c.at,
+            c.actor,
+            c.station,
+            c.reason,
+            c.data === null || c.data === undefined ? null : JSON.stringify(c.data),
+            c.auditSeq,
+          ]),
+        )
+        .join(', ')}`,
+    );
+  }
+
+  async listStatusChanges(recordId: number): Promise<StatusChangeRow[]> {
+    const rows = await this.#db.query<{
+      id: number;
+      record_id: number;
+      from_status: string | null;
+      to_status: string;
+      at: string;
+      actor: string;
+      station: string | null;
+      reason: string | null;
+      data: string | null;
+      audit_seq: number | null;
+    }>('SELECT * FROM record_history WHERE record_id = $1 ORDER BY id', [recordId], 'history_list');
+    return rows.map((row) => ({
+      id: row.id,
+      recordId: row.record_id,
+      fromStatus: row.from_status === null ? null : toStatus(row.from_status),
+      toStatus: toStatus(row.to_status),
+      at: row.at,
+      actor: row.actor,
+      station: row.station,
+      reason: row.reason,
+      data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+      auditSeq: row.audit_seq,
+    }));
+  }
+
+  // Idempotency keys
+
+  async findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined> {
+    const [row] = await this.#db.query<{ key: string; request_hash: string; response: string; created_at: string }>(
+      'SELECT key, request_hash, response, created_at FROM idempotency_keys WHERE company_id = $1 AND key = $2',
+      [companyId, key],
+      'idempotency_find',
+    );
+    return row === undefined ? undefined : { key: row.key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+  }
+
+  async insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void> {
+    // A concurrent request with the same key makes this fail at COMMIT; the store runs the unit
+    // again, and it then finds the key and replays the first answer.
+    this.#db.hold(
+      `INSERT INTO idempotency_keys (company_id, key, request_hash, response, created_at) VALUES ${rowLiteral([
+        companyId,
+        row.key,
+        row.requestHash,
+        row.response,
+        row.createdAt,
+      ])}`,
+    );
+  }
+
+  // Companies, users, sessions and API keys
+
+  async listCompanies(): Promise<CompanyRow[]> {
+    return this.#db.query<CompanyRow>('SELECT id, name, created_at AS "createdAt" FROM companies ORDER BY id');
+  }
+
+  async findCompany(id: number): Promise<CompanyRow | undefined> {
+    const [row] = await this.#db.query<CompanyRow>('SELECT id, name, created_at AS "createdAt" FROM companies WHERE id = $1', [id], 'company_find');
+    return row;
+  }
+
+  async findCompanyByName(name: string): Promise<CompanyRow | undefined> {
+    const [row] = await this.#db.query<CompanyRow>('SELECT id, name, created_at AS "createdAt" FROM companies WHERE name = $1', [name]);
+    return row;
+  }
+
+  async insertCompany(name: string, at: string): Promise<CompanyRow> {
+    const [row] = await this.#db.query<{ id: number }>('INSERT INTO companies (name, created_at) VALUES ($1, $2) RETURNING id', [name, at]);
+    return { id: row!.id, name, createdAt: at };
+  }
+
+  async countUsers(): Promise<number> {
+    const [row] = await this.#db.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+    return Number(row!.n);
+  }
+
+  async findUserByName(username: string): Promise<UserRow | undefined> {
+    const [row] = await this.#db.query<UserDbRow>('SELECT * FROM users WHERE username = $1', [username], 'user_by_name');
+    return row === undefined ? undefined : userFromRow(row);
+  }
+
+  async findUserById(id: number): Promise<UserRow | undefined> {
+    const [row] = await this.#db.query<UserDbRow>('SELECT * FROM users WHERE id = $1', [id], 'user_by_id');
+    return row === undefined ? undefined : userFromRow(row);
+  }
+
+  async listUsers(companyId: number): Promise<UserRow[]> {
+    return (await this.#db.query<UserDbRow>('SELECT * FROM users WHERE company_id = $1 ORDER BY username', [companyId])).map(userFromRow);
+  }
+
+  async insertUser(user: NewUser): Promise<UserRow> {
+    const [row] = await this.#db.query<{ id: number }>(
+      `INSERT INTO users (company_id, username, password_hash, role, system_admin, disabled, must_change_password, created_at, created_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [
+        user.companyId,
+        user.username,
+        user.passwordHash,
+        user.role,
+        user.systemAdmin,
+        user.disabled,
+        user.mustChangePassword,
+        user.createdAt,
+        user.createdBy,
+        user.updatedAt,
+      ],
+    );
+    return { id: row!.id, ...user };
+  }
+
+  async updateUser(id: number, changes: UserChanges, at: string): Promise<UserRow> {
+    const current = await this.findUserById(id);
+    if (current === undefined) throw new Error(`no user ${id}`);
+    const next = { ...current, ...changes, updatedAt: at };
+    await this.#db.query('UPDATE users SET role = $1, disabled = $2, password_hash = $3, must_change_password = $4, updated_at = $5 WHERE id = $6', [
+      next.role,
+      next.disabled,
+      next.passwordHash,
+      next.mustChangePassword,
+      at,
+      id,
+    ]);
+    return next;
+  }
+
+  async countActiveAdmins(companyId: number): Promise<number> {
+    const [row] = await this.#db.query<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE company_id = $1 AND role = 'admin' AND NOT disabled", [companyId]);
+    return Number(row!.n);
+  }
+
+  async insertSession(session: SessionRow): Promise<void> {
+    await this.#db.query('INSERT INTO sessions (token_hash, user_id, company_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      session.tokenHash,
+      session.userId,
+      session.companyId,
+      session.createdAt,
+      session.expiresAt,
+    ]);
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRow | undefined> {
+    const [row] = await this.#db.query<SessionRow>(
+      `SELECT token_hash AS "tokenHash", user_id AS "userId", company_id AS "companyId", created_at AS "createdAt", expires_at AS "expiresAt"
+       FROM sessions WHERE token_hash = $1`,
+      [tokenHash],
+      'session_find',
+    );
+    return row;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async deleteUserSessions(userId: number): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+
+  async deleteExpiredSessions(now: string): Promise<number> {
+    const rows = await this.#db.query('DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1', [now]);
+    return rows.length;
+  }
+
+  async insertApiKey(key: ApiKeyRow): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO api_keys (id, company_id, name, role, secret_hash, station, expires_at, created_at, created_by, revoked_at, revoked_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [key.id, key.companyId, key.name, key.role, key.secretHash, key.station, key.expiresAt, key.createdAt, key.createdBy, key.revokedAt, key.revokedBy],
+    );
+  }
+
+  async findApiKey(id: string): Promise<ApiKeyRow | undefined> {
+    const [row] = await this.#db.query<ApiKeyDbRow>('SELECT * FROM api_keys WHERE id = $1', [id], 'api_key_find');
+    return row === undefined ? undefined : apiKeyFromRow(row);
+  }
+
+  async listApiKeys(companyId: number): Promise<ApiKeyRow[]> {
+    return (await this.#db.query<ApiKeyDbRow>('SELECT * FROM api_keys WHERE company_id = $1 ORDER BY created_at, id', [companyId])).map(apiKeyFromRow);
+  }
+
+  async revokeApiKey(id: string, at: string, by: string): Promise<void> {
+    await this.#db.query('UPDATE api_keys SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL', [at, by, id]);
+  }
+
+  // Audit chain
+
+  async lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined> {
+    // The company row guards its chain: whoever holds it appends next. (FOR NO KEY UPDATE does not
+    // block the key-share locks that inserts referencing the company take.) The head is read by a
+    // second statement, whose snapshot is taken after the lock, so it sees the entries of the
+    // transaction it waited for.
+    await this.#db.query('SELECT 1 FROM companies WHERE id = $1 FOR NO KEY UPDATE', [companyId], 'audit_lock');
+    const [row] = await this.#db.query<{ seq: number; hash: string }>(
+      'SELECT seq, hash FROM audit_log WHERE company_id = $1 ORDER BY seq DESC LIMIT 1',
+      [companyId],
+      'audit_head',
+    );
+    return row;
+  }
+
+  async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.#db.hold(
+      `INSERT INTO audit_log (company_id, seq, at, actor, station, line, plant, reason, action, entity_type, entity_id, data, prev_hash, hash)
+       VALUES ${entries
+         .map((e) =>
+           rowLiteral([
+             e.companyId,
+             e.seq,
+             e.at,
+             e.actor,
+             e.station,
+             e.line,
+             e.plant,
+             e.reason,
+             e.action,
+             e.entityType,
+             e.entityId,
+             e.data === null || e.data === undefined ? null : JSON.stringify(e.data),
+             e.prevHash,
+             e.hash,
+           ]),
+         )
+         .join(', ')}`,
+    );
+  }
+
+  async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {
+    const where = ['company_id = $1'];
+    const params: unknown[] = [filter.companyId];
+    const add = (condition: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.afterSeq !== undefined) add((p) => `seq > ${p}`, filter.afterSeq);
+    if (filter.beforeSeq !== undefined) add((p) => `seq < ${p}`, filter.beforeSeq);
+    if (filter.entityType !== undefined) add((p) => `entity_type = ${p}`, filter.entityType);
+    if (filter.entityId !== undefined) add((p) => `entity_id = ${p}`, filter.entityId);
+    if (filter.action !== undefined) add((p) => `action = ${p}`, filter.action);
+    params.push(filter.limit);
+    const rows = await this.#db.query<AuditDbRow>(
+      `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(auditFromRow);
+  }
+}
+

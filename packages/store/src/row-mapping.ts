@@ -1,0 +1,260 @@
+import {
+  parseRole,
+  RECORD_STATUSES,
+  parseShiftCalendar,
+  settingsToJson,
+  type AuditEntry,
+  type RecordStatus,
+  type SeriesSettings,
+} from '@serialtrace/core';
+import type { ApiKeyRow, UserRow } from './access-types.js';
+import type { RecordRow, SeriesRow } from './store-types.js';
+
+/**
+ * Rows as both engines return them, and their conversion to the port's types. SQLite gives
+ * booleans as 0/1 and PostgreSQL as true/false; everything else reads alike.
+ */
+export interface SeriesDbRow {
+  id: number;
+  company_id: number;
+  name: string;
+  description: string;
+  format: string;
+  base: string;
+  start_value: string;
+  increment: string;
+  min_length: number;
+  reset_rule: string;
+  time_zone: string;
+  shift_starts: string | null;
+  is_global: number | boolean;
+  allow_growth: number | boolean;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface RecordDbRow {
+  id: number;
+  company_id: number;
+  series_id: number;
+  series_name: string;
+  serial: string;
+  sequence: string;
+  period: string;
+  status: string;
+  work_order: string | null;
+  part_number: string | null;
+  context: string | null;
+  metadata: string | null;
+  generated_at: string;
+  generated_by: string;
+  station: string | null;
+  updated_at: string;
+  audit_seq: number | null;
+}
+
+export interface AuditDbRow {
+  company_id: number;
+  seq: number;
+  at: string;
+  actor: string;
+  station: string | null;
+  line: string | null;
+  plant: string | null;
+  reason: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  data: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toStatus(value: string): RecordStatus {
+  if ((RECORD_STATUSES as readonly string[]).includes(value)) return value as RecordStatus;
+  throw new Error(`unknown status in the database: ${value}`);
+}
+
+export function seriesFromRow(row: SeriesDbRow): SeriesRow {
+  const settings: SeriesSettings = {
+    name: row.name,
+    description: row.description,
+    format: row.format,
+    base: row.base as SeriesSettings['base'],
+    start: BigInt(row.start_value),
+    increment: BigInt(row.increment),
+    minLength: row.min_length,
+    reset: row.reset_rule as SeriesSettings['reset'],
+    timeZone: row.time_zone,
+    shiftStarts: row.shift_starts === null ? null : parseShiftCalendar(JSON.parse(row.shift_starts) as string[]),
+    global: row.is_global === 1 || row.is_global === true,
+    allowGrowth: row.allow_growth === 1 || row.allow_growth === true,
+  };
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    settings,
+    version: row.version,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+/** The series columns that hold settings, in the order {@link settingsValues} gives their values. */
+export const SETTINGS_COLUMNS = [
+  'name',
+  'description',
+  'format',
+  'base',
+  'start_value',
+  'increment',
+  'min_length',
+  'reset_rule',
+  'time_zone',
+  'shift_starts',
+  'is_global',
+  'allow_growth',
+] as const;
+
+/** `booleans` turns a flag into what the engine stores (1/0 for SQLite, itself for PostgreSQL). */
+export function settingsValues(settings: SeriesSettings, booleans: (flag: boolean) => unknown): unknown[] {
+  const calendar = settingsToJson(settings).shiftStarts;
+  return [
+    settings.name,
+    settings.description,
+    settings.format,
+    settings.base,
+    settings.start.toString(),
+    settings.increment.toString(),
+    settings.minLength,
+    settings.reset,
+    settings.timeZone,
+    calendar === null ? null : JSON.stringify(calendar.map((s) => `${s.label}=${s.start}`)),
+    booleans(settings.global),
+    booleans(settings.allowGrowth),
+  ];
+}
+
+export function recordFromRow(row: RecordDbRow): RecordRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    seriesId: row.series_id,
+    seriesName: row.series_name,
+    serial: row.serial,
+    sequence: BigInt(row.sequence),
+    period: row.period,
+    status: toStatus(row.status),
+    workOrder: row.work_order,
+    partNumber: row.part_number,
+    context: row.context === null ? {} : (JSON.parse(row.context) as Record<string, string>),
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as unknown),
+    generatedAt: row.generated_at,
+    generatedBy: row.generated_by,
+    station: row.station,
+    updatedAt: row.updated_at,
+    auditSeq: row.audit_seq,
+  };
+}
+
+export function auditFromRow(row: AuditDbRow): AuditEntry {
+  return {
+    seq: row.seq,
+    companyId: row.company_id,
+    at: row.at,
+    actor: row.actor,
+    station: row.station,
+    line: row.line,
+    plant: row.plant,
+    reason: row.reason,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** JSON.stringify that remembers its last input, for batches whose rows share one object. */
+export function jsonOnce(): (value: unknown) => string {
+  let last: unknown;
+  let text = '';
+  return (value) => {
+    if (value !== last) {
+      last = value;
+      text = JSON.stringify(value);
+    }
+    return text;
+  };
+}
+
+/** `LIKE` pattern matching `text` anywhere, with the pattern characters escaped. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface UserDbRow {
+  id: number;
+  company_id: number;
+  username: string;
+  password_hash: string;
+  role: string;
+  system_admin: number | boolean;
+  disabled: number | boolean;
+  must_change_password: number | boolean;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface ApiKeyDbRow {
+  id: string;
+  company_id: number;
+  name: string;
+  role: string;
+  secret_hash: string;
+  station: string | null;
+  expires_at: string | null;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export function userFromRow(row: UserDbRow): UserRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    role: parseRole(row.role),
+    systemAdmin: row.system_admin === 1 || row.system_admin === true,
+    disabled: row.disabled === 1 || row.disabled === true,
+    mustChangePassword: row.must_change_password === 1 || row.must_change_password === true,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function apiKeyFromRow(row: ApiKeyDbRow): ApiKeyRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    name: row.name,
+    role: parseRole(row.role),
+    secretHash: row.secret_hash,
+    station: row.station,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    revokedAt: row.revoked_at,
+    revokedBy: row.revoked_by,
+  };
+}
