@@ -202,7 +202,7 @@ export class PgStore implements Store {
       await (kind === 'write' ? db.begin() : client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
       let result: T;
       try {
-        result = await work(new PgTransaction(db));
+        result = await work(new PgTransaction(db, kind === 'read'));
         await db.commit();
       } catch (error) {
         if (isConnectionError(error)) broken = error;

@@ -54,9 +54,12 @@ function placeholders(count: number, from = 1): string {
  */
 export class PgTransaction implements StoreTransaction {
   readonly #db: PgConnection;
+  /** A read's snapshot is fixed and it can change nothing, so there is nothing to lock against. */
+  readonly #readOnly: boolean;
 
-  constructor(db: PgConnection) {
+  constructor(db: PgConnection, readOnly: boolean) {
     this.#db = db;
+    this.#readOnly = readOnly;
   }
 
   // Series
@@ -144,6 +147,7 @@ export class PgTransaction implements StoreTransaction {
   // Counters
 
   async lockCounter(seriesId: number, period: string): Promise<bigint | undefined> {
+    if (this.#readOnly) return this.#selectCounter(seriesId, period, false);
     const locked = await this.#selectCounter(seriesId, period, true);
     if (locked !== undefined) return locked;
     // No row to lock yet: two transactions starting a period would both see none. A lock on the
@@ -231,9 +235,10 @@ export class PgTransaction implements StoreTransaction {
          SELECT company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
            metadata, generated_at, generated_by, station, updated_at, audit_seq FROM input ORDER BY ord
          ON CONFLICT (company_id, serial, series_id) DO NOTHING
-         RETURNING id, serial
+         RETURNING id, serial, series_id
        )
-       SELECT inserted.id, min(input.ord) AS ord FROM inserted JOIN input ON input.serial = inserted.serial GROUP BY inserted.id`,
+       SELECT inserted.id, min(input.ord) AS ord FROM inserted
+         JOIN input ON input.serial = inserted.serial AND input.series_id = inserted.series_id GROUP BY inserted.id`,
       columns,
       'records_insert',
     );
@@ -512,7 +517,7 @@ export class PgTransaction implements StoreTransaction {
     // block the key-share locks that inserts referencing the company take.) The head is read by a
     // second statement, whose snapshot is taken after the lock, so it sees the entries of the
     // transaction it waited for.
-    await this.#db.query('SELECT 1 FROM companies WHERE id = $1 FOR NO KEY UPDATE', [companyId], 'audit_lock');
+    if (!this.#readOnly) await this.#db.query('SELECT 1 FROM companies WHERE id = $1 FOR NO KEY UPDATE', [companyId], 'audit_lock');
     const [row] = await this.#db.query<{ seq: number; hash: string }>(
       'SELECT seq, hash FROM audit_log WHERE company_id = $1 ORDER BY seq DESC LIMIT 1',
       [companyId],
