@@ -311,6 +311,8 @@ function unchecked(format: string, reset: ResetRule, shiftStarts: string | null 
     shiftStarts: shiftStarts === null ? null : parseShiftCalendar(shiftStarts),
     global: false,
     allowGrowth: false,
+    allocation: 'gapless',
+    leaseSize: 100,
   };
   return compileSeries(settings);
 }

@@ -17,6 +17,7 @@ import {
   settingsToJson,
   type SeriesInput,
   type SeriesSettings,
+  type SeriesSettingsJson,
 } from '@serialtrace/core';
 import { thrown } from './helpers.js';
 
@@ -46,8 +47,10 @@ describe('resolveSeriesSettings: defaults', () => {
       shiftStarts: null,
       global: false,
       allowGrowth: false,
+      allocation: 'gapless',
+      leaseSize: 100,
     });
-    expect(SERIES_DEFAULTS).toMatchObject({ base: 'numeric', start: 0n, increment: 1n, minLength: 4, reset: 'never', global: false, allowGrowth: false });
+    expect(SERIES_DEFAULTS).toMatchObject({ base: 'numeric', start: 0n, increment: 1n, minLength: 4, reset: 'never', global: false, allowGrowth: false, allocation: 'gapless' });
     expect(plan.settings).toBe(settings);
     expect(plan.base).toBe(BASES.numeric);
     expect(plan.width).toBe(4);
@@ -342,5 +345,28 @@ describe('settingsToJson / settingsFromJson', () => {
       { numRuns: 200 },
     );
     expect(checked).toBeGreaterThan(50);
+  });
+});
+
+describe('resolveSeriesSettings: allocation', () => {
+  it('takes leased allocation with a lease size, and keeps them through JSON', () => {
+    const { settings } = resolve({ allocation: 'leased', leaseSize: '500' });
+    expect(settings).toMatchObject({ allocation: 'leased', leaseSize: 500 });
+    expect(settingsFromJson(settingsToJson(settings))).toEqual(settings);
+  });
+
+  it('reads a version stored before allocation existed as gapless', () => {
+    const { settings } = resolve({});
+    const { allocation: _a, leaseSize: _l, ...older } = settingsToJson(settings);
+    expect(settingsFromJson(older as SeriesSettingsJson)).toEqual(settings);
+  });
+
+  it('refuses an unknown allocation and a lease size outside 1..100000, naming each field', () => {
+    const error = refusal({ allocation: 'fast', leaseSize: 0 });
+    expect(error.problems.map((p) => [p.code, p.field])).toEqual([
+      ['VALUE_INVALID', 'allocation'],
+      ['VALUE_INVALID', 'leaseSize'],
+    ]);
+    expect(refusal({ leaseSize: 100_001 }).problems[0]?.field).toBe('leaseSize');
   });
 });

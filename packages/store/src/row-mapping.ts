@@ -8,7 +8,7 @@ import {
   type SeriesSettings,
 } from '@serialtrace/core';
 import type { ApiKeyRow, UserRow } from './access-types.js';
-import type { RecordRow, SeriesRow } from './store-types.js';
+import type { LeaseRow, RecordRow, SeriesRow } from './store-types.js';
 
 /**
  * Rows as both engines return them, and their conversion to the port's types. SQLite gives
@@ -29,6 +29,8 @@ export interface SeriesDbRow {
   shift_starts: string | null;
   is_global: number | boolean;
   allow_growth: number | boolean;
+  allocation: string;
+  lease_size: number;
   version: number;
   created_at: string;
   created_by: string;
@@ -92,6 +94,8 @@ export function seriesFromRow(row: SeriesDbRow): SeriesRow {
     shiftStarts: row.shift_starts === null ? null : parseShiftCalendar(JSON.parse(row.shift_starts) as string[]),
     global: row.is_global === 1 || row.is_global === true,
     allowGrowth: row.allow_growth === 1 || row.allow_growth === true,
+    allocation: row.allocation as SeriesSettings['allocation'],
+    leaseSize: row.lease_size,
   };
   return {
     id: row.id,
@@ -119,6 +123,8 @@ export const SETTINGS_COLUMNS = [
   'shift_starts',
   'is_global',
   'allow_growth',
+  'allocation',
+  'lease_size',
 ] as const;
 
 /** `booleans` turns a flag into what the engine stores (1/0 for SQLite, itself for PostgreSQL). */
@@ -137,6 +143,8 @@ export function settingsValues(settings: SeriesSettings, booleans: (flag: boolea
     calendar === null ? null : JSON.stringify(calendar.map((s) => `${s.label}=${s.start}`)),
     booleans(settings.global),
     booleans(settings.allowGrowth),
+    settings.allocation,
+    settings.leaseSize,
   ];
 }
 
@@ -256,5 +264,31 @@ export function apiKeyFromRow(row: ApiKeyDbRow): ApiKeyRow {
     createdBy: row.created_by,
     revokedAt: row.revoked_at,
     revokedBy: row.revoked_by,
+  };
+}
+
+export interface LeaseDbRow {
+  id: number;
+  series_id: number;
+  period: string;
+  owner: string;
+  used: string;
+  last_value: string;
+  leased_at: string;
+  expires_at: string;
+  released_at: string | null;
+}
+
+export function leaseFromRow(row: LeaseDbRow): LeaseRow {
+  return {
+    id: row.id,
+    seriesId: row.series_id,
+    period: row.period,
+    owner: row.owner,
+    used: BigInt(row.used),
+    last: BigInt(row.last_value),
+    leasedAt: row.leased_at,
+    expiresAt: row.expires_at,
+    releasedAt: row.released_at,
   };
 }

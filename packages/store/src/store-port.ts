@@ -4,6 +4,9 @@ import type {
   AuditFilter,
   ChangeStamp,
   IdempotencyRow,
+  LeaseFilter,
+  LeaseRow,
+  NewLease,
   NewRecord,
   NewStatusChange,
   RecordFilter,
@@ -73,6 +76,19 @@ export interface StoreTransaction {
   lockCounter(seriesId: number, period: string): Promise<bigint | undefined>;
   readCounter(seriesId: number, period: string): Promise<bigint | undefined>;
   saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void>;
+
+  // Leases: blocks of counter values taken by one server under leased allocation.
+  /** The owner's open lease on a period, held against other writers until the transaction ends. */
+  lockOpenLease(seriesId: number, period: string, owner: string): Promise<LeaseRow | undefined>;
+  /**
+   * Open leases matching the filter, oldest first, held until the transaction ends. A lease that
+   * another transaction holds (in use right now) is passed over rather than waited for.
+   */
+  lockOpenLeases(filter: LeaseFilter): Promise<LeaseRow[]>;
+  insertLease(lease: NewLease): Promise<LeaseRow>;
+  /** Records the last value issued from a lease and renews it until `expiresAt`. */
+  saveLease(id: number, used: bigint, expiresAt: string): Promise<void>;
+  releaseLease(id: number, at: string): Promise<void>;
 
   // Serials and records
   /** Whether the company has a global series other than `exceptSeriesId`. */

@@ -113,3 +113,30 @@ export interface AuditFilter {
 }
 
 export type { AuditEntry };
+
+/** A block of a period's values leased by one server (leased allocation). */
+export interface LeaseRow {
+  readonly id: number;
+  readonly seriesId: number;
+  readonly period: string;
+  /** The server process that issues from it. */
+  readonly owner: string;
+  /** The last value issued from the lease; before the first, the counter's value when it was taken. */
+  readonly used: bigint;
+  /** The last value the lease holds. */
+  readonly last: bigint;
+  readonly leasedAt: string;
+  /** After this instant anyone may release it (its owner renews it on every use). */
+  readonly expiresAt: string;
+  readonly releasedAt: string | null;
+}
+
+export type NewLease = Omit<LeaseRow, 'id' | 'releasedAt'>;
+
+export interface LeaseFilter {
+  /** Leases of this owner. */
+  readonly owner?: string;
+  /** Leases that expired before this instant (any owner). */
+  readonly expiredBefore?: string;
+  readonly seriesId?: number;
+}

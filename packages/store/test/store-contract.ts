@@ -12,6 +12,7 @@ import {
   LATEST_SCHEMA_VERSION,
   MIGRATIONS,
   type ChangeStamp,
+  type NewLease,
   type NewRecord,
   type NewStatusChange,
   type RecordFilter,
@@ -740,6 +741,55 @@ export function storeContract(factory: StoreFactory): void {
           expect(await tx.hasGlobalSeries(3, lone.id)).toBe(true);
           expect(await tx.hasGlobalSeries(3, loneGlobal.id)).toBe(false);
         });
+      });
+    });
+
+    describe('leases', () => {
+      const lease = (series: SeriesRow, overrides: Partial<NewLease> = {}): NewLease => ({
+        seriesId: series.id,
+        period: '*',
+        owner: 'server-a',
+        used: 0n,
+        last: 100n,
+        leasedAt: AT,
+        expiresAt: '2025-06-01T08:05:00.000Z',
+        ...overrides,
+      });
+
+      it('finds only the owner’s open lease of the period, and keeps values beyond 2^64 exact', async () => {
+        const s = await addSeries('Leased');
+        const big = lease(s, { used: TWO_POW_64, last: TWO_POW_64 + 100n });
+        const stored = await write((tx) => tx.insertLease(big));
+        expect(stored).toEqual({ ...big, id: stored.id, releasedAt: null });
+        await write((tx) => tx.insertLease(lease(s, { owner: 'server-b' })));
+        await write((tx) => tx.insertLease(lease(s, { period: '2025-06-02' })));
+        expect(await write((tx) => tx.lockOpenLease(s.id, '*', 'server-a'))).toEqual(stored);
+        expect(await write((tx) => tx.lockOpenLease(s.id, '*', 'server-c'))).toBeUndefined();
+        expect(await read((tx) => tx.lockOpenLease(s.id, '*', 'server-a'))).toEqual(stored);
+      });
+
+      it('saves how far a lease is used and renews it; a released lease is no longer open', async () => {
+        const s = await addSeries('Leased');
+        const { id } = await write((tx) => tx.insertLease(lease(s)));
+        await write((tx) => tx.saveLease(id, 42n, '2025-06-01T09:00:00.000Z'));
+        expect(await read((tx) => tx.lockOpenLease(s.id, '*', 'server-a'))).toMatchObject({ id, used: 42n, expiresAt: '2025-06-01T09:00:00.000Z' });
+        await write((tx) => tx.releaseLease(id, AT));
+        expect(await read((tx) => tx.lockOpenLease(s.id, '*', 'server-a'))).toBeUndefined();
+        expect(await read((tx) => tx.lockOpenLeases({ owner: 'server-a' }))).toEqual([]);
+      });
+
+      it('lists open leases by owner, by expiry and by series, oldest first', async () => {
+        const s = await addSeries('S');
+        const t = await addSeries('T');
+        const a = await write((tx) => tx.insertLease(lease(s, { owner: 'a', expiresAt: '2025-06-01T08:01:00.000Z' })));
+        const b = await write((tx) => tx.insertLease(lease(t, { owner: 'b', expiresAt: '2025-06-01T08:10:00.000Z' })));
+        const c = await write((tx) => tx.insertLease(lease(t, { owner: 'a', period: 'p2', expiresAt: '2025-06-01T08:20:00.000Z' })));
+        const ids = async (filter: Parameters<StoreTransaction['lockOpenLeases']>[0]) =>
+          (await write((tx) => tx.lockOpenLeases(filter))).map((l) => l.id);
+        expect(await ids({ owner: 'a' })).toEqual([a.id, c.id]);
+        expect(await ids({ expiredBefore: '2025-06-01T08:15:00.000Z' })).toEqual([a.id, b.id]);
+        expect(await ids({ seriesId: t.id })).toEqual([b.id, c.id]);
+        expect(await ids({ seriesId: t.id, expiredBefore: '2025-06-01T08:15:00.000Z' })).toEqual([b.id]);
       });
     });
 

@@ -46,6 +46,8 @@ export function seriesSettings(name: string, overrides: Partial<SeriesSettings> 
     shiftStarts: null,
     global: false,
     allowGrowth: false,
+    allocation: 'gapless',
+    leaseSize: 100,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { BASES, maxValueForWidth, parseBaseName, type Base, type BaseName } from '../encoding/base-encoding.js';
-import { collectProblems, problem, refuseOnErrors, showValue, type Problem } from '../errors/serialtrace-error.js';
+import { collectProblems, parseChoice, problem, refuseOnErrors, showValue, type Problem } from '../errors/serialtrace-error.js';
 import { contextTokensOf, sequenceNodesOf, type ContextToken, type ParsedFormat } from '../format/format-node.js';
 import { parseFormat } from '../format/format-parser.js';
 import { sequenceWidth } from '../format/format-renderer.js';
@@ -26,7 +26,19 @@ export interface SeriesSettings {
   readonly global: boolean;
   /** Whether the sequence may grow past its width instead of refusing with SERIES_EXHAUSTED. */
   readonly allowGrowth: boolean;
+  /**
+   * `gapless` (the default): each request takes its values from the series' counter inside its
+   * own transaction, and a failed request consumes nothing. `leased`: each server takes blocks of
+   * {@link leaseSize} values and issues from them; values a server leased but did not use are
+   * recorded as skipped when the lease ends, so there may be gaps, all of them accounted for.
+   */
+  readonly allocation: Allocation;
+  /** How many values a server leases at a time under `leased` allocation. */
+  readonly leaseSize: number;
 }
+
+export const ALLOCATIONS = ['gapless', 'leased'] as const;
+export type Allocation = (typeof ALLOCATIONS)[number];
 
 /**
  * A series as a caller describes it (CLI flags, JSON bodies): loosely typed, defaults omitted.
@@ -45,6 +57,8 @@ export interface SeriesInput {
   readonly shiftStarts?: unknown;
   readonly global?: unknown;
   readonly allowGrowth?: unknown;
+  readonly allocation?: unknown;
+  readonly leaseSize?: unknown;
 }
 
 export const SERIES_DEFAULTS = {
@@ -56,7 +70,11 @@ export const SERIES_DEFAULTS = {
   reset: 'never',
   global: false,
   allowGrowth: false,
+  allocation: 'gapless',
+  leaseSize: 100,
 } as const;
+
+export const MAX_LEASE_SIZE = 100_000;
 
 export const MAX_MIN_LENGTH = 40;
 export const MAX_NAME_LENGTH = 100;
@@ -132,7 +150,7 @@ function readBoolean(value: unknown, field: string, problems: Problem[], fallbac
   return fallback;
 }
 
-const FIELD_ORDER = ['name', 'format', 'base', 'start', 'increment', 'minLength', 'reset', 'timeZone', 'shiftStarts', 'global', 'allowGrowth', 'description'];
+const FIELD_ORDER = ['name', 'format', 'base', 'start', 'increment', 'minLength', 'reset', 'timeZone', 'shiftStarts', 'global', 'allowGrowth', 'allocation', 'leaseSize', 'description'];
 
 /** Problems in the order the fields appear on the form, so the headline names the first one. */
 function sortByField(problems: Problem[]): Problem[] {
@@ -203,6 +221,14 @@ export function resolveSeriesSettings(
 
   const global = readBoolean(input.global, 'global', problems, SERIES_DEFAULTS.global);
   const allowGrowth = readBoolean(input.allowGrowth, 'allowGrowth', problems, SERIES_DEFAULTS.allowGrowth);
+  const allocation = optional(input.allocation, () => parseChoice(input.allocation, ALLOCATIONS, 'allocation', 'allocation'), SERIES_DEFAULTS.allocation as Allocation);
+  let leaseSize: number = SERIES_DEFAULTS.leaseSize;
+  if (present(input.leaseSize)) {
+    const value = readWholeNumber(input.leaseSize);
+    if (value === undefined || value < 1n || value > BigInt(MAX_LEASE_SIZE)) {
+      problems.push(invalid('leaseSize', `"${showValue(input.leaseSize)}" is not a whole number from 1 to ${MAX_LEASE_SIZE}`));
+    } else leaseSize = Number(value);
+  }
 
   const settings: SeriesSettings = {
     name,
@@ -217,6 +243,8 @@ export function resolveSeriesSettings(
     shiftStarts,
     global,
     allowGrowth,
+    allocation,
+    leaseSize,
   };
   const { plan, problems: planProblems } = planSeries(settings);
   problems.push(...planProblems);
@@ -316,6 +344,8 @@ export interface SeriesSettingsJson {
   readonly shiftStarts: readonly { readonly label: string; readonly start: string }[] | null;
   readonly global: boolean;
   readonly allowGrowth: boolean;
+  readonly allocation: Allocation;
+  readonly leaseSize: number;
 }
 
 export function settingsToJson(settings: SeriesSettings): SeriesSettingsJson {
@@ -328,8 +358,12 @@ export function settingsToJson(settings: SeriesSettings): SeriesSettingsJson {
 }
 
 export function settingsFromJson(json: SeriesSettingsJson): SeriesSettings {
+  // Versions stored before allocation existed lack the two fields: they were gapless.
+  const older = json as Partial<SeriesSettingsJson>;
   return {
     ...json,
+    allocation: older.allocation ?? SERIES_DEFAULTS.allocation,
+    leaseSize: older.leaseSize ?? SERIES_DEFAULTS.leaseSize,
     start: BigInt(json.start),
     increment: BigInt(json.increment),
     shiftStarts: json.shiftStarts === null ? null : parseShiftCalendar(json.shiftStarts.map((s) => `${s.label}=${s.start}`)),

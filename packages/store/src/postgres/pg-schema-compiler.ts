@@ -45,6 +45,8 @@ export class PgSchemaCompiler implements SchemaCompiler {
     switch (step.kind) {
       case 'table':
         return [tableSql(step.table)];
+      case 'column':
+        return [`ALTER TABLE ${step.table} ADD COLUMN ${columnSql(step.name, step.column)}`];
       case 'index': {
         const { name, table, columns, unique, where } = step.index;
         return [

@@ -5,6 +5,7 @@ import {
   auditFromRow,
   containsPattern,
   jsonOnce,
+  leaseFromRow,
   recordFromRow,
   seriesFromRow,
   SETTINGS_COLUMNS,
@@ -13,6 +14,7 @@ import {
   userFromRow,
   type ApiKeyDbRow,
   type AuditDbRow,
+  type LeaseDbRow,
   type RecordDbRow,
   type SeriesDbRow,
   type UserDbRow,
@@ -22,6 +24,9 @@ import type {
   AuditFilter,
   ChangeStamp,
   IdempotencyRow,
+  LeaseFilter,
+  LeaseRow,
+  NewLease,
   NewRecord,
   NewStatusChange,
   RecordFilter,
@@ -32,7 +37,7 @@ import type {
   TakenSerial,
 } from '../store-types.js';
 import type { PgConnection } from './pg-connection.js';
-import { rowLiteral } from './pg-literal.js';
+import { literal, rowLiteral } from './pg-literal.js';
 
 const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
   r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
@@ -175,6 +180,52 @@ export class PgTransaction implements StoreTransaction {
       `INSERT INTO counters (series_id, period, value, updated_at) VALUES ${rowLiteral([seriesId, period, value.toString(), at])}
        ON CONFLICT (series_id, period) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
     );
+  }
+
+  // Leases
+
+  async lockOpenLease(seriesId: number, period: string, owner: string): Promise<LeaseRow | undefined> {
+    const [row] = await this.#db.query<LeaseDbRow>(
+      `SELECT * FROM counter_leases WHERE series_id = $1 AND period = $2 AND owner = $3 AND released_at IS NULL
+       ORDER BY id LIMIT 1${this.#readOnly ? '' : ' FOR UPDATE'}`,
+      [seriesId, period, owner],
+      this.#readOnly ? 'lease_read' : 'lease_lock',
+    );
+    return row === undefined ? undefined : leaseFromRow(row);
+  }
+
+  async lockOpenLeases(filter: LeaseFilter): Promise<LeaseRow[]> {
+    const where = ['released_at IS NULL'];
+    const params: unknown[] = [];
+    const add = (condition: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.owner !== undefined) add((p) => `owner = ${p}`, filter.owner);
+    if (filter.expiredBefore !== undefined) add((p) => `expires_at < ${p}`, filter.expiredBefore);
+    if (filter.seriesId !== undefined) add((p) => `series_id = ${p}`, filter.seriesId);
+    const rows = await this.#db.query<LeaseDbRow>(
+      `SELECT * FROM counter_leases WHERE ${where.join(' AND ')} ORDER BY id${this.#readOnly ? '' : ' FOR UPDATE SKIP LOCKED'}`,
+      params,
+    );
+    return rows.map(leaseFromRow);
+  }
+
+  async insertLease(lease: NewLease): Promise<LeaseRow> {
+    const [row] = await this.#db.query<{ id: number }>(
+      'INSERT INTO counter_leases (series_id, period, owner, used, last_value, leased_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+      [lease.seriesId, lease.period, lease.owner, lease.used.toString(), lease.last.toString(), lease.leasedAt, lease.expiresAt],
+      'lease_insert',
+    );
+    return { ...lease, id: row!.id, releasedAt: null };
+  }
+
+  async saveLease(id: number, used: bigint, expiresAt: string): Promise<void> {
+    this.#db.hold(`UPDATE counter_leases SET used = ${literal(used.toString())}, expires_at = ${literal(expiresAt)} WHERE id = ${literal(id)}`);
+  }
+
+  async releaseLease(id: number, at: string): Promise<void> {
+    this.#db.hold(`UPDATE counter_leases SET released_at = ${literal(at)} WHERE id = ${literal(id)}`);
   }
 
   // Serials and records

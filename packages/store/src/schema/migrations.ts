@@ -257,6 +257,42 @@ export const MIGRATIONS: readonly Migration[] = [
       { kind: 'index', index: { name: 'api_keys_company', table: 'api_keys', columns: ['company_id'] } },
     ],
   },
+  {
+    version: 3,
+    name: 'leased allocation',
+    steps: [
+      { kind: 'column', table: 'series', name: 'allocation', column: { type: 'text', default: 'gapless' } },
+      { kind: 'column', table: 'series', name: 'lease_size', column: { type: 'integer', default: 100 } },
+      {
+        kind: 'table',
+        table: {
+          // A block of a period's values taken from the counter by one server under leased
+          // allocation. Values after `used` up to `last_value` are the server's to issue until the
+          // lease is released; then the rest are recorded as skipped.
+          name: 'counter_leases',
+          columns: {
+            id: { type: 'id' },
+            series_id: { type: 'integer', references: 'series(id)' },
+            period: { type: 'text' },
+            // The server process holding the lease.
+            owner: { type: 'text' },
+            // Decimal text, like the counters: the last value issued from the lease (the counter's
+            // value before the lease when none was) and the last value it holds.
+            used: { type: 'text' },
+            last_value: { type: 'text' },
+            leased_at: { type: 'instant' },
+            // A lease its owner stops renewing (a crashed server) may be released by anyone after this.
+            expires_at: { type: 'instant' },
+            released_at: { type: 'instant', nullable: true },
+          },
+        },
+      },
+      {
+        kind: 'index',
+        index: { name: 'counter_leases_open', table: 'counter_leases', columns: ['series_id', 'period', 'owner'], where: 'released_at IS NULL' },
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

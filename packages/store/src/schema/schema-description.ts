@@ -43,6 +43,8 @@ export interface IndexSpec {
 export type MigrationStep =
   | { readonly kind: 'table'; readonly table: TableSpec }
   | { readonly kind: 'index'; readonly index: IndexSpec }
+  /** A column added to an existing table; existing rows take its default. */
+  | { readonly kind: 'column'; readonly table: string; readonly name: string; readonly column: ColumnSpec }
   | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly Readonly<Record<string, string | number | boolean | null>>[] };
 
 export interface Migration {

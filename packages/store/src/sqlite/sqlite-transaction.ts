@@ -13,6 +13,9 @@ import type {
   AuditFilter,
   ChangeStamp,
   IdempotencyRow,
+  LeaseFilter,
+  LeaseRow,
+  NewLease,
   NewRecord,
   NewStatusChange,
   RecordFilter,
@@ -26,12 +29,14 @@ import {
   auditFromRow,
   containsPattern,
   jsonOnce,
+  leaseFromRow,
   recordFromRow,
   seriesFromRow,
   SETTINGS_COLUMNS,
   settingsValues,
   toStatus,
   type AuditDbRow,
+  type LeaseDbRow,
   type RecordDbRow,
   type SeriesDbRow,
 } from '../row-mapping.js';
@@ -161,6 +166,51 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
       `INSERT INTO counters (series_id, period, value, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (series_id, period) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
     ).run(seriesId, period, value.toString(), at);
+  }
+
+  // SQLite has one writer at a time: what a write transaction reads is already held.
+
+  async lockOpenLease(seriesId: number, period: string, owner: string): Promise<LeaseRow | undefined> {
+    const row = this.#sql('SELECT * FROM counter_leases WHERE series_id = ? AND period = ? AND owner = ? AND released_at IS NULL ORDER BY id LIMIT 1').get(
+      seriesId,
+      period,
+      owner,
+    ) as LeaseDbRow | undefined;
+    return row === undefined ? undefined : leaseFromRow(row);
+  }
+
+  async lockOpenLeases(filter: LeaseFilter): Promise<LeaseRow[]> {
+    const where = ['released_at IS NULL'];
+    const params: unknown[] = [];
+    if (filter.owner !== undefined) {
+      where.push('owner = ?');
+      params.push(filter.owner);
+    }
+    if (filter.expiredBefore !== undefined) {
+      where.push('expires_at < ?');
+      params.push(filter.expiredBefore);
+    }
+    if (filter.seriesId !== undefined) {
+      where.push('series_id = ?');
+      params.push(filter.seriesId);
+    }
+    const rows = this.#sql(`SELECT * FROM counter_leases WHERE ${where.join(' AND ')} ORDER BY id`).all(...params) as LeaseDbRow[];
+    return rows.map(leaseFromRow);
+  }
+
+  async insertLease(lease: NewLease): Promise<LeaseRow> {
+    const info = this.#sql(
+      'INSERT INTO counter_leases (series_id, period, owner, used, last_value, leased_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(lease.seriesId, lease.period, lease.owner, lease.used.toString(), lease.last.toString(), lease.leasedAt, lease.expiresAt);
+    return { ...lease, id: Number(info.lastInsertRowid), releasedAt: null };
+  }
+
+  async saveLease(id: number, used: bigint, expiresAt: string): Promise<void> {
+    this.#sql('UPDATE counter_leases SET used = ?, expires_at = ? WHERE id = ?').run(used.toString(), expiresAt, id);
+  }
+
+  async releaseLease(id: number, at: string): Promise<void> {
+    this.#sql('UPDATE counter_leases SET released_at = ? WHERE id = ?').run(at, id);
   }
 
   async findTakenSerials(
