@@ -1,12 +1,21 @@
 import { parseArgs } from 'node:util';
 import { SerialtraceError } from '@serialtrace/core';
+import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS } from '@serialtrace/store';
 
 /** Everything the server reads from flags and the environment. Flags win over variables. */
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  /** SQLite file. */
+  /** SQLite file, used when there is no {@link databaseUrl}. */
   readonly db: string;
+  /** PostgreSQL, `postgres://user:password@host:5432/database`; when set, it wins over {@link db}. */
+  readonly databaseUrl: string | undefined;
+  /** The PostgreSQL schema that holds serialtrace's tables (created when missing). */
+  readonly databaseSchema: string;
+  /** PostgreSQL connections this server keeps open at most. */
+  readonly databasePoolSize: number;
+  /** Longest a PostgreSQL statement may run, a lock wait included, before it is cancelled. */
+  readonly databaseStatementTimeoutMs: number;
   /** Initial password of `admin` on first start; a random one is printed when absent. */
   readonly adminPassword: string | undefined;
   readonly logLevel: string;
@@ -26,22 +35,32 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
   db: 'serialtrace.db',
+  databaseSchema: 'public',
+  databasePoolSize: DEFAULT_POOL_SIZE,
+  databaseStatementTimeoutMs: DEFAULT_STATEMENT_TIMEOUT_MS,
   logLevel: 'info',
   rateLimitPerMinute: 6000,
   bodyLimitBytes: 1024 * 1024,
   sessionHours: 12,
 } as const;
 
-const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE] [--log-level L]
+const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE | --database URL] [--log-level L]
 
-Starts the serialtrace HTTP API (and, later, the web UI) on the embedded SQLite database.
+Starts the serialtrace HTTP API (and, later, the web UI) on the embedded SQLite database, or on
+PostgreSQL when a database URL is given.
 
   --host H         address to listen on (SERIALTRACE_HOST, default ${DEFAULTS.host})
   --port P         port (SERIALTRACE_PORT, default ${DEFAULTS.port}; 0 picks a free one)
   --db FILE        SQLite database file (SERIALTRACE_DB, default ./${DEFAULTS.db})
+  --database URL   PostgreSQL instead of SQLite, postgres://user:password@host:5432/name
+                   (SERIALTRACE_DATABASE_URL); wins over --db and SERIALTRACE_DB
   --log-level L    fatal, error, warn, info, debug, trace or silent (SERIALTRACE_LOG_LEVEL, default ${DEFAULTS.logLevel})
 
 Environment only:
+  SERIALTRACE_DATABASE_SCHEMA   PostgreSQL schema for serialtrace's tables, created when missing (default ${DEFAULTS.databaseSchema})
+  SERIALTRACE_DATABASE_POOL     PostgreSQL connections this server keeps open at most (default ${DEFAULTS.databasePoolSize})
+  SERIALTRACE_DATABASE_STATEMENT_TIMEOUT
+                                milliseconds a PostgreSQL statement may run before it is cancelled (default ${DEFAULTS.databaseStatementTimeoutMs})
   SERIALTRACE_ADMIN_PASSWORD    password of user "admin" on first start (else one is generated and printed once)
   SERIALTRACE_RATE_LIMIT        requests per minute per API key or user (default ${DEFAULTS.rateLimitPerMinute}; 0 = off)
   SERIALTRACE_BODY_LIMIT        largest request body in bytes (default ${DEFAULTS.bodyLimitBytes})
@@ -59,6 +78,25 @@ function whole(value: string, field: string, min: number, max: number): number {
   return n;
 }
 
+/** Refused here rather than at the first connection, naming the setting; the password is not repeated. */
+function databaseUrl(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^postgres(ql)?:\/\//.test(value)) {
+    throw new SerialtraceError('VALUE_INVALID', { field: 'database', reason: 'a PostgreSQL URL starts with postgres:// or postgresql://' });
+  }
+  return value;
+}
+
+function schemaName(value: string): string {
+  // PostgreSQL's unquoted identifiers; the store creates the schema under this name.
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)) {
+    throw new SerialtraceError('VALUE_INVALID', {
+      field: 'SERIALTRACE_DATABASE_SCHEMA',
+      reason: `"${value}" is not a schema name (letters, digits and _, not starting with a digit, at most 63)`,
+    });
+  }
+  return value;
+}
+
 export function readConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServerConfig | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -68,6 +106,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         host: { type: 'string' },
         port: { type: 'string' },
         db: { type: 'string' },
+        database: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -82,6 +121,15 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     host: pick('host', 'SERIALTRACE_HOST') ?? DEFAULTS.host,
     port: whole(pick('port', 'SERIALTRACE_PORT') ?? String(DEFAULTS.port), 'port', 0, 65535),
     db: pick('db', 'SERIALTRACE_DB') ?? DEFAULTS.db,
+    databaseUrl: databaseUrl(pick('database', 'SERIALTRACE_DATABASE_URL')),
+    databaseSchema: schemaName(env['SERIALTRACE_DATABASE_SCHEMA'] || DEFAULTS.databaseSchema),
+    databasePoolSize: whole(env['SERIALTRACE_DATABASE_POOL'] ?? String(DEFAULTS.databasePoolSize), 'SERIALTRACE_DATABASE_POOL', 1, 1000),
+    databaseStatementTimeoutMs: whole(
+      env['SERIALTRACE_DATABASE_STATEMENT_TIMEOUT'] ?? String(DEFAULTS.databaseStatementTimeoutMs),
+      'SERIALTRACE_DATABASE_STATEMENT_TIMEOUT',
+      1,
+      24 * 60 * 60 * 1000,
+    ),
     adminPassword: env['SERIALTRACE_ADMIN_PASSWORD'] || undefined,
     logLevel: pick('log-level', 'SERIALTRACE_LOG_LEVEL') ?? DEFAULTS.logLevel,
     rateLimitPerMinute: whole(env['SERIALTRACE_RATE_LIMIT'] ?? String(DEFAULTS.rateLimitPerMinute), 'SERIALTRACE_RATE_LIMIT', 0, 10_000_000),

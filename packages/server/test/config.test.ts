@@ -29,6 +29,10 @@ describe('server configuration', () => {
       bodyLimitBytes: 1024 * 1024,
       sessionHours: 12,
       secureCookies: false,
+      databaseUrl: undefined,
+      databaseSchema: 'public',
+      databasePoolSize: 10,
+      databaseStatementTimeoutMs: 30_000,
     });
   });
 
@@ -41,6 +45,35 @@ describe('server configuration', () => {
       secureCookies: true,
       sessionHours: 2,
     });
+  });
+
+  it('runs on PostgreSQL given --database or SERIALTRACE_DATABASE_URL, the flag winning, and keeps SQLite otherwise', () => {
+    const url = 'postgres://serialtrace:pw@db.example:5432/serialtrace';
+    const env = { SERIALTRACE_DATABASE_URL: url, SERIALTRACE_DB: '/var/lib/st.db' };
+    // The URL wins over the SQLite file however each is given; db keeps its value, unused.
+    expect(config([], env)).toMatchObject({ databaseUrl: url, db: '/var/lib/st.db' });
+    expect(config(['--db', 'other.db'], env)).toMatchObject({ databaseUrl: url, db: 'other.db' });
+    expect(config(['--database', 'postgresql://flag@127.0.0.1/st'], env).databaseUrl).toBe('postgresql://flag@127.0.0.1/st');
+    expect(config(['--database=postgres://flag@127.0.0.1/st'], {}).databaseUrl).toBe('postgres://flag@127.0.0.1/st');
+    // An empty variable is no setting, as for the others.
+    expect(config([], { SERIALTRACE_DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(
+      config([], { SERIALTRACE_DATABASE_SCHEMA: 'serialtrace', SERIALTRACE_DATABASE_POOL: '25', SERIALTRACE_DATABASE_STATEMENT_TIMEOUT: '5000' }),
+    ).toMatchObject({ databaseSchema: 'serialtrace', databasePoolSize: 25, databaseStatementTimeoutMs: 5000 });
+  });
+
+  it('refuses a database URL that is not PostgreSQL without repeating its password, and bad pool, timeout and schema settings', () => {
+    const notPostgres = refusal(['--database', 'mysql://root:hunter2@db/st']);
+    expect(notPostgres).toMatchObject({ code: 'VALUE_INVALID', details: { field: 'database' } });
+    expect(notPostgres.message).not.toContain('hunter2');
+    expect(refusal([], { SERIALTRACE_DATABASE_URL: 'db.example:5432' }).details).toMatchObject({ field: 'database' });
+    expect(refusal(['--database', '']).details).toMatchObject({ field: 'database' });
+    expect(refusal([], { SERIALTRACE_DATABASE_POOL: '0' }).details).toMatchObject({ field: 'SERIALTRACE_DATABASE_POOL' });
+    expect(refusal([], { SERIALTRACE_DATABASE_POOL: 'ten' }).details).toMatchObject({ field: 'SERIALTRACE_DATABASE_POOL' });
+    expect(refusal([], { SERIALTRACE_DATABASE_STATEMENT_TIMEOUT: '0' }).details).toMatchObject({ field: 'SERIALTRACE_DATABASE_STATEMENT_TIMEOUT' });
+    expect(refusal([], { SERIALTRACE_DATABASE_STATEMENT_TIMEOUT: '2.5' }).details).toMatchObject({ field: 'SERIALTRACE_DATABASE_STATEMENT_TIMEOUT' });
+    expect(refusal([], { SERIALTRACE_DATABASE_SCHEMA: 'st; DROP TABLE users' }).details).toMatchObject({ field: 'SERIALTRACE_DATABASE_SCHEMA' });
+    expect(refusal([], { SERIALTRACE_DATABASE_SCHEMA: '1st' }).details).toMatchObject({ field: 'SERIALTRACE_DATABASE_SCHEMA' });
   });
 
   it('refuses a bad port or limit naming the setting, and an unknown flag as usage', () => {
