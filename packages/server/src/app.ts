@@ -19,11 +19,13 @@ import { seriesRoutes } from './routes/series/index.js';
 
 export const VERSION = '0.1.0';
 
-/** What the routes need: the services, the configuration, and whether shutdown has begun. */
+/** What the routes need: the services, the configuration, and whether the server can serve. */
 export interface AppContext {
   readonly services: Serialtrace;
   readonly config: ServerConfig;
   readonly shuttingDown: () => boolean;
+  /** Why the first start is not complete yet (see {@link AppOptions.startPending}), or null. */
+  readonly startPending: () => string | null;
 }
 
 export interface AppOptions {
@@ -32,6 +34,11 @@ export interface AppOptions {
   /** Fastify's logger setting; false in tests. */
   readonly logger?: FastifyServerOptions['logger'];
   readonly shuttingDown?: () => boolean;
+  /**
+   * Why the server listens but cannot serve yet, or null: server.ts retries the first start in
+   * the background when the database was unreachable. /ready answers NOT_READY with the reason.
+   */
+  readonly startPending?: () => string | null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -76,7 +83,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const context: AppContext = { services, config, shuttingDown: options.shuttingDown ?? (() => false) };
+  const context: AppContext = {
+    services,
+    config,
+    shuttingDown: options.shuttingDown ?? (() => false),
+    startPending: options.startPending ?? (() => null),
+  };
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.body : validators.text).compile(schema));
 

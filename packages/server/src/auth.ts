@@ -1,4 +1,4 @@
-import type { Access } from '@serialtrace/api';
+import { ROUTES, type Access } from '@serialtrace/api';
 import { can, SerialtraceError } from '@serialtrace/core';
 import type { AccessService, Identity } from '@serialtrace/service';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,6 +17,11 @@ declare module 'fastify' {
 
 /** The routes of the browsable API reference are as public as the OpenAPI document itself. */
 const PUBLIC_PREFIXES = ['/api/v1/docs'];
+/**
+ * Probes answer without looking up who calls, even when a browser sends its cookie along:
+ * /health must not depend on the database, and /ready asks it only through its cached ping.
+ */
+const PROBES = new Set<string>([ROUTES.health.url, ROUTES.ready.url]);
 
 async function identify(access: AccessService, request: FastifyRequest): Promise<{ identity: Identity | null; problem?: string }> {
   const authorization = request.headers.authorization;
@@ -47,6 +52,7 @@ export function registerAuth(app: FastifyInstance, access: AccessService): void 
     }
   });
   app.addHook('onRequest', async (request) => {
+    if (PROBES.has(request.routeOptions.url ?? '')) return;
     const rule: Access = request.routeOptions.config.access ?? 'signedIn';
     const { identity, problem } = await identify(access, request);
     request.identity = identity;

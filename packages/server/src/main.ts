@@ -11,14 +11,27 @@ async function main(): Promise<number> {
   }
   const server = await startServer(config);
   const { address, port } = server.app.server.address() as { address: string; port: number };
-  if (server.initialAdminPassword !== null) {
+  const firstStartNotice = (password: string) =>
     process.stdout.write(
-      `\nFirst start: the administrator "admin" was created. Sign in with this one-time password:\n\n    ${server.initialAdminPassword}\n\n` +
+      `\nFirst start: the administrator "admin" was created. Sign in with this one-time password:\n\n    ${password}\n\n` +
         'It is shown only now; change it after signing in (POST /api/v1/auth/password).\n\n',
     );
-  }
-  process.stdout.write(`serialtrace is listening on http://${address.includes(':') ? `[${address}]` : address}:${port} (database ${config.db})\n`);
+  if (server.initialAdminPassword !== null) firstStartNotice(server.initialAdminPassword);
+  const { engine, location } = server.services.store;
+  process.stdout.write(`serialtrace is listening on http://${address.includes(':') ? `[${address}]` : address}:${port} (database: ${engine} ${location})\n`);
   process.stdout.write(`API reference: ${server.url}/api/v1/docs\n`);
+  // When the database was unreachable at start, the first start completes later, in the background.
+  server.firstStart.then(
+    (password) => {
+      if (password !== null && server.initialAdminPassword === null) firstStartNotice(password);
+    },
+    (error: unknown) => {
+      // As when it fails at start: say why and exit 1.
+      report(error);
+      const exit = () => process.exit(1);
+      server.close().then(exit, exit);
+    },
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -38,13 +51,17 @@ async function main(): Promise<number> {
   return -1;
 }
 
+function report(error: unknown): void {
+  if (isSerialtraceError(error)) process.stderr.write(`error: ${error.code}: ${error.message}\n`);
+  else process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
+}
+
 main().then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (isSerialtraceError(error)) process.stderr.write(`error: ${error.code}: ${error.message}\n`);
-    else process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
+    report(error);
     process.exitCode = 1;
   },
 );

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Role } from '@serialtrace/core';
 import { buildApp, DEFAULTS, type AppOptions, type ServerConfig } from '@serialtrace/server';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
@@ -51,6 +54,7 @@ export interface VariantOptions {
   readonly config?: Partial<ServerConfig>;
   readonly logger?: AppOptions['logger'];
   readonly shuttingDown?: () => boolean;
+  readonly startPending?: () => string | null;
   /** Open a store of its own on the same file, so a test may close it without harming the others. */
   readonly ownStore?: boolean;
 }
@@ -97,6 +101,46 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
   };
 }
 
+/** The PostgreSQL every test tier uses: the machine's own, as `.ci/run` starts it. */
+export const TEST_DATABASE_URL = process.env['SERIALTRACE_TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
+
+/** A schema name no other test uses, so tests running at once never see each other's tables. */
+export function uniqueSchema(): string {
+  return `t_${randomBytes(6).toString('hex')}`;
+}
+
+/** Runs `work` on a connection of its own, outside any store: what another tool would see. */
+export async function withPgClient<T>(schema: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  await withPgClient('public', (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+}
+
+/** A server configuration on the test PostgreSQL in `schema`; the SQLite file it names is never opened. */
+export function postgresConfig(schema: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return testConfig(join(tmpdir(), 'serialtrace-never-opened.db'), { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, databasePoolSize: 4, ...overrides });
+}
+
+/** A pino logger setting that keeps every line, parsed, for a test to read. */
+export function captureLog(level = 'info'): { readonly logger: { level: string; stream: Writable }; lines(): any[]; text(): string } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  return { logger: { level, stream }, lines: () => lines.map((l) => JSON.parse(l)), text: () => lines.join('\n') };
+}
+
 let counter = 0;
 
 async function underTest(services: Serialtrace, config: ServerConfig, options: VariantOptions, closeStore: boolean): Promise<AppUnderTest> {
@@ -105,6 +149,7 @@ async function underTest(services: Serialtrace, config: ServerConfig, options: V
     config,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.shuttingDown === undefined ? {} : { shuttingDown: options.shuttingDown }),
+    ...(options.startPending === undefined ? {} : { startPending: options.startPending }),
   });
   await app.ready();
   return {

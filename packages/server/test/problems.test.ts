@@ -180,7 +180,9 @@ describe('413, 429, 500 and 503', () => {
       const ready = await faulty.call('GET', '/ready');
       expectProblem(ready, 503, 'NOT_READY');
       expect(ready.body).not.toContain('store is closed');
-      expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'readiness check failed')).toMatchObject({ err: { message: 'the store is closed' } });
+      expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'readiness check failed')).toMatchObject({
+        err: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining('the store is closed') },
+      });
     }
   });
 
