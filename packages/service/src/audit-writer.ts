@@ -19,6 +19,13 @@ export function nextAuditSeq(head: AuditHead): number {
   return (head?.seq ?? 0) + 1;
 }
 
+/** One entry to append: what happened, who did it, and when. */
+export interface AuditItem {
+  readonly caller: Caller;
+  readonly at: string;
+  readonly draft: AuditDraft;
+}
+
 /**
  * Appends entries to the company's hash chain inside the caller's transaction, so an entry exists
  * exactly when the change it describes does. Pass the head locked earlier in the same transaction
@@ -32,12 +39,21 @@ export async function appendAudit(
   locked?: { readonly head: AuditHead },
 ): Promise<number[]> {
   if (drafts.length === 0) return [];
-  const start = locked === undefined ? await tx.lockAuditHead(caller.companyId) : locked.head;
-  let seq = start?.seq ?? 0;
-  let prevHash = start?.hash ?? GENESIS_HASH;
-  const entries: AuditEntry[] = new Array<AuditEntry>(drafts.length);
-  for (let i = 0; i < drafts.length; i++) {
-    const draft = drafts[i]!;
+  const head = locked === undefined ? await tx.lockAuditHead(caller.companyId) : locked.head;
+  return appendAuditItems(tx, head, drafts.map((draft) => ({ caller, at, draft })));
+}
+
+/**
+ * Appends entries of several callers of one company after `head`, which the transaction holds.
+ * A batch of requests served together writes each request's entry under its own caller.
+ */
+export async function appendAuditItems(tx: StoreTransaction, head: AuditHead, items: readonly AuditItem[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const entries: AuditEntry[] = new Array<AuditEntry>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const { caller, at, draft } = items[i]!;
     seq += 1;
     const entry = sealAuditEntry(
       {

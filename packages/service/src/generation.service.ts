@@ -1,114 +1,55 @@
 import {
-  collectProblems,
   compileRenderer,
   nextValues,
   periodCapacity,
-  normalizeContext,
-  problem,
   remainingAfter,
   resolveContext,
   SerialtraceError,
-  showValue,
   type Clock,
-  type Problem,
   type SeriesPlan,
 } from '@serialtrace/core';
 import type { NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
-import { appendAudit, nextAuditSeq, type AuditDraft } from './audit-writer.js';
+import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
+import { generationEntry, recordFrom, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
-import { optionalMetadata, optionalReference } from './input-text.js';
+import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 
-export const MIN_QUANTITY = 1;
-export const MAX_QUANTITY = 10_000;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+export * from './generation-request.js';
+export type { LeasePolicy } from './leased-issue.js';
 
-export interface GenerateRequest {
-  readonly quantity?: unknown;
-  readonly workOrder?: unknown;
-  readonly partNumber?: unknown;
-  /** Values for `{LINE}`, `{PLANT}`, `{BATCH}`, `{PART}`, `{SHIFT}`, and any other data to keep. */
-  readonly context?: unknown;
-  readonly metadata?: unknown;
-  /** Repeating a request with the same key returns the first answer instead of new serials. */
-  readonly idempotencyKey?: unknown;
-}
-
-export interface GenerateResult {
-  readonly series: string;
-  readonly serials: readonly string[];
-  readonly period: string;
-  /** Values passed over because their serial already existed where it must stay unique. */
-  readonly skipped: number;
-  /** True when this answer repeats an earlier request with the same idempotency key. */
-  readonly replayed: boolean;
-}
-
-/** A generation request after validation: what the service issues from, and what an HTTP client may send. */
-export interface ValidGenerateRequest {
-  readonly quantity: number;
-  readonly workOrder: string | null;
-  readonly partNumber: string | null;
-  readonly context: Record<string, string>;
-  readonly metadata: Record<string, unknown> | null;
-  readonly idempotencyKey: string | null;
-}
-
-function readQuantity(value: unknown, problems: Problem[]): number {
-  if (value === undefined || value === null) return 1;
-  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_QUANTITY || n > MAX_QUANTITY) {
-    problems.push(problem('QUANTITY_OUT_OF_RANGE', { field: 'quantity', min: MIN_QUANTITY, max: MAX_QUANTITY, value: showValue(value) }));
-    return 1;
-  }
-  return n;
-}
-
-function readIdempotencyKey(value: unknown, problems: Problem[]): string | null {
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
-    problems.push(
-      problem('VALUE_INVALID', {
-        field: 'idempotencyKey',
-        reason: `it must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces`,
-      }),
-    );
-    return null;
-  }
-  return value;
-}
-
-/**
- * Checks a generation request the way `generate` does, every problem at once, and returns it
- * normalised. Exported for clients that must refuse exactly as the service would before a
- * request can even be sent (the CLI's remote mode).
- */
-export function validateGenerateRequest(request: GenerateRequest): ValidGenerateRequest {
-  const problems: Problem[] = [];
-  const quantity = readQuantity(request.quantity, problems);
-  const workOrder = optionalReference(request.workOrder, 'workOrder', problems);
-  const partNumber = optionalReference(request.partNumber, 'partNumber', problems);
-  const context = collectProblems(problems, () => normalizeContext(request.context)) ?? {};
-  const metadata = optionalMetadata(request.metadata, problems);
-  const idempotencyKey = readIdempotencyKey(request.idempotencyKey, problems);
-  if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
-  return { quantity, workOrder, partNumber, context, metadata, idempotencyKey };
-}
+/** The most requests one batch of leased generation serves. */
+const MAX_BATCH = 256;
 
 export interface GenerationServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly plans: SeriesPlans;
+  readonly leases: LeasePolicy;
+}
+
+interface Waiting {
+  readonly request: LeasedRequest;
+  readonly resolve: (result: GenerateResult) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
- * Issuing serials. One request is one transaction: the values are allocated, rendered, checked
- * for uniqueness, recorded and audited, and only then committed and answered. A refusal at any
- * step leaves the counter where it was: under gapless allocation a failed request consumes nothing.
+ * Issuing serials. Under gapless allocation one request is one transaction: the values are
+ * allocated from the locked counter, rendered, checked for uniqueness, recorded and audited, and
+ * only then committed and answered. A refusal at any step leaves the counter where it was: a
+ * failed request consumes nothing.
+ *
+ * Under leased allocation the values come from a block this process leased, and the requests of
+ * one company that arrive while a transaction is running are served together by the next one (see
+ * {@link issueLeased}); each is still answered only once it is committed.
  */
 export class GenerationService {
   readonly #deps: GenerationServiceDeps;
+  /** Leased requests waiting for their company's next batch. */
+  readonly #queues = new Map<number, { waiting: Waiting[]; running: boolean }>();
 
   constructor(deps: GenerationServiceDeps) {
     this.#deps = deps;
@@ -122,12 +63,81 @@ export class GenerationService {
     const valid = validateGenerateRequest(request);
     const requestHash =
       valid.idempotencyKey === null ? '' : fingerprint({ series: seriesName, ...valid, idempotencyKey: undefined });
+    // The batch path is taken once this process has seen the series to be leased; the first
+    // request (or one after a change) learns it on the way below.
+    if (this.#deps.plans.peek(caller.companyId, seriesName)?.settings.allocation === 'leased') {
+      return this.#enqueue({ caller, seriesName, valid, requestHash });
+    }
+    return this.#one(caller, seriesName, valid, requestHash);
+  }
+
+  async #one(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
     try {
       return await this.#write(caller, seriesName, valid, requestHash);
     } catch (error) {
       this.#deps.plans.forget(caller.companyId, seriesName);
       throw error;
     }
+  }
+
+  #enqueue(request: LeasedRequest): Promise<GenerateResult> {
+    const { companyId } = request.caller;
+    let queue = this.#queues.get(companyId);
+    if (queue === undefined) {
+      queue = { waiting: [], running: false };
+      this.#queues.set(companyId, queue);
+    }
+    const result = new Promise<GenerateResult>((resolve, reject) => queue.waiting.push({ request, resolve, reject }));
+    if (!queue.running) void this.#drain(companyId, queue);
+    return result;
+  }
+
+  /** Serves a company's waiting requests batch after batch; what arrives meanwhile joins the next. */
+  async #drain(companyId: number, queue: { waiting: Waiting[]; running: boolean }): Promise<void> {
+    queue.running = true;
+    try {
+      while (queue.waiting.length > 0) await this.#batch(companyId, queue.waiting.splice(0, MAX_BATCH));
+    } finally {
+      queue.running = false;
+      if (queue.waiting.length === 0) this.#queues.delete(companyId);
+    }
+  }
+
+  async #batch(companyId: number, batch: readonly Waiting[]): Promise<void> {
+    const one = (w: Waiting) => this.#one(w.request.caller, w.request.seriesName, w.request.valid, w.request.requestHash).then(w.resolve, w.reject);
+    let outcomes;
+    try {
+      outcomes = await this.#deps.store.write((tx) =>
+        issueLeased(tx, this.#deps, companyId, batch.map((w) => w.request)),
+      );
+    } catch (error) {
+      for (const w of batch) this.#deps.plans.forget(companyId, w.request.seriesName);
+      if (error instanceof BatchFallback) {
+        for (const w of batch) await one(w);
+      } else for (const w of batch) w.reject(error);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const w = batch[i]!;
+      const outcome = outcomes[i]!;
+      if (outcome.kind === 'done') w.resolve(outcome.result);
+      else if (outcome.kind === 'refused') {
+        this.#deps.plans.forget(companyId, w.request.seriesName);
+        w.reject(outcome.error);
+      } else await one(w);
+    }
+  }
+
+  /**
+   * Releases this process's leases, recording the values it leased but did not issue as skipped.
+   * A server calls it when it stops; leases of a process that stopped without it are released by
+   * whoever next leases from the series after they expire.
+   */
+  async releaseLeases(): Promise<number> {
+    const { owner } = this.#deps.leases;
+    return this.#deps.store.write(async (tx) =>
+      releaseLeasesIn(tx, await tx.lockOpenLeases({ owner }), this.#deps.clock.now().toISOString(), 'shutdown', serverActor(owner)),
+    );
   }
 
   #write(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
@@ -143,6 +153,12 @@ export class GenerationService {
       }
 
       const { row: series, plan } = await this.#deps.plans.load(tx, caller.companyId, seriesName);
+      if (series.settings.allocation === 'leased') {
+        const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }]);
+        if (outcome?.kind === 'done') return outcome.result;
+        if (outcome?.kind === 'refused') throw outcome.error;
+        throw new Error(`series ${seriesName} changed allocation inside one transaction`);
+      }
       const now = this.#deps.clock.now();
       const at = now.toISOString();
       const { local, period } = periodAt(plan, now);
@@ -184,43 +200,6 @@ export class GenerationService {
       return result;
     });
   }
-}
-
-/** What every record of one request shares. */
-type RecordTemplate = Omit<NewRecord, 'serial' | 'sequence'>;
-
-/**
- * One record from the request's template, written out field by field: building it with an object
- * spread made batches of 100 and 10,000 twice as slow in `npm run bench`.
- */
-function recordFrom(t: RecordTemplate, serial: string, sequence: bigint): NewRecord {
-  return {
-    companyId: t.companyId,
-    seriesId: t.seriesId,
-    serial,
-    sequence,
-    period: t.period,
-    status: t.status,
-    workOrder: t.workOrder,
-    partNumber: t.partNumber,
-    context: t.context,
-    metadata: t.metadata,
-    generatedAt: t.generatedAt,
-    generatedBy: t.generatedBy,
-    station: t.station,
-    auditSeq: t.auditSeq,
-  };
-}
-
-interface Issued {
-  readonly value: bigint;
-  readonly serial: string;
-}
-
-interface Skipped {
-  readonly sequence: string;
-  readonly serial: string;
-  readonly conflictsWith: string;
 }
 
 /**
@@ -276,31 +255,4 @@ async function issue(
   }
   await tx.saveCounter(series.id, period, counter, template.generatedAt);
   return { issued, skipped };
-}
-
-/**
- * The one audit entry of a request: every serial it issued and every value it skipped. Empty
- * fields are left out, because this entry is written on every request.
- */
-function generationEntry(series: SeriesRow, period: string, valid: ValidGenerateRequest, issued: readonly Issued[], skipped: readonly Skipped[]): AuditDraft {
-  return {
-    action: 'serials.generated',
-    entityType: 'series',
-    entityId: String(series.id),
-    data: {
-      series: series.settings.name,
-      seriesVersion: series.version,
-      period,
-      serials: issued.map((i) => i.serial),
-      firstSequence: issued[0]!.value.toString(),
-      ...(issued.length > 1 ? { lastSequence: issued[issued.length - 1]!.value.toString() } : {}),
-      ...(valid.workOrder === null ? {} : { workOrder: valid.workOrder }),
-      ...(valid.partNumber === null ? {} : { partNumber: valid.partNumber }),
-      ...(Object.keys(valid.context).length === 0 ? {} : { context: valid.context }),
-      // The records keep the metadata; the chain keeps its digest, so a changed copy shows.
-      ...(valid.metadata === null ? {} : { metadataSha256: fingerprint(valid.metadata) }),
-      ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
-      ...(skipped.length === 0 ? {} : { skipped }),
-    },
-  };
 }

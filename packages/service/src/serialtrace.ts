@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { canonicalTimeZone, type Clock } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
 import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
-import { GenerationService } from './generation.service.js';
+import { GenerationService, type LeasePolicy } from './generation.service.js';
 import { RecordsService } from './records.service.js';
 import { SeriesPlans } from './series-plans.js';
 import { SeriesService } from './series.service.js';
@@ -15,7 +17,16 @@ export interface SerialtraceOptions {
   readonly defaultTimeZone?: string;
   /** How long a sign-in lasts. */
   readonly sessionHours?: number;
+  /**
+   * Leased allocation: the name this process holds leases under (unique per process by default),
+   * how long an unused lease stays its own (default 5 minutes), and whether leases outlive a
+   * request (default true; a one-shot process such as the CLI passes false and leaves nothing
+   * unused behind).
+   */
+  readonly leases?: Partial<LeasePolicy>;
 }
+
+export const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
 
 /** The use cases over one store, wired once per process. */
 export interface Serialtrace {
@@ -43,7 +54,16 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
     store,
     clock,
     series: new SeriesService({ store, clock, plans, defaultTimeZone }),
-    generation: new GenerationService({ store, clock, plans }),
+    generation: new GenerationService({
+      store,
+      clock,
+      plans,
+      leases: {
+        owner: options.leases?.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+        ttlMs: options.leases?.ttlMs ?? DEFAULT_LEASE_TTL_MS,
+        hold: options.leases?.hold ?? true,
+      },
+    }),
     records: new RecordsService({ store, clock }),
     audit: new AuditService({ store }),
     access: new AccessService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),

@@ -31,6 +31,11 @@ export class SeriesPlans {
     return { row, plan: this.planFor(row) };
   }
 
+  /** The row last loaded for a name, if any: a hint that may be stale, never a basis for a write. */
+  peek(companyId: number, name: string): SeriesRow | undefined {
+    return this.#rows.get(`${companyId}\u0000${name}`);
+  }
+
   /**
    * Drops the row kept for a name. Called when a write that loaded it did not commit: under
    * group commit the row may have been read from a transaction that never committed, and an id

@@ -9,6 +9,7 @@ import {
 } from '@serialtrace/core';
 import type { SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
+import { releaseLeasesIn } from './leased-issue.js';
 import type { Caller } from './caller.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 import { seriesView, type SeriesView } from './views.js';
@@ -146,6 +147,11 @@ export class SeriesService {
           data: { version: updated.version, changes: Object.fromEntries(changed.map((f) => [f, { from: before[f], to: after[f] }])) },
         },
       ]);
+      if (current.settings.allocation === 'leased' && settings.allocation !== 'leased') {
+        // Servers' leases end with leased allocation; what they did not issue is recorded as skipped.
+        // (A lease in use by a request right now is passed over and ends when its server stops.)
+        await releaseLeasesIn(tx, await tx.lockOpenLeases({ seriesId: current.id }), at, 'series_changed', caller.actor);
+      }
       return updated;
     });
     return this.get(caller, row.settings.name);

@@ -269,6 +269,7 @@ export function apiKeyFromRow(row: ApiKeyDbRow): ApiKeyRow {
 
 export interface LeaseDbRow {
   id: number;
+  company_id: number;
   series_id: number;
   period: string;
   owner: string;
@@ -282,6 +283,7 @@ export interface LeaseDbRow {
 export function leaseFromRow(row: LeaseDbRow): LeaseRow {
   return {
     id: row.id,
+    companyId: row.company_id,
     seriesId: row.series_id,
     period: row.period,
     owner: row.owner,

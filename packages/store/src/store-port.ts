@@ -61,6 +61,7 @@ export interface Store {
 export interface StoreTransaction {
   // Series
   findSeries(companyId: number, name: string): Promise<SeriesRow | undefined>;
+  findSeriesById(id: number): Promise<SeriesRow | undefined>;
   /** A series' id and version only: the cheap check that a copy held in memory is still current. */
   findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined>;
   listSeries(companyId: number): Promise<SeriesRow[]>;

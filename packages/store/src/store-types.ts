@@ -117,6 +117,7 @@ export type { AuditEntry };
 /** A block of a period's values leased by one server (leased allocation). */
 export interface LeaseRow {
   readonly id: number;
+  readonly companyId: number;
   readonly seriesId: number;
   readonly period: string;
   /** The server process that issues from it. */

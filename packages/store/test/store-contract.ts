@@ -151,6 +151,8 @@ export function storeContract(factory: StoreFactory): void {
           expect(await tx.findSeries(1, 'Gadgets')).toBeUndefined();
           expect(await tx.findSeries(2, 'Widgets')).toBeUndefined();
           expect(await tx.listSeries(2)).toEqual([]);
+          expect(await tx.findSeriesById(inserted.id)).toEqual(inserted);
+          expect(await tx.findSeriesById(inserted.id + 1000)).toBeUndefined();
         });
       });
 
@@ -746,6 +748,7 @@ export function storeContract(factory: StoreFactory): void {
 
     describe('leases', () => {
       const lease = (series: SeriesRow, overrides: Partial<NewLease> = {}): NewLease => ({
+        companyId: series.companyId,
         seriesId: series.id,
         period: '*',
         owner: 'server-a',

@@ -1,4 +1,4 @@
-import { BASE_NAMES, RESET_RULES } from '@serialtrace/core';
+import { ALLOCATIONS, BASE_NAMES, MAX_LEASE_SIZE, RESET_RULES } from '@serialtrace/core';
 import Type from 'typebox';
 import { BigNumber, Instant, JsonObject, Nullable, ProblemSchema } from './common.schema.js';
 
@@ -25,6 +25,12 @@ const seriesFields = {
   shiftStarts: Type.Optional(Nullable(ShiftStartsInput)),
   global: Type.Optional(Type.Boolean({ description: 'Serials unique across the company.' })),
   allowGrowth: Type.Optional(Type.Boolean({ description: 'Let the sequence grow past its width instead of refusing.' })),
+  allocation: Type.Optional(
+    Type.String({
+      description: `One of ${ALLOCATIONS.join(', ')}. gapless (default): every value is issued in order and a failed request consumes nothing. leased: each server issues from blocks it leases, for speed; values a server leased but did not issue are recorded as skipped.`,
+    }),
+  ),
+  leaseSize: Type.Optional(WholeNumber),
 };
 
 export const SeriesCreate = Type.Object({ name: Type.String({ description: 'Unique in the company.' }), ...seriesFields }, { additionalProperties: false });
@@ -55,6 +61,8 @@ export const SeriesSettingsView = Type.Object({
   shiftStarts: Nullable(Type.Array(ShiftStart)),
   global: Type.Boolean(),
   allowGrowth: Type.Boolean(),
+  allocation: Type.Enum(ALLOCATIONS),
+  leaseSize: Type.Integer({ minimum: 1, maximum: MAX_LEASE_SIZE, description: 'Values a server leases at a time under leased allocation.' }),
 });
 
 export const SeriesView = Type.Object(

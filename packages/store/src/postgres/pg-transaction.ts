@@ -74,6 +74,11 @@ export class PgTransaction implements StoreTransaction {
     return row === undefined ? undefined : seriesFromRow(row);
   }
 
+  async findSeriesById(id: number): Promise<SeriesRow | undefined> {
+    const [row] = await this.#db.query<SeriesDbRow>('SELECT * FROM series WHERE id = $1', [id], 'series_by_id');
+    return row === undefined ? undefined : seriesFromRow(row);
+  }
+
   async findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined> {
     const [row] = await this.#db.query<{ id: number; version: number }>(
       'SELECT id, version FROM series WHERE company_id = $1 AND name = $2',
@@ -213,8 +218,8 @@ export class PgTransaction implements StoreTransaction {
 
   async insertLease(lease: NewLease): Promise<LeaseRow> {
     const [row] = await this.#db.query<{ id: number }>(
-      'INSERT INTO counter_leases (series_id, period, owner, used, last_value, leased_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
-      [lease.seriesId, lease.period, lease.owner, lease.used.toString(), lease.last.toString(), lease.leasedAt, lease.expiresAt],
+      'INSERT INTO counter_leases (company_id, series_id, period, owner, used, last_value, leased_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
+      [lease.companyId, lease.seriesId, lease.period, lease.owner, lease.used.toString(), lease.last.toString(), lease.leasedAt, lease.expiresAt],
       'lease_insert',
     );
     return { ...lease, id: row!.id, releasedAt: null };

@@ -272,6 +272,7 @@ export const MIGRATIONS: readonly Migration[] = [
           name: 'counter_leases',
           columns: {
             id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
             series_id: { type: 'integer', references: 'series(id)' },
             period: { type: 'text' },
             // The server process holding the lease.

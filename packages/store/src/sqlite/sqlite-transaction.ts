@@ -80,6 +80,11 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     return row === undefined ? undefined : seriesFromRow(row);
   }
 
+  async findSeriesById(id: number): Promise<SeriesRow | undefined> {
+    const row = this.#sql('SELECT * FROM series WHERE id = ?').get(id) as SeriesDbRow | undefined;
+    return row === undefined ? undefined : seriesFromRow(row);
+  }
+
   async findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined> {
     return this.#sql('SELECT id, version FROM series WHERE company_id = ? AND name = ?').get(companyId, name) as
       | { id: number; version: number }
@@ -200,8 +205,8 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
 
   async insertLease(lease: NewLease): Promise<LeaseRow> {
     const info = this.#sql(
-      'INSERT INTO counter_leases (series_id, period, owner, used, last_value, leased_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(lease.seriesId, lease.period, lease.owner, lease.used.toString(), lease.last.toString(), lease.leasedAt, lease.expiresAt);
+      'INSERT INTO counter_leases (company_id, series_id, period, owner, used, last_value, leased_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(lease.companyId, lease.seriesId, lease.period, lease.owner, lease.used.toString(), lease.last.toString(), lease.leasedAt, lease.expiresAt);
     return { ...lease, id: Number(info.lastInsertRowid), releasedAt: null };
   }
 

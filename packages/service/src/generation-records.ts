@@ -1,0 +1,68 @@
+import type { NewRecord, SeriesRow } from '@serialtrace/store';
+import type { AuditDraft } from './audit-writer.js';
+import type { ValidGenerateRequest } from './generation-request.js';
+import { fingerprint } from './hashing.js';
+
+/** What every record of one request shares. */
+export type RecordTemplate = Omit<NewRecord, 'serial' | 'sequence'>;
+
+/**
+ * One record from the request's template, written out field by field: building it with an object
+ * spread made batches of 100 and 10,000 twice as slow in `npm run bench`.
+ */
+export function recordFrom(t: RecordTemplate, serial: string, sequence: bigint): NewRecord {
+  return {
+    companyId: t.companyId,
+    seriesId: t.seriesId,
+    serial,
+    sequence,
+    period: t.period,
+    status: t.status,
+    workOrder: t.workOrder,
+    partNumber: t.partNumber,
+    context: t.context,
+    metadata: t.metadata,
+    generatedAt: t.generatedAt,
+    generatedBy: t.generatedBy,
+    station: t.station,
+    auditSeq: t.auditSeq,
+  };
+}
+
+export interface Issued {
+  readonly value: bigint;
+  readonly serial: string;
+}
+
+export interface Skipped {
+  readonly sequence: string;
+  readonly serial: string;
+  readonly conflictsWith: string;
+}
+
+/**
+ * The one audit entry of a request: every serial it issued and every value it skipped. Empty
+ * fields are left out, because this entry is written on every request.
+ */
+export function generationEntry(series: SeriesRow, period: string, valid: ValidGenerateRequest, issued: readonly Issued[], skipped: readonly Skipped[]): AuditDraft {
+  return {
+    action: 'serials.generated',
+    entityType: 'series',
+    entityId: String(series.id),
+    data: {
+      series: series.settings.name,
+      seriesVersion: series.version,
+      period,
+      serials: issued.map((i) => i.serial),
+      firstSequence: issued[0]!.value.toString(),
+      ...(issued.length > 1 ? { lastSequence: issued[issued.length - 1]!.value.toString() } : {}),
+      ...(valid.workOrder === null ? {} : { workOrder: valid.workOrder }),
+      ...(valid.partNumber === null ? {} : { partNumber: valid.partNumber }),
+      ...(Object.keys(valid.context).length === 0 ? {} : { context: valid.context }),
+      // The records keep the metadata; the chain keeps its digest, so a changed copy shows.
+      ...(valid.metadata === null ? {} : { metadataSha256: fingerprint(valid.metadata) }),
+      ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
+      ...(skipped.length === 0 ? {} : { skipped }),
+    },
+  };
+}

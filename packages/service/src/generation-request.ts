@@ -1,0 +1,78 @@
+import { collectProblems, normalizeContext, problem, SerialtraceError, showValue, type Problem } from '@serialtrace/core';
+import { optionalMetadata, optionalReference } from './input-text.js';
+
+export const MIN_QUANTITY = 1;
+export const MAX_QUANTITY = 10_000;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+export interface GenerateRequest {
+  readonly quantity?: unknown;
+  readonly workOrder?: unknown;
+  readonly partNumber?: unknown;
+  /** Values for `{LINE}`, `{PLANT}`, `{BATCH}`, `{PART}`, `{SHIFT}`, and any other data to keep. */
+  readonly context?: unknown;
+  readonly metadata?: unknown;
+  /** Repeating a request with the same key returns the first answer instead of new serials. */
+  readonly idempotencyKey?: unknown;
+}
+
+export interface GenerateResult {
+  readonly series: string;
+  readonly serials: readonly string[];
+  readonly period: string;
+  /** Values passed over because their serial already existed where it must stay unique. */
+  readonly skipped: number;
+  /** True when this answer repeats an earlier request with the same idempotency key. */
+  readonly replayed: boolean;
+}
+
+/** A generation request after validation: what the service issues from, and what an HTTP client may send. */
+export interface ValidGenerateRequest {
+  readonly quantity: number;
+  readonly workOrder: string | null;
+  readonly partNumber: string | null;
+  readonly context: Record<string, string>;
+  readonly metadata: Record<string, unknown> | null;
+  readonly idempotencyKey: string | null;
+}
+
+function readQuantity(value: unknown, problems: Problem[]): number {
+  if (value === undefined || value === null) return 1;
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_QUANTITY || n > MAX_QUANTITY) {
+    problems.push(problem('QUANTITY_OUT_OF_RANGE', { field: 'quantity', min: MIN_QUANTITY, max: MAX_QUANTITY, value: showValue(value) }));
+    return 1;
+  }
+  return n;
+}
+
+function readIdempotencyKey(value: unknown, problems: Problem[]): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    problems.push(
+      problem('VALUE_INVALID', {
+        field: 'idempotencyKey',
+        reason: `it must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces`,
+      }),
+    );
+    return null;
+  }
+  return value;
+}
+
+/**
+ * Checks a generation request the way `generate` does, every problem at once, and returns it
+ * normalised. Exported for clients that must refuse exactly as the service would before a
+ * request can even be sent (the CLI's remote mode).
+ */
+export function validateGenerateRequest(request: GenerateRequest): ValidGenerateRequest {
+  const problems: Problem[] = [];
+  const quantity = readQuantity(request.quantity, problems);
+  const workOrder = optionalReference(request.workOrder, 'workOrder', problems);
+  const partNumber = optionalReference(request.partNumber, 'partNumber', problems);
+  const context = collectProblems(problems, () => normalizeContext(request.context)) ?? {};
+  const metadata = optionalMetadata(request.metadata, problems);
+  const idempotencyKey = readIdempotencyKey(request.idempotencyKey, problems);
+  if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+  return { quantity, workOrder, partNumber, context, metadata, idempotencyKey };
+}
