@@ -61,9 +61,10 @@ export interface StatusChange {
 }
 
 /**
- * Where the commands' work is done: the services on a local SQLite file (`LocalBackend`) or a
- * serialtrace server through the typed client (`RemoteBackend`). Both answer with the same shapes
- * and refuse with the same `SerialtraceError`s, so a command prints the same either way.
+ * Where the commands' work is done: the services in this process on a database of their own
+ * (`LocalBackend`, SQLite or PostgreSQL) or a serialtrace server through the typed client
+ * (`RemoteBackend`). Both answer with the same shapes and refuse with the same
+ * `SerialtraceError`s, so a command prints the same either way.
  *
  * @example
  * const view = await backend.createSeries({ station: 'ST-04' }, { name: 'Widgets', format: 'W-{####}' });

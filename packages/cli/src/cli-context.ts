@@ -1,9 +1,10 @@
 import { SerialtraceClient } from '@serialtrace/client';
 import { canonicalTimeZone, SerialtraceError } from '@serialtrace/core';
 import { clockFromSetting, createSerialtrace } from '@serialtrace/service';
-import { SqliteStore } from '@serialtrace/store';
+import { openStore } from '@serialtrace/store';
 import type { Backend } from './backend.js';
 import { LocalBackend } from './local-backend.js';
+import { wholeNumber } from './options.js';
 import { RemoteBackend } from './remote-backend.js';
 
 /** What the CLI touches of the outside world, so tests can run it in-process. */
@@ -21,13 +22,19 @@ export type { AuditOptions } from './backend.js';
 
 export interface GlobalOptions {
   readonly db?: string;
+  readonly database?: string;
   readonly json?: boolean;
   readonly server?: string;
   readonly apiKey?: string;
 }
 
-/** Where the commands run: a local database file, or a server. Flags win over variables. */
-type Target = { readonly kind: 'local'; readonly db: string } | { readonly kind: 'remote'; readonly server: string; readonly apiKey: string | undefined };
+/**
+ * Where the commands run: a database of their own (PostgreSQL when a URL is given, else the SQLite
+ * file), or a server. Flags win over variables.
+ */
+type Target =
+  | { readonly kind: 'local'; readonly db: string; readonly databaseUrl: string | undefined }
+  | { readonly kind: 'remote'; readonly server: string; readonly apiKey: string | undefined };
 
 function targetOf(options: GlobalOptions, env: CliIo['env']): Target {
   if (options.db !== undefined && options.server !== undefined) {
@@ -35,13 +42,24 @@ function targetOf(options: GlobalOptions, env: CliIo['env']): Target {
       reason: '--db and --server exclude each other: --db works on a local database file, --server with a serialtrace server',
     });
   }
-  // An explicit --db runs locally even where SERIALTRACE_SERVER is set for the shell.
-  const server = options.server ?? (options.db === undefined ? env['SERIALTRACE_SERVER'] || undefined : undefined);
+  if (options.database !== undefined && options.server !== undefined) {
+    throw new SerialtraceError('USAGE_INVALID', {
+      reason: '--database and --server exclude each other: --database works on a PostgreSQL database directly, --server with a serialtrace server',
+    });
+  }
+  // An explicit --db or --database runs locally even where SERIALTRACE_SERVER is set for the shell.
+  const local = options.db !== undefined || options.database !== undefined;
+  const server = options.server ?? (local ? undefined : env['SERIALTRACE_SERVER'] || undefined);
   if (server === undefined) {
     if (options.apiKey !== undefined) {
       throw new SerialtraceError('USAGE_INVALID', { reason: '--api-key needs a server: give --server URL (or SERIALTRACE_SERVER)' });
     }
-    return { kind: 'local', db: options.db ?? (env['SERIALTRACE_DB'] || DEFAULT_DB_FILE) };
+    // A database URL, from the flag or the variable, wins over the SQLite file, as for the server.
+    const databaseUrl = options.database ?? (env['SERIALTRACE_DATABASE_URL'] || undefined);
+    if (databaseUrl === '') {
+      throw new SerialtraceError('VALUE_INVALID', { field: 'database', reason: 'give a postgres:// URL, or leave --database out to use the SQLite file' });
+    }
+    return { kind: 'local', db: options.db ?? (env['SERIALTRACE_DB'] || DEFAULT_DB_FILE), databaseUrl };
   }
   let url: URL | undefined;
   try {
@@ -59,6 +77,17 @@ function targetOf(options: GlobalOptions, env: CliIo['env']): Target {
   return { kind: 'remote', server, apiKey: options.apiKey ?? (env['SERIALTRACE_API_KEY'] || undefined) };
 }
 
+/**
+ * The PostgreSQL settings a command shares with the servers on the same database: the schema
+ * above all, or the command would look for the tables elsewhere. No pool size: a command runs
+ * one unit of work at a time.
+ */
+function postgresSettings(env: CliIo['env']): { schema?: string; statementTimeoutMs?: number } {
+  const schema = env['SERIALTRACE_DATABASE_SCHEMA'] || undefined;
+  const timeout = wholeNumber(env['SERIALTRACE_DATABASE_STATEMENT_TIMEOUT'] || undefined, 'SERIALTRACE_DATABASE_STATEMENT_TIMEOUT', 1, 24 * 60 * 60 * 1000);
+  return { ...(schema === undefined ? {} : { schema }), ...(timeout === undefined ? {} : { statementTimeoutMs: timeout }) };
+}
+
 /** One CLI invocation: its output mode, and the backend opened on first use. */
 export class CliContext {
   readonly io: CliIo;
@@ -74,18 +103,18 @@ export class CliContext {
     this.#target = targetOf(options, io.env);
   }
 
-  /** The services on the local database file, or the server named by --server. */
+  /** The services on the local database, or the server named by --server. */
   backend(): Backend {
-    this.#backend ??= this.#target.kind === 'remote' ? this.#remote(this.#target) : this.#local(this.#target.db);
+    this.#backend ??= this.#target.kind === 'remote' ? this.#remote(this.#target) : this.#local(this.#target);
     return this.#backend;
   }
 
-  #local(db: string): Backend {
+  #local(target: { readonly db: string; readonly databaseUrl: string | undefined }): Backend {
     // The clock and the default zone are the local database's settings; a server keeps its own.
     const clock = clockFromSetting(this.io.env['SERIALTRACE_NOW']);
     const zone = this.io.env['SERIALTRACE_TIME_ZONE'];
     const defaultTimeZone = zone ? canonicalTimeZone(zone, 'SERIALTRACE_TIME_ZONE') : undefined;
-    const store = SqliteStore.open({ path: db });
+    const store = openStore({ databaseUrl: target.databaseUrl, path: target.db, postgres: postgresSettings(this.io.env) });
     return new LocalBackend(createSerialtrace({ store, clock, ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }) }), this.io.username);
   }
 

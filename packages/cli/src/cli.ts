@@ -15,6 +15,7 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   const program = new Command('serialtrace')
     .description('Issue unique serials from configurable series and keep every unit\'s history.')
     .option('--db <file>', `SQLite database file (env SERIALTRACE_DB, default ./${DEFAULT_DB_FILE})`)
+    .option('--database <url>', 'PostgreSQL database, postgres://user:password@host:5432/name, instead of the SQLite file (env SERIALTRACE_DATABASE_URL)')
     .option('--server <url>', 'work with a serialtrace server instead of a local database (env SERIALTRACE_SERVER)')
     .option('--api-key <key>', 'the API key to sign requests to the server with (env SERIALTRACE_API_KEY)')
     .option('--json', 'machine-readable output: one JSON document on stdout')

@@ -13,8 +13,8 @@ import {
 const MAX_ACTOR_LENGTH = 100;
 
 /**
- * The services on a local SQLite file, in this process: the actor is `--actor` or the
- * operating-system user.
+ * The services in this process, on the SQLite file or a PostgreSQL database: the actor is
+ * `--actor` or the operating-system user.
  */
 export class LocalBackend implements Backend {
   readonly #app: Serialtrace;
