@@ -37,7 +37,11 @@ export async function startServer(db: string, env: Record<string, string> = {}):
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${stdout}\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A server that never listens is still running; the caller has no handle to stop it.
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not start in time:\n${stdout}\n${stderr}`));
+    }, 20_000);
     const look = () => {
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match === null) return;
@@ -68,6 +72,22 @@ export async function startServer(db: string, env: Record<string, string> = {}):
       return exited;
     },
   };
+}
+
+/**
+ * Starts `count` servers at once with the same settings, as several stateless servers on one
+ * database start in production: together, racing to migrate and to create the first admin. If
+ * one fails to start, the others are killed before the error is thrown.
+ */
+export async function startServers(count: number, db: string, env: Record<string, string> = {}): Promise<ServerProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startServer(db, env)));
+  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(servers.map((server) => server.stop('SIGKILL')));
+    throw failed.reason;
+  }
+  return servers;
 }
 
 export interface HttpAnswer {
