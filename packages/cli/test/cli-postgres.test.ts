@@ -86,12 +86,12 @@ describe('serialtrace on PostgreSQL', () => {
     expect(json.code).toBe(1);
     expect(json.stderr).toBe('');
     const { error } = json.json();
-    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/^The database cannot be reached \(postgres:\/\/root:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/) });
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: 'The database cannot be reached (the database refused the connection); try again' });
 
     const human = await cli(['--database', UNREACHABLE, 'series', 'list']);
     expect(human.code).toBe(1);
     expect(human.stdout).toBe('');
-    expect(human.stderr).toMatch(/^error: STORE_UNAVAILABLE: The database cannot be reached \(postgres:\/\/root:\*\*\*@127\.0\.0\.1:1\/test: [^\n]*\)[^\n]*\n$/);
+    expect(human.stderr).toBe('error: STORE_UNAVAILABLE: The database cannot be reached (the database refused the connection); try again\n');
     expect(json.stdout + human.stderr).not.toContain('s3cret-pw');
   });
 

@@ -241,8 +241,9 @@ export const ERROR_CODES = {
   },
   STORE_UNAVAILABLE: {
     category: 'unavailable',
-    message: 'The database cannot be reached ({reason}); nothing was written, try again',
-    description: 'The database server is down, unreachable, or refused the connection. The request changed nothing.',
+    message: 'The database cannot be reached ({reason}); try again',
+    description:
+      'The database server is down, unreachable, or refused the connection. A request cut off while it was committing may have been written: retry a generation with the same idempotency key, and it is never issued twice.',
   },
   STORE_SCHEMA_NEWER: {
     category: 'state',

@@ -58,10 +58,30 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/**
+ * Why the database cannot be used, in a few words that say nothing about where it is (they reach
+ * anonymous callers); or `undefined` when the error is not about reaching the database.
+ */
+function unavailableReason(error: unknown): string | undefined {
+  const state = sqlState(error);
+  if (state !== undefined) {
+    if (state === '28P01' || state === '28000') return 'the database refused the credentials';
+    if (state === '3D000') return 'the database does not exist';
+    if (state === '57P01' || state === '57P02' || state === '57P03') return 'the database is shutting down or starting';
+    if (state.startsWith('08')) return 'the connection to the database failed';
+    return undefined;
+  }
+  if (!isConnectionError(error)) return undefined;
+  const message = error instanceof Error ? error.message : '';
+  if (/timeout/i.test(message)) return 'the database did not answer in time';
+  if (/ECONNREFUSED/.test(message) || (error as { code?: unknown }).code === 'ECONNREFUSED') return 'the database refused the connection';
+  return 'the connection to the database was lost';
+}
+
 /** Whether the error says the database could not be reached or went away. */
 function isConnectionError(error: unknown): boolean {
   const state = sqlState(error);
-  if (state !== undefined) return state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03' || state === '3D000';
+  if (state !== undefined) return state.startsWith('08') || state.startsWith('28') || state === '57P01' || state === '57P02' || state === '57P03' || state === '3D000';
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
   const message = error instanceof Error ? error.message : '';
@@ -273,10 +293,9 @@ export class PgStore implements Store {
     if (error instanceof SerialtraceError) return error;
     const state = sqlState(error);
     if (state !== undefined && TIMEOUTS.has(state)) return new SerialtraceError('STORE_BUSY', { timeoutMs: this.#statementTimeoutMs });
-    if (isConnectionError(error)) {
-      const reason = error instanceof Error && error.message !== '' ? error.message : 'no connection';
-      return new SerialtraceError('STORE_UNAVAILABLE', { reason: `${this.location}: ${reason}` });
-    }
+    const reason = unavailableReason(error);
+    // The driver's own message (host, port, user) stays in `cause`, for the server's log only.
+    if (reason !== undefined) return Object.assign(new SerialtraceError('STORE_UNAVAILABLE', { reason }), { cause: error });
     return error;
   }
 }
