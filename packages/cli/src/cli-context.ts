@@ -115,7 +115,13 @@ export class CliContext {
     const zone = this.io.env['SERIALTRACE_TIME_ZONE'];
     const defaultTimeZone = zone ? canonicalTimeZone(zone, 'SERIALTRACE_TIME_ZONE') : undefined;
     const store = openStore({ databaseUrl: target.databaseUrl, path: target.db, postgres: postgresSettings(this.io.env) });
-    return new LocalBackend(createSerialtrace({ store, clock, ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }) }), this.io.username);
+    return new LocalBackend(createSerialtrace({
+        store,
+        clock,
+        // One command, then the process ends: lease exactly what each command issues.
+        leases: { hold: false },
+        ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
+      }), this.io.username);
   }
 
   #remote(target: { readonly server: string; readonly apiKey: string | undefined }): Backend {

@@ -35,6 +35,8 @@ export function withSeriesOptions(command: Command, formatRequired: boolean): Co
     .option('--shift-starts <list>', 'shift calendar, e.g. 06:00,14:00,22:00 or E=06:00,L=14:00,N=22:00')
     .option('--global', 'keep serials unique across the whole company')
     .option('--allow-growth', 'let the sequence grow past its width instead of refusing when full')
+    .option('--allocation <mode>', 'gapless (default: every value in order, none lost) or leased (servers issue from leased blocks, faster, gaps recorded)')
+    .option('--lease-size <n>', 'values a server leases at a time under leased allocation (default 100)')
     .option('--description <text>', 'what the series is for');
 }
 
@@ -49,6 +51,8 @@ export interface SeriesFlags {
   readonly shiftStarts?: string;
   readonly global?: boolean;
   readonly allowGrowth?: boolean;
+  readonly allocation?: string;
+  readonly leaseSize?: string;
   readonly description?: string;
 }
 
@@ -65,6 +69,8 @@ export function seriesInput(flags: SeriesFlags): Record<string, unknown> {
     shiftStarts: flags.shiftStarts,
     global: flags.global,
     allowGrowth: flags.allowGrowth,
+    allocation: flags.allocation,
+    leaseSize: flags.leaseSize,
     description: flags.description,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));

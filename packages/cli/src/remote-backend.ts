@@ -32,6 +32,8 @@ interface WireSeries {
   shiftStarts?: string;
   global?: boolean;
   allowGrowth?: boolean;
+  allocation?: string;
+  leaseSize?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ function wireSeries(fields: SeriesFields, formatRequired: boolean): WireSeries |
       const n = readWholeNumber(value);
       if (n === undefined) return undefined;
       wire[key] = n.toString();
-    } else if (key === 'minLength') {
+    } else if (key === 'minLength' || key === 'leaseSize') {
       const n = readWholeNumber(value);
       if (n === undefined || n > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
       wire[key] = Number(n);
@@ -77,8 +79,8 @@ async function seriesBody(fields: SeriesFields, formatRequired: boolean, validat
 
 /** The series fields of a view, as the service merges changes into them. */
 function settingsOf(view: SeriesView): SeriesInput {
-  const { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth } = view;
-  return { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth };
+  const { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth, allocation, leaseSize } = view;
+  return { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth, allocation, leaseSize };
 }
 
 /**

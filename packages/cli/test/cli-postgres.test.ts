@@ -68,6 +68,19 @@ describe('serialtrace on PostgreSQL', () => {
     expect(existsSync(sqliteFile)).toBe(false);
   });
 
+  it('issues a leased series without leaving values behind: each command leases what it issues', async () => {
+    const env = { SERIALTRACE_DATABASE_URL: TEST_DATABASE_URL };
+    expect((await cli(['series', 'create', 'Docs', '--format', 'D-{####}', '--allocation', 'leased', '--lease-size', '100'], env)).code).toBe(0);
+    const runs = await Promise.all([1, 2, 3, 4].map(() => cli(['generate', 'Docs', '--quantity', '2', '--json'], env)));
+    const serials = runs.flatMap((r) => r.json().serials as string[]).sort();
+    expect(serials).toEqual(['D-0001', 'D-0002', 'D-0003', 'D-0004', 'D-0005', 'D-0006', 'D-0007', 'D-0008']);
+    const show = await cli(['series', 'show', 'Docs'], env);
+    expect(show.stdout).toContain('leased, 100 values per lease');
+    expect(show.stdout).toMatch(/current value:\s+8 /);
+    const released = await cli(['audit', '--action', 'serials.lease_released', '--json'], env);
+    expect(released.json().entries).toEqual([]);
+  });
+
   it('takes --database over SERIALTRACE_DATABASE_URL and over --db, and runs locally even where SERIALTRACE_SERVER is set', async () => {
     const flag = ['--database', TEST_DATABASE_URL];
     expect((await cli([...flag, 'series', 'create', 'A', '--format', 'A{####}', '--json'], { SERIALTRACE_DATABASE_URL: UNREACHABLE })).code).toBe(0);

@@ -80,6 +80,9 @@ const SEQUENCE: readonly (readonly [Mode, readonly string[]])[] = [
   ['json', ['series', 'create', 'Shifts', '--format', 'S{YY}{JJJ}{HH}{SHIFT}{###}', '--reset', 'shift', '--shift-starts', 'A=06:00,B=14:00,C=22:00', '--min-length', '3']],
   ['text', ['series', 'create', 'Tags', '--format', 'T-{#####}', '--base', 'hex', '--start', '255', '--increment', '2', '--min-length', '5', '--global', '--allow-growth']],
   ['json', ['series', 'create', 'Ambiguous', '--format', 'A{LINE}{####}{BATCH}']],
+  ['text', ['series', 'create', 'Documents', '--format', 'DOC-{######}', '--allocation', 'leased', '--lease-size', '50']],
+  ['both', ['series', 'show', 'Documents']],
+  ['both', ['series', 'create', 'Bad', '--format', 'S{####}', '--allocation', 'fast', '--lease-size', '0']],
   ['both', ['series', 'list']],
   ['both', ['series', 'show', 'Widgets']],
   ['both', ['series', 'show', 'Ambiguous']],
@@ -182,7 +185,7 @@ describe('the same commands on a local database and against a server', () => {
       }
     }
     // Equal refusals prove nothing if a step meant to succeed fails on both sides alike: count them.
-    expect(outputs).toEqual({ ok: 64, refused: 96 });
+    expect(outputs).toEqual({ ok: 67, refused: 98 });
   });
 
   it('agree on a history edited behind their backs: the chain is broken at the same entry', async () => {

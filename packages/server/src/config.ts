@@ -23,6 +23,8 @@ export interface ServerConfig {
   readonly rateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
   readonly sessionHours: number;
+  /** How long a lease of leased allocation stays this server's without being used. */
+  readonly leaseSeconds: number;
   /** Mark the session cookie Secure (set when clients reach the server over HTTPS). */
   readonly secureCookies: boolean;
   /** Fixed clock (tests, simulations). */
@@ -42,6 +44,7 @@ export const DEFAULTS = {
   rateLimitPerMinute: 6000,
   bodyLimitBytes: 1024 * 1024,
   sessionHours: 12,
+  leaseSeconds: 300,
 } as const;
 
 const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE | --database URL] [--log-level L]
@@ -65,6 +68,8 @@ Environment only:
   SERIALTRACE_RATE_LIMIT        requests per minute per API key or user (default ${DEFAULTS.rateLimitPerMinute}; 0 = off)
   SERIALTRACE_BODY_LIMIT        largest request body in bytes (default ${DEFAULTS.bodyLimitBytes})
   SERIALTRACE_SESSION_HOURS     how long a sign-in lasts (default ${DEFAULTS.sessionHours})
+  SERIALTRACE_LEASE_SECONDS     how long an unused lease of a leased series stays this server's; after that another server
+                                may release it, recording its unused values as skipped (default ${DEFAULTS.leaseSeconds})
   SERIALTRACE_SECURE_COOKIES    true when clients use HTTPS (marks the session cookie Secure)
   SERIALTRACE_TIME_ZONE         time zone of series created without one (default: this machine's)
   SERIALTRACE_NOW               stop the clock at an ISO-8601 instant (tests, simulations)
@@ -135,6 +140,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     rateLimitPerMinute: whole(env['SERIALTRACE_RATE_LIMIT'] ?? String(DEFAULTS.rateLimitPerMinute), 'SERIALTRACE_RATE_LIMIT', 0, 10_000_000),
     bodyLimitBytes: whole(env['SERIALTRACE_BODY_LIMIT'] ?? String(DEFAULTS.bodyLimitBytes), 'SERIALTRACE_BODY_LIMIT', 1024, 1024 ** 3),
     sessionHours: whole(env['SERIALTRACE_SESSION_HOURS'] ?? String(DEFAULTS.sessionHours), 'SERIALTRACE_SESSION_HOURS', 1, 24 * 90),
+    leaseSeconds: whole(env['SERIALTRACE_LEASE_SECONDS'] ?? String(DEFAULTS.leaseSeconds), 'SERIALTRACE_LEASE_SECONDS', 1, 7 * 24 * 3600),
     secureCookies: env['SERIALTRACE_SECURE_COOKIES'] === 'true',
     now: env['SERIALTRACE_NOW'] || undefined,
     timeZone: env['SERIALTRACE_TIME_ZONE'] || undefined,

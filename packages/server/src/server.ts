@@ -56,6 +56,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       store,
       clock,
       sessionHours: config.sessionHours,
+      leases: { ttlMs: config.leaseSeconds * 1000 },
       ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
     });
     const bootstrap = async () => {
@@ -127,6 +128,11 @@ export async function startServer(config: ServerConfig, logger: boolean | object
         clearTimeout(retry);
         await attempt?.catch(() => undefined);
         await app.close();
+        // What this server leased and did not issue is recorded as skipped now, rather than when
+        // another server finds the lease expired.
+        await services.generation.releaseLeases().catch((error: unknown) => {
+          app.log.error({ err: error }, 'could not release this server\'s leases; another server releases them once they expire');
+        });
         await store.close();
       },
     };

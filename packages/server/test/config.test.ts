@@ -40,11 +40,16 @@ describe('server configuration', () => {
     const env = { SERIALTRACE_HOST: '0.0.0.0', SERIALTRACE_PORT: '9000', SERIALTRACE_DB: '/var/lib/st.db', SERIALTRACE_ADMIN_PASSWORD: 'from-the-env-1' };
     expect(config([], env)).toMatchObject({ host: '0.0.0.0', port: 9000, db: '/var/lib/st.db', adminPassword: 'from-the-env-1' });
     expect(config(['--host', '::1', '--port', '0', '--db', 'other.db'], env)).toMatchObject({ host: '::1', port: 0, db: 'other.db' });
-    expect(config([], { SERIALTRACE_RATE_LIMIT: '0', SERIALTRACE_SECURE_COOKIES: 'true', SERIALTRACE_SESSION_HOURS: '2' })).toMatchObject({
+    expect(
+      config([], { SERIALTRACE_RATE_LIMIT: '0', SERIALTRACE_SECURE_COOKIES: 'true', SERIALTRACE_SESSION_HOURS: '2', SERIALTRACE_LEASE_SECONDS: '30' }),
+    ).toMatchObject({
       rateLimitPerMinute: 0,
       secureCookies: true,
       sessionHours: 2,
+      leaseSeconds: 30,
     });
+    expect(config([], {}).leaseSeconds).toBe(300);
+    expect(refusal([], { SERIALTRACE_LEASE_SECONDS: '0' }).details).toMatchObject({ field: 'SERIALTRACE_LEASE_SECONDS' });
   });
 
   it('runs on PostgreSQL given --database or SERIALTRACE_DATABASE_URL, the flag winning, and keeps SQLite otherwise', () => {

@@ -94,6 +94,7 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     rateLimitPerMinute: 0,
     bodyLimitBytes: DEFAULTS.bodyLimitBytes,
     sessionHours: DEFAULTS.sessionHours,
+    leaseSeconds: DEFAULTS.leaseSeconds,
     secureCookies: false,
     now: undefined,
     timeZone: 'UTC',

@@ -116,3 +116,25 @@ it('finishes a generation in flight, answers /ready with NOT_READY meanwhile, re
     await store.close();
   }
 });
+
+it('releases its leases when it stops, recording the values it leased but did not issue as skipped', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'serialtrace-shutdown-'));
+  const path = join(dir, 'serialtrace.db');
+  const server = await startServer(testConfig(path), false);
+  const caller = { companyId: 1, actor: 'test' };
+  await server.services.series.create(caller, { name: 'Docs', format: 'D{####}', allocation: 'leased', leaseSize: 20 });
+  await Promise.all([1, 2, 3].map(() => server.services.generation.generate(caller, 'Docs', { quantity: 2 })));
+  await server.close();
+
+  const store = SqliteStore.open({ path });
+  try {
+    const app = createSerialtrace({ store, defaultTimeZone: 'UTC' });
+    const { entries } = await app.audit.list(caller, { action: 'serials.lease_released' });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.actor).toMatch(/^server:/);
+    expect(entries[0]!.data).toMatchObject({ series: 'Docs', reason: 'shutdown', skipped: { first: '7', last: '20', count: '14' } });
+    expect((await app.audit.verify(caller)).valid).toBe(true);
+  } finally {
+    await store.close();
+  }
+});

@@ -29,6 +29,7 @@ export function seriesDetails(view: SeriesView): string {
     ['shift starts', view.shiftStarts?.map((s) => `${s.label}=${s.start}`).join(',') ?? null],
     ['global', view.global ? 'yes, unique across the company' : 'no'],
     ['allow growth', view.allowGrowth ? 'yes' : 'no'],
+    ['allocation', view.allocation === 'leased' ? `leased, ${view.leaseSize} values per lease` : 'gapless'],
     ['version', view.version],
     ['current value', `${view.current.value} (period ${view.current.period})`],
     ['capacity', capacityText(view)],
