@@ -1,11 +1,14 @@
 /**
  * `npm run bench`: generation through the service against a bare SQLite loop, then the HTTP API
- * under 1, 16 and 64 concurrent clients, each measured against the bare loop in the same run.
- * `--json` prints one JSON object; `--quick` shortens every measurement; `--only generation` or
- * `--only http` runs one part.
+ * under 1, 16 and 64 concurrent clients, each measured against the bare loop in the same run, then
+ * generation on PostgreSQL (gapless and leased) against bare node-postgres transactions.
+ * `--json` prints one JSON object; `--quick` shortens every measurement; `--only generation`,
+ * `--only http` or `--only postgres` runs one part. The full run skips PostgreSQL when it cannot
+ * reach SERIALTRACE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test).
  */
 import { printGenerationReport, runGenerationBench } from './generation.js';
 import { printHttpReport, runHttpBench } from './http.js';
+import { printPostgresReport, runPostgresBench } from './postgres.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -15,6 +18,7 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const report: Record<string, unknown> = { machine: { node: process.version, platform: `${process.platform}-${process.arch}` } };
 if (only === undefined || only === 'generation') report['generation'] = await runGenerationBench({ quick });
 if (only === undefined || only === 'http') report['http'] = await runHttpBench({ seconds: quick ? 2 : 5 });
+if (only === undefined || only === 'postgres') report['postgres'] = await runPostgresBench({ quick, required: only === 'postgres' });
 
 if (json) {
   console.log(JSON.stringify(report));
@@ -22,4 +26,5 @@ if (json) {
   console.log(`serialtrace benchmarks (${process.version}, ${process.platform}-${process.arch})`);
   if (report['generation'] !== undefined) printGenerationReport(report['generation'] as Awaited<ReturnType<typeof runGenerationBench>>);
   if (report['http'] !== undefined) printHttpReport(report['http'] as Awaited<ReturnType<typeof runHttpBench>>);
+  if (report['postgres'] !== undefined) printPostgresReport(report['postgres'] as Awaited<ReturnType<typeof runPostgresBench>>);
 }
