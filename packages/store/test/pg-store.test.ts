@@ -84,6 +84,39 @@ describe('PostgreSQL store: several servers on one database', () => {
     chain.forEach((e, i) => expect(e.prevHash).toBe(i === 0 ? GENESIS_HASH : chain[i - 1]!.hash));
   });
 
+  it('knows, with the company row it locks, whether another server added or dropped a global series', async () => {
+    const [a, b] = stores as [Store, Store];
+    const local = await a.write((tx) => tx.insertSeries(1, seriesSettings('Local'), { at: AT, actor: 'alice' }));
+    const globalsSeen = (store: Store) =>
+      store.write(async (tx) => {
+        await tx.lockAuditHead(1);
+        return tx.hasGlobalSeries(1, local.id);
+      });
+    expect(await globalsSeen(a)).toBe(false);
+    const global = await b.write(async (tx) => {
+      await tx.lockAuditHead(1);
+      const row = await tx.insertSeries(1, seriesSettings('Global', { global: true }), { at: AT, actor: 'bob' });
+      // Seen in the same transaction too.
+      expect(await tx.hasGlobalSeries(1, local.id)).toBe(true);
+      return row;
+    });
+    expect(await globalsSeen(a)).toBe(true);
+    await b.write((tx) => tx.updateSeries(global, { ...global.settings, global: false }, { at: AT, actor: 'bob' }));
+    expect(await globalsSeen(a)).toBe(false);
+    const count = await withPgClient(schema, async (c) => (await c.query('SELECT global_series FROM companies WHERE id = 1')).rows[0]);
+    expect(Number((count as { global_series: string }).global_series)).toBe(0);
+  });
+
+  it('keeps the chain head on the company row in step with the newest entry', async () => {
+    await stores[0]!.write(async (tx) => {
+      const head = await tx.lockAuditHead(1);
+      await tx.appendAudit([entry(1, (head?.seq ?? 0) + 1, head?.hash ?? GENESIS_HASH, {}), entry(1, (head?.seq ?? 0) + 2, `h${(head?.seq ?? 0) + 1}`.padEnd(64, '0'), {})]);
+    });
+    const row = await withPgClient(schema, async (c) => (await c.query('SELECT chain_seq, chain_hash FROM companies WHERE id = 1')).rows[0]);
+    expect(row).toEqual({ chain_seq: '2', chain_hash: 'h2'.padEnd(64, '0') });
+    expect(await stores[1]!.write((tx) => tx.lockAuditHead(1))).toEqual({ seq: 2, hash: 'h2'.padEnd(64, '0') });
+  });
+
   it('runs a unit again when a concurrent one took its unique key, so the second sees the first', async () => {
     let attempts = 0;
     const outcomes = await Promise.all(

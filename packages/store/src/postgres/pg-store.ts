@@ -156,7 +156,19 @@ export class PgStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.#run('read', async () => undefined);
+    if (this.#closed) throw new SerialtraceError('STORE_UNAVAILABLE', { reason: 'the store is closed' });
+    await this.#ensureMigrated();
+    const client = await this.#connect();
+    let broken: unknown;
+    try {
+      // A pooled connection says nothing about the database until it is used.
+      await client.query('SELECT 1');
+    } catch (error) {
+      broken = error;
+      throw this.#translate(error);
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
   }
 
   read<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -219,7 +231,7 @@ export class PgStore implements Store {
     const db = new PgConnection(client);
     let broken: unknown;
     try {
-      await (kind === 'write' ? db.begin() : client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+      db.begin(kind === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       let result: T;
       try {
         result = await work(new PgTransaction(db, kind === 'read'));

@@ -61,6 +61,11 @@ export class PgTransaction implements StoreTransaction {
   readonly #db: PgConnection;
   /** A read's snapshot is fixed and it can change nothing, so there is nothing to lock against. */
   readonly #readOnly: boolean;
+  /**
+   * Global series per company as read with the locked company row: while this transaction holds
+   * the row, no other can add one, so "none" needs no second look.
+   */
+  readonly #globalSeries = new Map<number, number>();
 
   constructor(db: PgConnection, readOnly: boolean) {
     this.#db = db;
@@ -101,6 +106,7 @@ export class PgTransaction implements StoreTransaction {
     );
     const id = row!.id;
     await this.#insertVersion(id, 1, settings, stamp);
+    if (settings.global) this.#countGlobal(companyId, 1);
     return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
   }
 
@@ -124,7 +130,13 @@ export class PgTransaction implements StoreTransaction {
       [...settingsValues(settings, pgFlag), version, stamp.at, stamp.actor, series.id],
     );
     await this.#insertVersion(series.id, version, settings, stamp);
+    if (settings.global !== series.settings.global) this.#countGlobal(series.companyId, settings.global ? 1 : -1);
     return { ...series, settings, version, updatedAt: stamp.at, updatedBy: stamp.actor };
+  }
+
+  #countGlobal(companyId: number, delta: number): void {
+    this.#db.hold(`UPDATE companies SET global_series = global_series + ${literal(delta)} WHERE id = ${literal(companyId)}`);
+    this.#globalSeries.delete(companyId);
   }
 
   async listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]> {
@@ -236,6 +248,7 @@ export class PgTransaction implements StoreTransaction {
   // Serials and records
 
   async hasGlobalSeries(companyId: number, exceptSeriesId: number): Promise<boolean> {
+    if (this.#globalSeries.get(companyId) === 0) return false;
     const rows = await this.#db.query('SELECT 1 FROM series WHERE company_id = $1 AND is_global AND id <> $2 LIMIT 1', [companyId, exceptSeriesId], 'series_global');
     return rows.length > 0;
   }
@@ -277,29 +290,24 @@ export class PgTransaction implements StoreTransaction {
       ];
       for (let c = 0; c < 15; c++) columns[c]![i] = values[c];
     }
-    // One statement for the whole batch; the unique index decides which serials are new. WITH
-    // ORDINALITY keeps the order, so ids grow in the order the records were given.
-    const rows = await this.#db.query<{ id: number; ord: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
-           WITH ORDINALITY AS t(company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-             metadata, generated_at, generated_by, station, updated_at, audit_seq, ord)
-       ), inserted AS (
-         INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-           metadata, generated_at, generated_by, station, updated_at, audit_seq)
-         SELECT company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-           metadata, generated_at, generated_by, station, updated_at, audit_seq FROM input ORDER BY ord
-         ON CONFLICT (company_id, serial, series_id) DO NOTHING
-         RETURNING id, serial, series_id
-       )
-       SELECT inserted.id, min(input.ord) AS ord FROM inserted
-         JOIN input ON input.serial = inserted.serial AND input.series_id = inserted.series_id GROUP BY inserted.id`,
+    // One statement for the whole batch; the unique index decides which serials are new, and the
+    // rows come in the order given, so ids grow in that order.
+    const rows = await this.#db.query<{ id: number; serial: string; series_id: number }>(
+      `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+         metadata, generated_at, generated_by, station, updated_at, audit_seq)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
+       ON CONFLICT (company_id, serial, series_id) DO NOTHING
+       RETURNING id, serial, series_id`,
       columns,
       'records_insert',
     );
     const ids = new Array<number | null>(n).fill(null);
-    for (const row of rows) ids[Number(row.ord) - 1] = row.id;
+    if (rows.length === 0) return ids;
+    // The first record of each (series, serial) is the one that can have been inserted.
+    const position = new Map<string, number>();
+    for (let i = n - 1; i >= 0; i--) position.set(`${records[i]!.seriesId}\u0000${records[i]!.serial}`, i);
+    for (const row of rows) ids[position.get(`${row.series_id}\u0000${row.serial}`)!] = row.id;
     return ids;
   }
 
@@ -569,11 +577,24 @@ export class PgTransaction implements StoreTransaction {
   // Audit chain
 
   async lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined> {
-    // The company row guards its chain: whoever holds it appends next. (FOR NO KEY UPDATE does not
-    // block the key-share locks that inserts referencing the company take.) The head is read by a
-    // second statement, whose snapshot is taken after the lock, so it sees the entries of the
-    // transaction it waited for.
-    if (!this.#readOnly) await this.#db.query('SELECT 1 FROM companies WHERE id = $1 FOR NO KEY UPDATE', [companyId], 'audit_lock');
+    if (this.#readOnly) return this.#newestEntry(companyId);
+    // The company row guards its chain and holds its head: whoever holds the row appends next, and
+    // a row lock returns the row as the transaction it waited for left it. (FOR NO KEY UPDATE does
+    // not block the key-share locks that inserts referencing the company take.)
+    const [row] = await this.#db.query<{ chain_seq: number | null; chain_hash: string | null; global_series: number }>(
+      'SELECT chain_seq, chain_hash, global_series FROM companies WHERE id = $1 FOR NO KEY UPDATE',
+      [companyId],
+      'audit_lock',
+    );
+    if (row === undefined) return undefined;
+    this.#globalSeries.set(companyId, row.global_series);
+    if (row.chain_seq !== null && row.chain_hash !== null) return { seq: row.chain_seq, hash: row.chain_hash };
+    // A chain whose head was never kept on the row (none yet): its newest entry, read by a
+    // statement whose snapshot is taken after the lock.
+    return this.#newestEntry(companyId);
+  }
+
+  async #newestEntry(companyId: number): Promise<{ seq: number; hash: string } | undefined> {
     const [row] = await this.#db.query<{ seq: number; hash: string }>(
       'SELECT seq, hash FROM audit_log WHERE company_id = $1 ORDER BY seq DESC LIMIT 1',
       [companyId],
@@ -607,6 +628,11 @@ export class PgTransaction implements StoreTransaction {
          )
          .join(', ')}`,
     );
+    const heads = new Map<number, AuditEntry>();
+    for (const e of entries) heads.set(e.companyId, e);
+    for (const [companyId, head] of heads) {
+      this.#db.hold(`UPDATE companies SET chain_seq = ${literal(head.seq)}, chain_hash = ${literal(head.hash)} WHERE id = ${literal(companyId)}`);
+    }
   }
 
   async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {

@@ -263,6 +263,13 @@ export const MIGRATIONS: readonly Migration[] = [
     steps: [
       { kind: 'column', table: 'series', name: 'allocation', column: { type: 'text', default: 'gapless' } },
       { kind: 'column', table: 'series', name: 'lease_size', column: { type: 'integer', default: 100 } },
+      // The head of the company's audit chain and its number of global series, kept by the
+      // PostgreSQL adapter: its writers lock this row to extend the chain, and one statement then
+      // both locks and reads them. SQLite has one writer at a time, reads the newest entry and
+      // the series themselves, and leaves these columns as they are.
+      { kind: 'column', table: 'companies', name: 'chain_seq', column: { type: 'integer', nullable: true } },
+      { kind: 'column', table: 'companies', name: 'chain_hash', column: { type: 'text', nullable: true } },
+      { kind: 'column', table: 'companies', name: 'global_series', column: { type: 'integer', default: 0 } },
       {
         kind: 'table',
         table: {
