@@ -165,7 +165,7 @@ export class GenerationService {
       const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
       const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
       // The chain head is taken first so each record can name the entry that will record it.
-      const head = await tx.lockAuditHead(caller.companyId);
+      const { head, counter, otherGlobal } = await tx.lockIssue(caller.companyId, series.id, period);
       const template: RecordTemplate = {
         companyId: caller.companyId,
         seriesId: series.id,
@@ -180,7 +180,11 @@ export class GenerationService {
         station: caller.station ?? null,
         auditSeq: nextAuditSeq(head),
       };
-      const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, render, template);
+      const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, render, template, {
+        counter: counter ?? plan.settings.start,
+        // Clashes with other series matter only for a global series, or when a global one exists.
+        crossSeries: series.settings.global || otherGlobal,
+      });
       await appendAudit(tx, caller, at, [generationEntry(series, period, valid, issued, skipped)], { head });
       const result: GenerateResult = {
         series: series.settings.name,
@@ -216,11 +220,11 @@ async function issue(
   quantity: number,
   render: (value: bigint) => string,
   template: RecordTemplate,
+  locked: { readonly counter: bigint; readonly crossSeries: boolean },
 ): Promise<{ issued: Issued[]; skipped: Skipped[] }> {
   const { global } = series.settings;
-  // Clashes with other series matter only for a global series, or when a global one exists.
-  const crossSeries = global || (await tx.hasGlobalSeries(series.companyId, series.id));
-  let counter = (await tx.lockCounter(series.id, period)) ?? plan.settings.start;
+  const { crossSeries } = locked;
+  let counter = locked.counter;
   const issued: Issued[] = [];
   const skipped: Skipped[] = [];
   while (issued.length < quantity) {

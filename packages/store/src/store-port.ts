@@ -4,6 +4,7 @@ import type {
   AuditFilter,
   ChangeStamp,
   IdempotencyRow,
+  IssueLocks,
   LeaseFilter,
   LeaseRow,
   NewLease,
@@ -76,6 +77,12 @@ export interface StoreTransaction {
   /** Reads a period's counter and holds it against other writers until the transaction ends. */
   lockCounter(seriesId: number, period: string): Promise<bigint | undefined>;
   readCounter(seriesId: number, period: string): Promise<bigint | undefined>;
+  /**
+   * What issuing from a series' period takes first, in one step: the company's audit head and the
+   * period's counter, each held as {@link lockAuditHead} and {@link lockCounter} hold them (the
+   * head first), and whether the company has a global series besides this one.
+   */
+  lockIssue(companyId: number, seriesId: number, period: string): Promise<IssueLocks>;
   saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void>;
 
   // Leases: blocks of counter values taken by one server under leased allocation.

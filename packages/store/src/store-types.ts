@@ -141,3 +141,10 @@ export interface LeaseFilter {
   readonly expiredBefore?: string;
   readonly seriesId?: number;
 }
+
+/** See {@link StoreTransaction.lockIssue}. */
+export interface IssueLocks {
+  readonly head: { readonly seq: number; readonly hash: string } | undefined;
+  readonly counter: bigint | undefined;
+  readonly otherGlobal: boolean;
+}

@@ -68,6 +68,25 @@ describe('PostgreSQL store: several servers on one database', () => {
     expect(await stores[1]!.read((tx) => tx.readCounter(series.id, '2025-06-01'))).toBe(BigInt(writers));
   });
 
+  it('takes the head and the counter together for one issuer at a time, across servers', async () => {
+    const series = await stores[0]!.write((tx) => tx.insertSeries(1, seriesSettings('Issued'), { at: AT, actor: 'alice' }));
+    const writers = 40;
+    await Promise.all(
+      Array.from({ length: writers }, (_, i) =>
+        stores[i % 2]!.write(async (tx) => {
+          const { head, counter } = await tx.lockIssue(1, series.id, '*');
+          await new Promise((resolve) => setTimeout(resolve, i % 2));
+          await tx.saveCounter(series.id, '*', (counter ?? 0n) + 1n, AT);
+          await tx.appendAudit([entry(1, (head?.seq ?? 0) + 1, head?.hash ?? GENESIS_HASH, { i })]);
+        }),
+      ),
+    );
+    expect(await stores[1]!.read((tx) => tx.readCounter(series.id, '*'))).toBe(BigInt(writers));
+    const chain = await stores[0]!.read((tx) => tx.listAudit({ companyId: 1, limit: 1000, order: 'asc' }));
+    expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: writers }, (_, i) => i + 1));
+    chain.forEach((e, i) => expect(e.prevHash).toBe(i === 0 ? GENESIS_HASH : chain[i - 1]!.hash));
+  });
+
   it('extends the audit chain from one head at a time', async () => {
     const appends = 40;
     await Promise.all(

@@ -746,6 +746,24 @@ export function storeContract(factory: StoreFactory): void {
       });
     });
 
+    describe('issue locks', () => {
+      it('gives the chain head, the period counter and whether another series is global, in one step', async () => {
+        const s = await addSeries('S');
+        expect(await write((tx) => tx.lockIssue(1, s.id, '*'))).toEqual({ head: undefined, counter: undefined, otherGlobal: false });
+        const entries = auditEntries(1, 1, [{}, {}]);
+        await write(async (tx) => {
+          await tx.saveCounter(s.id, '*', TWO_POW_64 + 5n, AT);
+          await tx.appendAudit(entries);
+        });
+        const head = { seq: 2, hash: entries[1]!.hash };
+        expect(await write((tx) => tx.lockIssue(1, s.id, '*'))).toEqual({ head, counter: TWO_POW_64 + 5n, otherGlobal: false });
+        expect(await write((tx) => tx.lockIssue(1, s.id, 'other'))).toEqual({ head, counter: undefined, otherGlobal: false });
+        const g = await addSeries('G', { global: true });
+        expect((await write((tx) => tx.lockIssue(1, s.id, '*'))).otherGlobal).toBe(true);
+        expect((await write((tx) => tx.lockIssue(1, g.id, '*'))).otherGlobal).toBe(false);
+      });
+    });
+
     describe('leases', () => {
       const lease = (series: SeriesRow, overrides: Partial<NewLease> = {}): NewLease => ({
         companyId: series.companyId,

@@ -24,6 +24,7 @@ import type {
   AuditFilter,
   ChangeStamp,
   IdempotencyRow,
+  IssueLocks,
   LeaseFilter,
   LeaseRow,
   NewLease,
@@ -177,6 +178,32 @@ export class PgTransaction implements StoreTransaction {
     // sees the row the first one saved, and locks it.
     await this.#db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [seriesId, period], 'counter_new_lock');
     return this.#selectCounter(seriesId, period, true);
+  }
+
+  async lockIssue(companyId: number, seriesId: number, period: string): Promise<IssueLocks> {
+    if (!this.#readOnly) {
+      // One statement takes both rows, the company's first (row marks are locked in the order of
+      // FROM, as lockAuditHead then lockCounter would), and returns each as the transaction it
+      // may have waited for left it.
+      const [row] = await this.#db.query<{ chain_seq: number | null; chain_hash: string | null; global_series: number; value: string }>(
+        `SELECT c.chain_seq, c.chain_hash, c.global_series, k.value FROM companies c, counters k
+         WHERE c.id = $1 AND k.series_id = $2 AND k.period = $3 FOR NO KEY UPDATE OF c FOR UPDATE OF k`,
+        [companyId, seriesId, period],
+        'issue_lock',
+      );
+      if (row !== undefined && row.chain_seq !== null && row.chain_hash !== null) {
+        this.#globalSeries.set(companyId, row.global_series);
+        return {
+          head: { seq: row.chain_seq, hash: row.chain_hash },
+          counter: BigInt(row.value),
+          otherGlobal: await this.hasGlobalSeries(companyId, seriesId),
+        };
+      }
+    }
+    // A period without a counter yet, or a chain whose head is not on the company row: step by step.
+    const head = await this.lockAuditHead(companyId);
+    const counter = await this.lockCounter(seriesId, period);
+    return { head, counter, otherGlobal: await this.hasGlobalSeries(companyId, seriesId) };
   }
 
   async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {

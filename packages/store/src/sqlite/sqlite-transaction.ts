@@ -13,6 +13,7 @@ import type {
   AuditFilter,
   ChangeStamp,
   IdempotencyRow,
+  IssueLocks,
   LeaseFilter,
   LeaseRow,
   NewLease,
@@ -157,6 +158,12 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
 
   async lockCounter(seriesId: number, period: string): Promise<bigint | undefined> {
     return this.readCounter(seriesId, period);
+  }
+
+  async lockIssue(companyId: number, seriesId: number, period: string): Promise<IssueLocks> {
+    const head = await this.lockAuditHead(companyId);
+    const counter = await this.lockCounter(seriesId, period);
+    return { head, counter, otherGlobal: await this.hasGlobalSeries(companyId, seriesId) };
   }
 
   async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
