@@ -8,7 +8,7 @@ import {
   type Clock,
   type SeriesPlan,
 } from '@serialtrace/core';
-import type { NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
+import type { IssueLocks, NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { generationEntry, recordFrom, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
@@ -140,6 +140,33 @@ export class GenerationService {
     );
   }
 
+  /**
+   * The plan, period and renderer of a gapless request on `series`, and the locks it issues under
+   * (the chain head is taken first so each record can name the entry that will record it).
+   * `undefined` when `expect` says which copy of the series was used and it is no longer current.
+   */
+  async #prepare(
+    tx: StoreTransaction,
+    caller: Caller,
+    series: SeriesRow,
+    valid: ValidGenerateRequest,
+    now: Date,
+    expect: { name: string; version: number } | undefined,
+  ): Promise<
+    | { kind: 'leased' }
+    | { kind: 'gapless'; plan: SeriesPlan; period: string; render: (value: bigint) => string; locks: IssueLocks }
+    | undefined
+  > {
+    if (series.settings.allocation === 'leased') return { kind: 'leased' };
+    const plan = this.#deps.plans.planFor(series);
+    const { local, period } = periodAt(plan, now);
+    const locks = await tx.lockIssue(caller.companyId, series.id, period, expect);
+    if (!locks.seriesCurrent) return undefined;
+    const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
+    const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
+    return { kind: 'gapless', plan, period, render, locks };
+  }
+
   #write(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
     return this.#deps.store.write(async (tx) => {
       if (valid.idempotencyKey !== null) {
@@ -152,20 +179,27 @@ export class GenerationService {
         }
       }
 
-      const { row: series, plan } = await this.#deps.plans.load(tx, caller.companyId, seriesName);
-      if (series.settings.allocation === 'leased') {
+      const now = this.#deps.clock.now();
+      const at = now.toISOString();
+      // A copy of the series from an earlier request is checked by the same statement that takes
+      // the locks; without one, or when it is stale, the series is read first.
+      let series = this.#deps.plans.peek(caller.companyId, seriesName);
+      let expect: { name: string; version: number } | undefined;
+      if (series === undefined || series.settings.allocation === 'leased') series = (await this.#deps.plans.load(tx, caller.companyId, seriesName)).row;
+      else expect = { name: seriesName, version: series.version };
+      let attempt = await this.#prepare(tx, caller, series, valid, now, expect);
+      if (attempt === undefined) {
+        series = (await this.#deps.plans.load(tx, caller.companyId, seriesName)).row;
+        attempt = (await this.#prepare(tx, caller, series, valid, now, undefined))!;
+      }
+      if (attempt.kind === 'leased') {
         const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }]);
         if (outcome?.kind === 'done') return outcome.result;
         if (outcome?.kind === 'refused') throw outcome.error;
         throw new Error(`series ${seriesName} changed allocation inside one transaction`);
       }
-      const now = this.#deps.clock.now();
-      const at = now.toISOString();
-      const { local, period } = periodAt(plan, now);
-      const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
-      const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
-      // The chain head is taken first so each record can name the entry that will record it.
-      const { head, counter, otherGlobal } = await tx.lockIssue(caller.companyId, series.id, period);
+      const { plan, period, render, locks } = attempt;
+      const { head, counter, otherGlobal } = locks;
       const template: RecordTemplate = {
         companyId: caller.companyId,
         seriesId: series.id,

@@ -263,6 +263,20 @@ for (const engine of ENGINES) {
       expect(result.skipped).toBe(3);
     });
 
+    it('notices when another server changed a series it holds a copy of', async () => {
+      await servers.a.series.create(caller, { name: 'Plain', format: 'P-{####}' });
+      expect((await servers.a.generation.generate(caller, 'Plain')).serials).toEqual(['P-0001']);
+      await servers.b.series.update(caller, 'Plain', { increment: 10 });
+      expect((await servers.a.generation.generate(caller, 'Plain')).serials).toEqual(['P-0011']);
+      await servers.b.series.update(caller, 'Plain', { name: 'Renamed' });
+      await refused(servers.a.generation.generate(caller, 'Plain'), 'SERIES_NOT_FOUND');
+      expect((await servers.a.generation.generate(caller, 'Renamed')).serials).toEqual(['P-0021']);
+      await servers.b.series.update(caller, 'Renamed', { allocation: 'leased', leaseSize: 5 });
+      expect((await servers.a.generation.generate(caller, 'Renamed')).serials).toEqual(['P-0031']);
+      // A leased the values up to 71 (five steps of ten); B's lease follows.
+      expect((await servers.b.generation.generate(caller, 'Renamed')).serials).toEqual(['P-0081']);
+    });
+
     it('ends the leases of a series that turns gapless, and issues from its counter after them', async () => {
       await leasedSeries();
       await servers.a.generation.generate(caller, 'Tags', { quantity: 2 });

@@ -80,9 +80,10 @@ export interface StoreTransaction {
   /**
    * What issuing from a series' period takes first, in one step: the company's audit head and the
    * period's counter, each held as {@link lockAuditHead} and {@link lockCounter} hold them (the
-   * head first), and whether the company has a global series besides this one.
+   * head first), whether the company has a global series besides this one, and, given `expect`,
+   * whether the series still has that name and version (a copy held in memory is current).
    */
-  lockIssue(companyId: number, seriesId: number, period: string): Promise<IssueLocks>;
+  lockIssue(companyId: number, seriesId: number, period: string, expect?: { readonly name: string; readonly version: number }): Promise<IssueLocks>;
   saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void>;
 
   // Leases: blocks of counter values taken by one server under leased allocation.

@@ -147,4 +147,6 @@ export interface IssueLocks {
   readonly head: { readonly seq: number; readonly hash: string } | undefined;
   readonly counter: bigint | undefined;
   readonly otherGlobal: boolean;
+  /** False when the series no longer has the name and version expected. */
+  readonly seriesCurrent: boolean;
 }

@@ -749,18 +749,34 @@ export function storeContract(factory: StoreFactory): void {
     describe('issue locks', () => {
       it('gives the chain head, the period counter and whether another series is global, in one step', async () => {
         const s = await addSeries('S');
-        expect(await write((tx) => tx.lockIssue(1, s.id, '*'))).toEqual({ head: undefined, counter: undefined, otherGlobal: false });
+        expect(await write((tx) => tx.lockIssue(1, s.id, '*'))).toEqual({ head: undefined, counter: undefined, otherGlobal: false, seriesCurrent: true });
         const entries = auditEntries(1, 1, [{}, {}]);
         await write(async (tx) => {
           await tx.saveCounter(s.id, '*', TWO_POW_64 + 5n, AT);
           await tx.appendAudit(entries);
         });
         const head = { seq: 2, hash: entries[1]!.hash };
-        expect(await write((tx) => tx.lockIssue(1, s.id, '*'))).toEqual({ head, counter: TWO_POW_64 + 5n, otherGlobal: false });
-        expect(await write((tx) => tx.lockIssue(1, s.id, 'other'))).toEqual({ head, counter: undefined, otherGlobal: false });
+        expect(await write((tx) => tx.lockIssue(1, s.id, '*'))).toEqual({ head, counter: TWO_POW_64 + 5n, otherGlobal: false, seriesCurrent: true });
+        expect(await write((tx) => tx.lockIssue(1, s.id, 'other'))).toEqual({ head, counter: undefined, otherGlobal: false, seriesCurrent: true });
         const g = await addSeries('G', { global: true });
         expect((await write((tx) => tx.lockIssue(1, s.id, '*'))).otherGlobal).toBe(true);
         expect((await write((tx) => tx.lockIssue(1, g.id, '*'))).otherGlobal).toBe(false);
+      });
+
+      it('tells whether the series still has the name and version a copy in memory was made from', async () => {
+        const s = await addSeries('S');
+        await write((tx) => tx.saveCounter(s.id, '*', 1n, AT));
+        await write((tx) => tx.appendAudit(auditEntries(1, 1, [{}])));
+        for (const period of ['*', 'new']) {
+          const current = (expect?: { name: string; version: number }) => write(async (tx) => (await tx.lockIssue(1, s.id, period, expect)).seriesCurrent);
+          expect(await current({ name: 'S', version: 1 })).toBe(true);
+          expect(await current({ name: 'S', version: 2 })).toBe(false);
+          expect(await current({ name: 'Renamed', version: 1 })).toBe(false);
+          expect(await current()).toBe(true);
+        }
+        await write((tx) => tx.updateSeries(s, seriesSettings('Renamed'), STAMP));
+        expect(await write(async (tx) => (await tx.lockIssue(1, s.id, '*', { name: 'S', version: 1 })).seriesCurrent)).toBe(false);
+        expect(await write(async (tx) => (await tx.lockIssue(1, s.id, '*', { name: 'Renamed', version: 2 })).seriesCurrent)).toBe(true);
       });
     });
 

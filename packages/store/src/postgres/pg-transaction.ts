@@ -45,6 +45,8 @@ const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, 
 
 const pgFlag = (flag: boolean): boolean => flag;
 
+const counterKey = (seriesId: number, period: string): string => `${seriesId}\u0000${period}`;
+
 /** `$1, $2, ...` from `from`. */
 function placeholders(count: number, from = 1): string {
   return Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
@@ -67,6 +69,8 @@ export class PgTransaction implements StoreTransaction {
    * the row, no other can add one, so "none" needs no second look.
    */
   readonly #globalSeries = new Map<number, number>();
+  /** Counter rows this transaction holds: saving one is a plain update. */
+  readonly #lockedCounters = new Set<string>();
 
   constructor(db: PgConnection, readOnly: boolean) {
     this.#db = db;
@@ -180,30 +184,45 @@ export class PgTransaction implements StoreTransaction {
     return this.#selectCounter(seriesId, period, true);
   }
 
-  async lockIssue(companyId: number, seriesId: number, period: string): Promise<IssueLocks> {
+  async lockIssue(companyId: number, seriesId: number, period: string, expect?: { readonly name: string; readonly version: number }): Promise<IssueLocks> {
+    const isCurrent = (row: { name: string; version: number } | undefined) =>
+      expect === undefined || (row !== undefined && row.name === expect.name && row.version === expect.version);
     if (!this.#readOnly) {
       // One statement takes both rows, the company's first (row marks are locked in the order of
       // FROM, as lockAuditHead then lockCounter would), and returns each as the transaction it
-      // may have waited for left it.
-      const [row] = await this.#db.query<{ chain_seq: number | null; chain_hash: string | null; global_series: number; value: string }>(
-        `SELECT c.chain_seq, c.chain_hash, c.global_series, k.value FROM companies c, counters k
-         WHERE c.id = $1 AND k.series_id = $2 AND k.period = $3 FOR NO KEY UPDATE OF c FOR UPDATE OF k`,
+      // may have waited for left it. The series row comes along unlocked, for the version check.
+      const [row] = await this.#db.query<{
+        chain_seq: number | null;
+        chain_hash: string | null;
+        global_series: number;
+        value: string;
+        name: string;
+        version: number;
+      }>(
+        `SELECT c.chain_seq, c.chain_hash, c.global_series, k.value, s.name, s.version FROM companies c, counters k, series s
+         WHERE c.id = $1 AND k.series_id = $2 AND k.period = $3 AND s.id = $2 AND s.company_id = $1
+         FOR NO KEY UPDATE OF c FOR UPDATE OF k`,
         [companyId, seriesId, period],
         'issue_lock',
       );
       if (row !== undefined && row.chain_seq !== null && row.chain_hash !== null) {
         this.#globalSeries.set(companyId, row.global_series);
+        this.#lockedCounters.add(counterKey(seriesId, period));
         return {
           head: { seq: row.chain_seq, hash: row.chain_hash },
           counter: BigInt(row.value),
           otherGlobal: await this.hasGlobalSeries(companyId, seriesId),
+          seriesCurrent: isCurrent(row),
         };
       }
     }
     // A period without a counter yet, or a chain whose head is not on the company row: step by step.
     const head = await this.lockAuditHead(companyId);
     const counter = await this.lockCounter(seriesId, period);
-    return { head, counter, otherGlobal: await this.hasGlobalSeries(companyId, seriesId) };
+    const otherGlobal = await this.hasGlobalSeries(companyId, seriesId);
+    if (expect === undefined) return { head, counter, otherGlobal, seriesCurrent: true };
+    const stamp = await this.findSeriesVersion(companyId, expect.name);
+    return { head, counter, otherGlobal, seriesCurrent: stamp?.id === seriesId && stamp.version === expect.version };
   }
 
   async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
@@ -216,10 +235,17 @@ export class PgTransaction implements StoreTransaction {
       [seriesId, period],
       lock ? 'counter_lock' : 'counter_read',
     );
+    if (row !== undefined && lock) this.#lockedCounters.add(counterKey(seriesId, period));
     return row === undefined ? undefined : BigInt(row.value);
   }
 
   async saveCounter(seriesId: number, period: string, value: bigint, at: string): Promise<void> {
+    if (this.#lockedCounters.has(counterKey(seriesId, period))) {
+      this.#db.hold(
+        `UPDATE counters SET value = ${literal(value.toString())}, updated_at = ${literal(at)} WHERE series_id = ${literal(seriesId)} AND period = ${literal(period)}`,
+      );
+      return;
+    }
     this.#db.hold(
       `INSERT INTO counters (series_id, period, value, updated_at) VALUES ${rowLiteral([seriesId, period, value.toString(), at])}
        ON CONFLICT (series_id, period) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
@@ -292,6 +318,7 @@ export class PgTransaction implements StoreTransaction {
 
   async insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]> {
     if (records.length === 0) return [];
+    if (records.length === 1) return [await this.#insertRecord(records[0]!)];
     const n = records.length;
     const columns: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(n));
     const contextJson = jsonOnce();
@@ -336,6 +363,35 @@ export class PgTransaction implements StoreTransaction {
     for (let i = n - 1; i >= 0; i--) position.set(`${records[i]!.seriesId}\u0000${records[i]!.serial}`, i);
     for (const row of rows) ids[position.get(`${row.series_id}\u0000${row.serial}`)!] = row.id;
     return ids;
+  }
+
+  /** One record, the single-serial request's path: plain values cost less than arrays to unnest. */
+  async #insertRecord(r: NewRecord): Promise<number | null> {
+    const [row] = await this.#db.query<{ id: number }>(
+      `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+         metadata, generated_at, generated_by, station, updated_at, audit_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (company_id, serial, series_id) DO NOTHING RETURNING id`,
+      [
+        r.companyId,
+        r.seriesId,
+        r.serial,
+        r.sequence.toString(),
+        r.period,
+        r.status,
+        r.workOrder,
+        r.partNumber,
+        Object.keys(r.context).length === 0 ? null : JSON.stringify(r.context),
+        r.metadata === null || r.metadata === undefined ? null : JSON.stringify(r.metadata),
+        r.generatedAt,
+        r.generatedBy,
+        r.station,
+        r.generatedAt,
+        r.auditSeq,
+      ],
+      'record_insert',
+    );
+    return row?.id ?? null;
   }
 
   async findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]> {

@@ -160,10 +160,13 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     return this.readCounter(seriesId, period);
   }
 
-  async lockIssue(companyId: number, seriesId: number, period: string): Promise<IssueLocks> {
+  async lockIssue(companyId: number, seriesId: number, period: string, expect?: { readonly name: string; readonly version: number }): Promise<IssueLocks> {
     const head = await this.lockAuditHead(companyId);
     const counter = await this.lockCounter(seriesId, period);
-    return { head, counter, otherGlobal: await this.hasGlobalSeries(companyId, seriesId) };
+    const otherGlobal = await this.hasGlobalSeries(companyId, seriesId);
+    if (expect === undefined) return { head, counter, otherGlobal, seriesCurrent: true };
+    const stamp = await this.findSeriesVersion(companyId, expect.name);
+    return { head, counter, otherGlobal, seriesCurrent: stamp?.id === seriesId && stamp.version === expect.version };
   }
 
   async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
