@@ -24,7 +24,7 @@ export class PgConnection {
   /** Runs a parameterised statement (prepared once per connection under `name`, when given). */
   async query<R extends QueryResultRow>(text: string, values: readonly unknown[] = [], name?: string): Promise<R[]> {
     if (this.#beginPending !== undefined && this.#held.length === 0 && values.every(isLiteral)) {
-      const batch = `${this.#beginPending};\n${inline(text, values as readonly LiteralValue[])}`;
+      const batch = `${this.#beginPending};\n${inline(text, values)}`;
       this.#beginPending = undefined;
       const results = (await this.#client.query(batch)) as unknown as QueryResult<R>[];
       return results[results.length - 1]!.rows;

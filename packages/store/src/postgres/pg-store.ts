@@ -38,8 +38,8 @@ const TIMEOUTS = new Set(['57014', '55P03']);
 
 /** int8 (ids, positions, counts) as numbers: they stay far below 2^53. */
 const TYPES = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: string): unknown =>
+    oid === 20 ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format as 'text') as unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** The URL without its password, for messages and logs. */

@@ -1,10 +1,7 @@
 import {
-  RECORD_STATUSES,
-  parseShiftCalendar,
   settingsFromJson,
   settingsToJson,
   type AuditEntry,
-  type RecordStatus,
   type SeriesSettings,
   type SeriesSettingsJson,
 } from '@serialtrace/core';
