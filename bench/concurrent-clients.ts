@@ -1,15 +1,7 @@
-import { percentile } from './stats.js';
+import { percentile, type Measurement } from './stats.js';
 
-/** What `clients` concurrent request loops achieved over one or more windows. */
-export interface ClientsMeasurement {
-  /** serials issued per second of wall time */
-  readonly serialsPerSecond: number;
-  readonly requests: number;
-  readonly serials: number;
-  readonly seconds: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
+/** What `clients` concurrent request loops achieved over one or more windows (serials per second of wall time). */
+export type ClientsMeasurement = Measurement;
 
 /** Raw counts of windows, to be merged before they are summarised. */
 export interface ClientsWindow {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient } from './postgres-schema.js';
+import { duplicates, groupBy, sorted } from './checks.js';
 import { http, signIn, startServer, startServers, type HttpAnswer, type ServerProcess } from './server-process.js';
 
 /**
@@ -246,20 +247,6 @@ async function readDatabase(schema: string) {
 }
 
 type Database = Awaited<ReturnType<typeof readDatabase>>;
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group === undefined) groups.set(k, [item]);
-    else group.push(item);
-  }
-  return groups;
-}
-
-const sorted = (values: readonly string[]) => [...values].sort();
-const duplicates = (values: readonly string[]) => values.filter((v, i) => values.indexOf(v) !== i);
 
 /**
  * The database at a quiet moment, against what the clients saw: each request committed whole or

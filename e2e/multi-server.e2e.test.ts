@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient } from './postgres-schema.js';
+import { duplicates, groupBy, sorted } from './checks.js';
 import { http, signIn, startServers, type HttpAnswer, type ServerProcess } from './server-process.js';
 
 /**
@@ -220,20 +221,6 @@ async function readDatabase(schema: string) {
     };
   });
 }
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group === undefined) groups.set(k, [item]);
-    else group.push(item);
-  }
-  return groups;
-}
-
-const sorted = (values: readonly string[]) => [...values].sort();
-const duplicates = (values: readonly string[]) => values.filter((v, i) => values.indexOf(v) !== i);
 
 /**
  * The database after a run, against what the clients saw: each request committed whole or not at

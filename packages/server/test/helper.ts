@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { Role } from '@serialtrace/core';
 import { buildApp, DEFAULTS, type AppOptions, type ServerConfig } from '@serialtrace/server';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
@@ -12,6 +10,7 @@ import { SqliteStore } from '@serialtrace/store';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { expect } from 'vitest';
 import { ManualClock } from '../../service/test/harness.js';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient } from '../../store/test/pg-harness.js';
 
 // One hand-moved clock for every test tier.
 export { ManualClock };
@@ -102,28 +101,8 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
   };
 }
 
-/** The PostgreSQL every test tier uses: the machine's own, as `.ci/run` starts it. */
-export const TEST_DATABASE_URL = process.env['SERIALTRACE_TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
-
-/** A schema name no other test uses, so tests running at once never see each other's tables. */
-export function uniqueSchema(): string {
-  return `t_${randomBytes(6).toString('hex')}`;
-}
-
-/** Runs `work` on a connection of its own, outside any store: what another tool would see. */
-export async function withPgClient<T>(schema: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function dropSchema(schema: string): Promise<void> {
-  await withPgClient('public', (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
-}
+/** The PostgreSQL every test tier uses, and its helpers: the store tests' (one copy for every tier). */
+export { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient };
 
 /** A server configuration on the test PostgreSQL in `schema`; the SQLite file it names is never opened. */
 export function postgresConfig(schema: string, overrides: Partial<ServerConfig> = {}): ServerConfig {

@@ -1,10 +1,36 @@
 import type { NewRecord, SeriesRow } from '@serialtrace/store';
 import type { AuditDraft } from './audit-writer.js';
+import type { Caller } from './caller.js';
 import type { ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
 
 /** What every record of one request shares. */
 export type RecordTemplate = Omit<NewRecord, 'serial' | 'sequence'>;
+
+/** The template of a request's records: what it asked for, who asked, when, and its audit entry. */
+export function recordTemplate(
+  caller: Caller,
+  seriesId: number,
+  period: string,
+  valid: ValidGenerateRequest,
+  at: string,
+  auditSeq: number | null,
+): RecordTemplate {
+  return {
+    companyId: caller.companyId,
+    seriesId,
+    period,
+    status: 'generated',
+    workOrder: valid.workOrder,
+    partNumber: valid.partNumber,
+    context: valid.context,
+    metadata: valid.metadata,
+    generatedAt: at,
+    generatedBy: caller.actor,
+    station: caller.station ?? null,
+    auditSeq,
+  };
+}
 
 /**
  * One record from the request's template, written out field by field: building it with an object

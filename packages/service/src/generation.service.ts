@@ -11,7 +11,7 @@ import {
 import type { IssueLocks, NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { generationEntry, recordFrom, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
 import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
@@ -200,20 +200,7 @@ export class GenerationService {
       }
       const { plan, period, render, locks } = attempt;
       const { head, counter, otherGlobal } = locks;
-      const template: RecordTemplate = {
-        companyId: caller.companyId,
-        seriesId: series.id,
-        period,
-        status: 'generated',
-        workOrder: valid.workOrder,
-        partNumber: valid.partNumber,
-        context: valid.context,
-        metadata: valid.metadata,
-        generatedAt: at,
-        generatedBy: caller.actor,
-        station: caller.station ?? null,
-        auditSeq: nextAuditSeq(head),
-      };
+      const template = recordTemplate(caller, series.id, period, valid, at, nextAuditSeq(head));
       const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, render, template, {
         counter: counter ?? plan.settings.start,
         // Clashes with other series matter only for a global series, or when a global one exists.

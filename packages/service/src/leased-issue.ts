@@ -10,7 +10,7 @@ import {
 import type { LeaseRow, NewRecord, SeriesRow, StoreTransaction } from '@serialtrace/store';
 import { appendAuditItems, nextAuditSeq, type AuditHead, type AuditItem } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { generationEntry, recordFrom, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import type { GenerateResult, ValidGenerateRequest } from './generation-request.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 
@@ -159,20 +159,7 @@ export async function issueLeased(
         candidates,
         issued: [],
         skipped: [],
-        template: {
-          companyId,
-          seriesId: row.id,
-          period,
-          status: 'generated',
-          workOrder: valid.workOrder,
-          partNumber: valid.partNumber,
-          context: valid.context,
-          metadata: valid.metadata,
-          generatedAt: at,
-          generatedBy: caller.actor,
-          station: caller.station ?? null,
-          auditSeq: null,
-        },
+        template: recordTemplate(caller, row.id, period, valid, at, null),
       });
     } catch (error) {
       if (!(error instanceof SerialtraceError)) throw error;

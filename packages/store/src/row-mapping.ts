@@ -2,13 +2,15 @@ import {
   parseRole,
   RECORD_STATUSES,
   parseShiftCalendar,
+  settingsFromJson,
   settingsToJson,
+  type SeriesSettingsJson,
   type AuditEntry,
   type RecordStatus,
   type SeriesSettings,
 } from '@serialtrace/core';
 import type { ApiKeyRow, UserRow } from './access-types.js';
-import type { LeaseRow, RecordRow, SeriesRow } from './store-types.js';
+import type { IdempotencyRow, LeaseRow, NewRecord, RecordRow, SeriesRow, SeriesVersionRow, StatusChangeRow } from './store-types.js';
 
 /**
  * Rows as both engines return them, and their conversion to the port's types. SQLite gives
@@ -294,3 +296,89 @@ export function leaseFromRow(row: LeaseDbRow): LeaseRow {
     releasedAt: row.released_at,
   };
 }
+
+export interface HistoryDbRow {
+  id: number;
+  record_id: number;
+  from_status: string | null;
+  to_status: string;
+  at: string;
+  actor: string;
+  station: string | null;
+  reason: string | null;
+  data: string | null;
+  audit_seq: number | null;
+}
+
+export function statusChangeFromRow(row: HistoryDbRow): StatusChangeRow {
+  return {
+    id: row.id,
+    recordId: row.record_id,
+    fromStatus: row.from_status === null ? null : toStatus(row.from_status),
+    toStatus: toStatus(row.to_status),
+    at: row.at,
+    actor: row.actor,
+    station: row.station,
+    reason: row.reason,
+    data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+    auditSeq: row.audit_seq,
+  };
+}
+
+export interface SeriesVersionDbRow {
+  series_id: number;
+  version: number;
+  settings: string;
+  changed_at: string;
+  changed_by: string;
+  reason: string | null;
+}
+
+export function seriesVersionFromRow(row: SeriesVersionDbRow): SeriesVersionRow {
+  return {
+    seriesId: row.series_id,
+    version: row.version,
+    settings: settingsFromJson(JSON.parse(row.settings) as SeriesSettingsJson),
+    changedAt: row.changed_at,
+    changedBy: row.changed_by,
+    reason: row.reason,
+  };
+}
+
+export interface IdempotencyDbRow {
+  key: string;
+  request_hash: string;
+  response: string;
+  created_at: string;
+}
+
+export function idempotencyFromRow(row: IdempotencyDbRow): IdempotencyRow {
+  return { key: row.key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+}
+
+/**
+ * A record's column values in the order both engines insert them (`RECORD_INSERT_COLUMNS`).
+ * `json` serialises context and metadata; a batch passes one that remembers its last input.
+ */
+export function recordValues(r: NewRecord, json: { context: (value: unknown) => string; metadata: (value: unknown) => string }): unknown[] {
+  return [
+    r.companyId,
+    r.seriesId,
+    r.serial,
+    r.sequence.toString(),
+    r.period,
+    r.status,
+    r.workOrder,
+    r.partNumber,
+    Object.keys(r.context).length === 0 ? null : json.context(r.context),
+    r.metadata === null || r.metadata === undefined ? null : json.metadata(r.metadata),
+    r.generatedAt,
+    r.generatedBy,
+    r.station,
+    r.generatedAt,
+    r.auditSeq,
+  ];
+}
+
+export const RECORD_INSERT_COLUMNS = `company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
+  metadata, generated_at, generated_by, station, updated_at, audit_seq`;

@@ -11,7 +11,10 @@ export function uniqueSchema(prefix = 't'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-/** Runs `work` on a plain connection outside any store: what another tool or server would see. */
+/**
+ * Runs `work` on a plain connection outside any store: what another tool, server or an auditor
+ * with a SQL prompt would see.
+ */
 export async function withPgClient<T>(schema: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
   await client.connect();
@@ -23,7 +26,7 @@ export async function withPgClient<T>(schema: string, work: (client: pg.Client) 
 }
 
 export async function dropSchema(schema: string): Promise<void> {
-  await withPgClient('public', (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+  await withPgClient('public', (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 }
 
 /** PostgreSQL on a schema of its own in the test database, dropped on dispose. */

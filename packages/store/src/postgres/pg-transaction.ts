@@ -1,20 +1,27 @@
-import { settingsFromJson, settingsToJson, type AuditEntry, type SeriesSettings, type SeriesSettingsJson } from '@serialtrace/core';
+import { settingsToJson, type AuditEntry, type SeriesSettings } from '@serialtrace/core';
 import type { ApiKeyRow, CompanyRow, NewUser, SessionRow, UserChanges, UserRow } from '../access-types.js';
 import {
   apiKeyFromRow,
   auditFromRow,
   containsPattern,
+  idempotencyFromRow,
   jsonOnce,
   leaseFromRow,
+  RECORD_INSERT_COLUMNS,
+  recordValues,
+  seriesVersionFromRow,
+  statusChangeFromRow,
   recordFromRow,
   seriesFromRow,
   SETTINGS_COLUMNS,
   settingsValues,
-  toStatus,
   userFromRow,
   type ApiKeyDbRow,
   type AuditDbRow,
+  type HistoryDbRow,
+  type IdempotencyDbRow,
   type LeaseDbRow,
+  type SeriesVersionDbRow,
   type RecordDbRow,
   type SeriesDbRow,
   type UserDbRow,
@@ -145,22 +152,8 @@ export class PgTransaction implements StoreTransaction {
   }
 
   async listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]> {
-    const rows = await this.#db.query<{
-      series_id: number;
-      version: number;
-      settings: string;
-      changed_at: string;
-      changed_by: string;
-      reason: string | null;
-    }>('SELECT * FROM series_versions WHERE series_id = $1 ORDER BY version', [seriesId]);
-    return rows.map((row) => ({
-      seriesId: row.series_id,
-      version: row.version,
-      settings: settingsFromJson(JSON.parse(row.settings) as SeriesSettingsJson),
-      changedAt: row.changed_at,
-      changedBy: row.changed_by,
-      reason: row.reason,
-    }));
+    const rows = await this.#db.query<SeriesVersionDbRow>('SELECT * FROM series_versions WHERE series_id = $1 ORDER BY version', [seriesId]);
+    return rows.map(seriesVersionFromRow);
   }
 
   async seriesHasIssued(seriesId: number): Promise<boolean> {
@@ -321,34 +314,15 @@ export class PgTransaction implements StoreTransaction {
     if (records.length === 1) return [await this.#insertRecord(records[0]!)];
     const n = records.length;
     const columns: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(n));
-    const contextJson = jsonOnce();
-    const metadataJson = jsonOnce();
+    const json = { context: jsonOnce(), metadata: jsonOnce() };
     for (let i = 0; i < n; i++) {
-      const r = records[i]!;
-      const values = [
-        r.companyId,
-        r.seriesId,
-        r.serial,
-        r.sequence.toString(),
-        r.period,
-        r.status,
-        r.workOrder,
-        r.partNumber,
-        Object.keys(r.context).length === 0 ? null : contextJson(r.context),
-        r.metadata === null || r.metadata === undefined ? null : metadataJson(r.metadata),
-        r.generatedAt,
-        r.generatedBy,
-        r.station,
-        r.generatedAt,
-        r.auditSeq,
-      ];
+      const values = recordValues(records[i]!, json);
       for (let c = 0; c < 15; c++) columns[c]![i] = values[c];
     }
     // One statement for the whole batch; the unique index decides which serials are new, and the
     // rows come in the order given, so ids grow in that order.
     const rows = await this.#db.query<{ id: number; serial: string; series_id: number }>(
-      `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-         metadata, generated_at, generated_by, station, updated_at, audit_seq)
+      `INSERT INTO records (${RECORD_INSERT_COLUMNS})
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
        ON CONFLICT (company_id, serial, series_id) DO NOTHING
@@ -368,27 +342,10 @@ export class PgTransaction implements StoreTransaction {
   /** One record, the single-serial request's path: plain values cost less than arrays to unnest. */
   async #insertRecord(r: NewRecord): Promise<number | null> {
     const [row] = await this.#db.query<{ id: number }>(
-      `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-         metadata, generated_at, generated_by, station, updated_at, audit_seq)
+      `INSERT INTO records (${RECORD_INSERT_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (company_id, serial, series_id) DO NOTHING RETURNING id`,
-      [
-        r.companyId,
-        r.seriesId,
-        r.serial,
-        r.sequence.toString(),
-        r.period,
-        r.status,
-        r.workOrder,
-        r.partNumber,
-        Object.keys(r.context).length === 0 ? null : JSON.stringify(r.context),
-        r.metadata === null || r.metadata === undefined ? null : JSON.stringify(r.metadata),
-        r.generatedAt,
-        r.generatedBy,
-        r.station,
-        r.generatedAt,
-        r.auditSeq,
-      ],
+      recordValues(r, { context: JSON.stringify, metadata: JSON.stringify }),
       'record_insert',
     );
     return row?.id ?? null;
@@ -472,41 +429,19 @@ export class PgTransaction implements StoreTransaction {
   }
 
   async listStatusChanges(recordId: number): Promise<StatusChangeRow[]> {
-    const rows = await this.#db.query<{
-      id: number;
-      record_id: number;
-      from_status: string | null;
-      to_status: string;
-      at: string;
-      actor: string;
-      station: string | null;
-      reason: string | null;
-      data: string | null;
-      audit_seq: number | null;
-    }>('SELECT * FROM record_history WHERE record_id = $1 ORDER BY id', [recordId], 'history_list');
-    return rows.map((row) => ({
-      id: row.id,
-      recordId: row.record_id,
-      fromStatus: row.from_status === null ? null : toStatus(row.from_status),
-      toStatus: toStatus(row.to_status),
-      at: row.at,
-      actor: row.actor,
-      station: row.station,
-      reason: row.reason,
-      data: row.data === null ? null : (JSON.parse(row.data) as unknown),
-      auditSeq: row.audit_seq,
-    }));
+    const rows = await this.#db.query<HistoryDbRow>('SELECT * FROM record_history WHERE record_id = $1 ORDER BY id', [recordId], 'history_list');
+    return rows.map(statusChangeFromRow);
   }
 
   // Idempotency keys
 
   async findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined> {
-    const [row] = await this.#db.query<{ key: string; request_hash: string; response: string; created_at: string }>(
+    const [row] = await this.#db.query<IdempotencyDbRow>(
       'SELECT key, request_hash, response, created_at FROM idempotency_keys WHERE company_id = $1 AND key = $2',
       [companyId, key],
       'idempotency_find',
     );
-    return row === undefined ? undefined : { key: row.key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+    return row === undefined ? undefined : idempotencyFromRow(row);
   }
 
   async insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void> {

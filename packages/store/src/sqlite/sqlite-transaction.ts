@@ -1,10 +1,4 @@
-import {
-  settingsFromJson,
-  settingsToJson,
-  type AuditEntry,
-  type SeriesSettings,
-  type SeriesSettingsJson,
-} from '@serialtrace/core';
+import { settingsToJson, type AuditEntry, type SeriesSettings } from '@serialtrace/core';
 import type { StoreTransaction } from '../store-port.js';
 import type {
   AuditFilter,
@@ -26,15 +20,22 @@ import type {
 import {
   auditFromRow,
   containsPattern,
+  idempotencyFromRow,
   jsonOnce,
   leaseFromRow,
+  RECORD_INSERT_COLUMNS,
+  recordValues,
+  seriesVersionFromRow,
+  statusChangeFromRow,
   recordFromRow,
   seriesFromRow,
   SETTINGS_COLUMNS,
   settingsValues,
-  toStatus,
   type AuditDbRow,
+  type HistoryDbRow,
+  type IdempotencyDbRow,
   type LeaseDbRow,
+  type SeriesVersionDbRow,
   type RecordDbRow,
   type SeriesDbRow,
 } from '../row-mapping.js';
@@ -125,22 +126,9 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
   }
 
   async listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]> {
-    const rows = this.#sql('SELECT * FROM series_versions WHERE series_id = ? ORDER BY version').all(seriesId) as {
-      series_id: number;
-      version: number;
-      settings: string;
-      changed_at: string;
-      changed_by: string;
-      reason: string | null;
-    }[];
-    return rows.map((row) => ({
-      seriesId: row.series_id,
-      version: row.version,
-      settings: settingsFromJson(JSON.parse(row.settings) as SeriesSettingsJson),
-      changedAt: row.changed_at,
-      changedBy: row.changed_by,
-      reason: row.reason,
-    }));
+    return (this.#sql('SELECT * FROM series_versions WHERE series_id = ? ORDER BY version').all(seriesId) as SeriesVersionDbRow[]).map(
+      seriesVersionFromRow,
+    );
   }
 
   async seriesHasIssued(seriesId: number): Promise<boolean> {
@@ -241,34 +229,15 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
 
   async insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]> {
     const insert = this.#sql(
-      `INSERT INTO records (company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-         metadata, generated_at, generated_by, station, updated_at, audit_seq)
+      `INSERT INTO records (${RECORD_INSERT_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (company_id, serial, series_id) DO NOTHING`,
     );
     const ids = new Array<number | null>(records.length);
     // A batch shares its context and metadata objects: serialise each of them once.
-    const contextJson = jsonOnce();
-    const metadataJson = jsonOnce();
+    const json = { context: jsonOnce(), metadata: jsonOnce() };
     for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const info = insert.run(
-        r.companyId,
-        r.seriesId,
-        r.serial,
-        r.sequence.toString(),
-        r.period,
-        r.status,
-        r.workOrder,
-        r.partNumber,
-        Object.keys(r.context).length === 0 ? null : contextJson(r.context),
-        r.metadata === null || r.metadata === undefined ? null : metadataJson(r.metadata),
-        r.generatedAt,
-        r.generatedBy,
-        r.station,
-        r.generatedAt,
-        r.auditSeq,
-      );
+      const info = insert.run(...recordValues(records[i]!, json));
       ids[i] = info.changes === 0 ? null : Number(info.lastInsertRowid);
     }
     return ids;
@@ -353,40 +322,15 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
   }
 
   async listStatusChanges(recordId: number): Promise<StatusChangeRow[]> {
-    const rows = this.#sql('SELECT * FROM record_history WHERE record_id = ? ORDER BY id').all(recordId) as {
-      id: number;
-      record_id: number;
-      from_status: string | null;
-      to_status: string;
-      at: string;
-      actor: string;
-      station: string | null;
-      reason: string | null;
-      data: string | null;
-      audit_seq: number | null;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      recordId: row.record_id,
-      fromStatus: row.from_status === null ? null : toStatus(row.from_status),
-      toStatus: toStatus(row.to_status),
-      at: row.at,
-      actor: row.actor,
-      station: row.station,
-      reason: row.reason,
-      data: row.data === null ? null : (JSON.parse(row.data) as unknown),
-      auditSeq: row.audit_seq,
-    }));
+    return (this.#sql('SELECT * FROM record_history WHERE record_id = ? ORDER BY id').all(recordId) as HistoryDbRow[]).map(statusChangeFromRow);
   }
 
   async findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined> {
     const row = this.#sql('SELECT key, request_hash, response, created_at FROM idempotency_keys WHERE company_id = ? AND key = ?').get(
       companyId,
       key,
-    ) as { key: string; request_hash: string; response: string; created_at: string } | undefined;
-    return row === undefined
-      ? undefined
-      : { key: row.key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+    ) as IdempotencyDbRow | undefined;
+    return row === undefined ? undefined : idempotencyFromRow(row);
   }
 
   async insertIdempotency(companyId: number, row: IdempotencyRow): Promise<void> {
