@@ -122,20 +122,15 @@ export async function issueLeased(
 
   const head = await tx.lockAuditHead(companyId);
   const leases = new LeaseBook(tx, deps, companyId, at);
-  const loaded = new Map<string, { row: SeriesRow; plan: SeriesPlan } | SerialtraceError>();
+  await leases.prefetch();
+  const names = [...new Set(requests.filter((_, i) => outcomes[i] === undefined).map((r) => r.seriesName))];
+  const loaded = await deps.plans.loadMany(tx, companyId, names);
   const prepared: Prepared[] = [];
   for (let i = 0; i < requests.length; i++) {
     if (outcomes[i] !== undefined) continue;
     const request = requests[i]!;
     try {
-      let series = loaded.get(request.seriesName);
-      if (series === undefined) {
-        series = await deps.plans.load(tx, companyId, request.seriesName).catch((error: unknown) => {
-          if (error instanceof SerialtraceError) return error;
-          throw error;
-        });
-        loaded.set(request.seriesName, series);
-      }
+      const series = loaded.get(request.seriesName)!;
       if (series instanceof SerialtraceError) throw series;
       const { row, plan } = series;
       if (row.settings.allocation !== 'leased') {
@@ -284,11 +279,27 @@ class LeaseBook {
     this.#at = at;
   }
 
+  /** This process's open leases of the company, read (and held) with one statement. */
+  #open: Map<string, LeaseRow> | undefined;
+
+  async prefetch(): Promise<void> {
+    if (!this.#deps.leases.hold) return;
+    this.#open = new Map();
+    for (const lease of await this.#tx.lockOpenLeases({ owner: this.#deps.leases.owner, companyId: this.#companyId })) {
+      const key = `${lease.seriesId}\u0000${lease.period}`;
+      if (!this.#open.has(key)) this.#open.set(key, lease);
+    }
+  }
+
   async state(series: SeriesRow, plan: SeriesPlan, period: string): Promise<LeaseState> {
     const key = `${series.id}\u0000${period}`;
     let state = this.#states.get(key);
     if (state === undefined) {
-      const lease = this.#deps.leases.hold ? await this.#tx.lockOpenLease(series.id, period, this.#deps.leases.owner) : undefined;
+      const lease = !this.#deps.leases.hold
+        ? undefined
+        : this.#open !== undefined
+          ? this.#open.get(key)
+          : await this.#tx.lockOpenLease(series.id, period, this.#deps.leases.owner);
       state = { series, plan, period, lease, used: lease?.used ?? 0n, crossSeries: undefined, touched: false };
       this.#states.set(key, state);
     }

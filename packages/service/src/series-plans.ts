@@ -25,10 +25,42 @@ export class SeriesPlans {
     if (row === undefined || row.id !== stamp.id || row.version !== stamp.version) {
       row = await tx.findSeries(companyId, name);
       if (row === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
-      if (this.#rows.size >= MAX_CACHED_PLANS) this.#rows.delete(this.#rows.keys().next().value!);
-      this.#rows.set(key, row);
+      this.#remember(key, row);
     }
     return { row, plan: this.planFor(row) };
+  }
+
+  /**
+   * {@link load} for several names with one version check: a batch touching many series reads
+   * their versions together. A name without a series maps to SERIES_NOT_FOUND.
+   */
+  async loadMany(tx: StoreTransaction, companyId: number, names: readonly string[]): Promise<Map<string, { row: SeriesRow; plan: SeriesPlan } | SerialtraceError>> {
+    const stamps = new Map((await tx.findSeriesVersions(companyId, names)).map((s) => [s.name, s]));
+    const loaded = new Map<string, { row: SeriesRow; plan: SeriesPlan } | SerialtraceError>();
+    for (const name of names) {
+      const stamp = stamps.get(name);
+      if (stamp === undefined) {
+        loaded.set(name, new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name }));
+        continue;
+      }
+      const key = `${companyId}\u0000${name}`;
+      let row = this.#rows.get(key);
+      if (row === undefined || row.id !== stamp.id || row.version !== stamp.version) {
+        row = await tx.findSeries(companyId, name);
+        if (row === undefined) {
+          loaded.set(name, new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name }));
+          continue;
+        }
+        this.#remember(key, row);
+      }
+      loaded.set(name, { row, plan: this.planFor(row) });
+    }
+    return loaded;
+  }
+
+  #remember(key: string, row: SeriesRow): void {
+    if (this.#rows.size >= MAX_CACHED_PLANS) this.#rows.delete(this.#rows.keys().next().value!);
+    this.#rows.set(key, row);
   }
 
   /** The row last loaded for a name, if any: a hint that may be stale, never a basis for a write. */

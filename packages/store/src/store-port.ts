@@ -65,6 +65,8 @@ export interface StoreTransaction {
   findSeriesById(id: number): Promise<SeriesRow | undefined>;
   /** A series' id and version only: the cheap check that a copy held in memory is still current. */
   findSeriesVersion(companyId: number, name: string): Promise<{ id: number; version: number } | undefined>;
+  /** {@link findSeriesVersion} for several names at once; names without a series are left out. */
+  findSeriesVersions(companyId: number, names: readonly string[]): Promise<{ id: number; name: string; version: number }[]>;
   listSeries(companyId: number): Promise<SeriesRow[]>;
   insertSeries(companyId: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow>;
   /** Replaces the settings, stores the new version and returns the row as it now is. */

@@ -137,6 +137,7 @@ export type NewLease = Omit<LeaseRow, 'id' | 'releasedAt'>;
 export interface LeaseFilter {
   /** Leases of this owner. */
   readonly owner?: string;
+  readonly companyId?: number;
   /** Leases that expired before this instant (any owner). */
   readonly expiredBefore?: string;
   readonly seriesId?: number;

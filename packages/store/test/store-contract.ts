@@ -152,6 +152,8 @@ export function storeContract(factory: StoreFactory): void {
           expect(await tx.findSeries(2, 'Widgets')).toBeUndefined();
           expect(await tx.listSeries(2)).toEqual([]);
           expect(await tx.findSeriesById(inserted.id)).toEqual(inserted);
+          expect(await tx.findSeriesVersions(1, ['Widgets', 'Gadgets', 'widgets'])).toEqual([{ id: inserted.id, name: 'Widgets', version: 1 }]);
+          expect(await tx.findSeriesVersions(2, ['Widgets'])).toEqual([]);
           expect(await tx.findSeriesById(inserted.id + 1000)).toBeUndefined();
         });
       });
@@ -827,6 +829,11 @@ export function storeContract(factory: StoreFactory): void {
         expect(await ids({ expiredBefore: '2025-06-01T08:15:00.000Z' })).toEqual([a.id, b.id]);
         expect(await ids({ seriesId: t.id })).toEqual([b.id, c.id]);
         expect(await ids({ seriesId: t.id, expiredBefore: '2025-06-01T08:15:00.000Z' })).toEqual([b.id]);
+        await h.addCompany(2, 'Other');
+        const other = await write((tx) => tx.insertSeries(2, seriesSettings('O'), STAMP));
+        const d = await write((tx) => tx.insertLease(lease(other, { companyId: 2, owner: 'a' })));
+        expect(await ids({ owner: 'a', companyId: 1 })).toEqual([a.id, c.id]);
+        expect(await ids({ owner: 'a', companyId: 2 })).toEqual([d.id]);
       });
     });
 

@@ -105,6 +105,14 @@ export class PgTransaction implements StoreTransaction {
     return row;
   }
 
+  async findSeriesVersions(companyId: number, names: readonly string[]): Promise<{ id: number; name: string; version: number }[]> {
+    return this.#db.query<{ id: number; name: string; version: number }>(
+      'SELECT id, name, version FROM series WHERE company_id = $1 AND name = ANY($2::text[])',
+      [companyId, names],
+      'series_versions_of',
+    );
+  }
+
   async listSeries(companyId: number): Promise<SeriesRow[]> {
     return (await this.#db.query<SeriesDbRow>('SELECT * FROM series WHERE company_id = $1 ORDER BY name', [companyId])).map(seriesFromRow);
   }
@@ -265,6 +273,7 @@ export class PgTransaction implements StoreTransaction {
       where.push(condition(`$${params.length}`));
     };
     if (filter.owner !== undefined) add((p) => `owner = ${p}`, filter.owner);
+    if (filter.companyId !== undefined) add((p) => `company_id = ${p}`, filter.companyId);
     if (filter.expiredBefore !== undefined) add((p) => `expires_at < ${p}`, filter.expiredBefore);
     if (filter.seriesId !== undefined) add((p) => `series_id = ${p}`, filter.seriesId);
     const rows = await this.#db.query<LeaseDbRow>(

@@ -90,6 +90,13 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
       | undefined;
   }
 
+  async findSeriesVersions(companyId: number, names: readonly string[]): Promise<{ id: number; name: string; version: number }[]> {
+    return this.#sql('SELECT id, name, version FROM series WHERE company_id = ? AND name IN (SELECT value FROM json_each(?))').all(
+      companyId,
+      JSON.stringify(names),
+    ) as { id: number; name: string; version: number }[];
+  }
+
   async listSeries(companyId: number): Promise<SeriesRow[]> {
     const rows = this.#sql('SELECT * FROM series WHERE company_id = ? ORDER BY name').all(companyId) as SeriesDbRow[];
     return rows.map(seriesFromRow);
@@ -185,6 +192,10 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     if (filter.owner !== undefined) {
       where.push('owner = ?');
       params.push(filter.owner);
+    }
+    if (filter.companyId !== undefined) {
+      where.push('company_id = ?');
+      params.push(filter.companyId);
     }
     if (filter.expiredBefore !== undefined) {
       where.push('expires_at < ?');
