@@ -1,0 +1,70 @@
+import type { ColumnSpec, ColumnType, MigrationStep, SchemaCompiler, TableSpec } from './schema-description.js';
+
+/** What differs between engines in the DDL of the schema description. */
+export interface DdlDialect {
+  /** The surrogate key column, e.g. `id INTEGER PRIMARY KEY`. */
+  readonly idColumn: (name: string) => string;
+  readonly types: Readonly<Record<Exclude<ColumnType, 'id'>, string>>;
+  readonly boolean: (value: boolean) => string;
+  /** Appended to a clustered table's CREATE TABLE. */
+  readonly clusteredSuffix: string;
+  /** Statements after seed rows that gave an identity column its values (the table's name). */
+  readonly afterSeedIds: (table: string) => string[];
+}
+
+/**
+ * Compiles migration steps for one engine. Both engines read the same statement shapes; only
+ * the types, booleans and identity columns differ ({@link DdlDialect}).
+ */
+export class DdlCompiler implements SchemaCompiler {
+  readonly #dialect: DdlDialect;
+
+  constructor(dialect: DdlDialect) {
+    this.#dialect = dialect;
+  }
+
+  compile(step: MigrationStep): string[] {
+    switch (step.kind) {
+      case 'table':
+        return [this.#table(step.table)];
+      case 'column':
+        return [`ALTER TABLE ${step.table} ADD COLUMN ${this.#column(step.name, step.column)}`];
+      case 'index': {
+        const { name, table, columns, unique, where } = step.index;
+        return [
+          `CREATE ${unique === true ? 'UNIQUE ' : ''}INDEX ${name} ON ${table} (${columns.join(', ')})${where === undefined ? '' : ` WHERE ${where}`}`,
+        ];
+      }
+      case 'rows': {
+        const inserts = step.rows.map((row) => {
+          const columns = Object.keys(row);
+          return `INSERT INTO ${step.table} (${columns.join(', ')}) VALUES (${columns.map((c) => this.#literal(row[c] ?? null)).join(', ')})`;
+        });
+        if (step.rows.some((row) => row['id'] !== undefined)) inserts.push(...this.#dialect.afterSeedIds(step.table));
+        return inserts;
+      }
+    }
+  }
+
+  #literal(value: string | number | boolean | null): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return this.#dialect.boolean(value);
+    if (typeof value === 'number') return String(value);
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  #column(name: string, spec: ColumnSpec): string {
+    if (spec.type === 'id') return this.#dialect.idColumn(name);
+    let sql = `${name} ${this.#dialect.types[spec.type]}${spec.nullable === true ? '' : ' NOT NULL'}`;
+    if (spec.default !== undefined) sql += ` DEFAULT ${this.#literal(spec.default)}`;
+    if (spec.references !== undefined) sql += ` REFERENCES ${spec.references}`;
+    return sql;
+  }
+
+  #table(table: TableSpec): string {
+    const parts = Object.entries(table.columns).map(([name, spec]) => this.#column(name, spec));
+    if (table.primaryKey !== undefined) parts.push(`PRIMARY KEY (${table.primaryKey.join(', ')})`);
+    for (const unique of table.unique ?? []) parts.push(`UNIQUE (${unique.join(', ')})`);
+    return `CREATE TABLE ${table.name} (\n  ${parts.join(',\n  ')}\n)${table.clustered === true ? this.#dialect.clusteredSuffix : ''}`;
+  }
+}
