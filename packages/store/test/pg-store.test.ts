@@ -204,6 +204,27 @@ describe('PostgreSQL store: several servers on one database', () => {
   });
 });
 
+describe('PostgreSQL store: every connection busy', () => {
+  it('refuses a unit that waited too long for a connection with STORE_BUSY, not as an unreachable database', async () => {
+    const schema = uniqueSchema();
+    const store = PgStore.open({ url: TEST_DATABASE_URL, schema, poolSize: 1, connectTimeoutMs: 300 });
+    try {
+      await store.ping();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const holder = store.write(async () => held);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(store.write((tx) => tx.countUsers())).rejects.toMatchObject({ code: 'STORE_BUSY' });
+      release();
+      await holder;
+      expect(await store.write((tx) => tx.countUsers())).toBe(0);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});
+
 describe('PostgreSQL store: an unreachable database', () => {
   it('refuses each unit with STORE_UNAVAILABLE, saying why but not where, and keeps the driver’s message as the cause', async () => {
     const store = PgStore.open({ url: 'postgres://root:secret@127.0.0.1:1/test', connectTimeoutMs: 1000 });

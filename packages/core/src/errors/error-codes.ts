@@ -236,8 +236,9 @@ export const ERROR_CODES = {
   },
   STORE_BUSY: {
     category: 'unavailable',
-    message: 'The database stayed locked for {timeoutMs} ms; nothing was written, try again',
-    description: 'Another writer held the database longer than the busy timeout.',
+    message: 'The database stayed busy for {timeoutMs} ms; nothing was written, try again',
+    description:
+      'Another writer held the database (SQLite), or a lock, a statement or the wait for a free connection (PostgreSQL) took longer than its timeout.',
   },
   STORE_UNAVAILABLE: {
     category: 'unavailable',

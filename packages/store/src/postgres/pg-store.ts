@@ -110,6 +110,8 @@ export class PgStore implements Store {
   readonly #pool: pg.Pool;
   readonly #schema: string;
   readonly #statementTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #poolSize: number;
   readonly #migrate: boolean;
   #migrated: Promise<void> | undefined;
   #closed = false;
@@ -121,10 +123,12 @@ export class PgStore implements Store {
     this.#schema = options.schema ?? 'public';
     this.#statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.#migrate = options.migrate !== false;
+    this.#poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.#pool = new pg.Pool({
       connectionString: options.url,
-      max: options.poolSize ?? DEFAULT_POOL_SIZE,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      max: this.#poolSize,
+      connectionTimeoutMillis: this.#connectTimeoutMs,
       statement_timeout: this.#statementTimeoutMs,
       // A transaction left open by a stalled process must not hold its locks for ever.
       idle_in_transaction_session_timeout: Math.max(this.#statementTimeoutMs * 2, 60_000),
@@ -249,9 +253,15 @@ export class PgStore implements Store {
   }
 
   async #connect(): Promise<pg.PoolClient> {
+    // Every connection busy when the wait began: a timeout then means the server is overloaded,
+    // not that the database is gone.
+    const saturated = this.#pool.totalCount >= this.#poolSize && this.#pool.idleCount === 0;
     try {
       return await this.#pool.connect();
     } catch (error) {
+      if (saturated && error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+        throw Object.assign(new SerialtraceError('STORE_BUSY', { timeoutMs: this.#connectTimeoutMs }), { cause: error });
+      }
       throw this.#translate(error);
     }
   }
