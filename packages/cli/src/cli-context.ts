@@ -129,6 +129,19 @@ export class CliContext {
   }
 
   /** Prints `value` as JSON in --json mode, or the human text otherwise. */
+  /** The SQLite file of the local commands (`--db`, SERIALTRACE_DB), whatever PostgreSQL is set. */
+  sqliteFile(command: string): string {
+    if (this.#target.kind === 'remote') {
+      throw new SerialtraceError('USAGE_INVALID', { reason: `${command} works on a local SQLite file (--db), not through a server` });
+    }
+    return this.#target.db;
+  }
+
+  /** The PostgreSQL schema of the local commands (SERIALTRACE_DATABASE_SCHEMA), if set. */
+  get postgresSchema(): string | undefined {
+    return postgresSettings(this.io.env).schema;
+  }
+
   print(value: unknown, human: () => string): void {
     this.io.stdout(this.json ? `${JSON.stringify(value, jsonReplacer)}\n` : `${human()}\n`);
   }

@@ -2,6 +2,7 @@ import { isSerialtraceError, SerialtraceError, type Problem } from '@serialtrace
 import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
 import { auditCommand } from './commands/audit.command.js';
+import { copyCommand } from './commands/copy.command.js';
 import { generateCommand } from './commands/generate.command.js';
 import { previewCommand } from './commands/preview.command.js';
 import { recordsCommands } from './commands/records.command.js';
@@ -27,6 +28,7 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   program.addCommand(generateCommand(context));
   for (const command of recordsCommands(context)) program.addCommand(command);
   program.addCommand(auditCommand(context));
+  program.addCommand(copyCommand(context));
   // Every subcommand reports usage errors the same way as the program.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

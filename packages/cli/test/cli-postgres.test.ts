@@ -81,6 +81,48 @@ describe('serialtrace on PostgreSQL', () => {
     expect(released.json().entries).toEqual([]);
   });
 
+  it('copies a SQLite database whole into PostgreSQL, where work goes on as if it had always been there', async () => {
+    // A year on one machine: series of every kind (a global one, a leased one), serials, a status change.
+    const sqlite = { SERIALTRACE_DATABASE_URL: undefined };
+    const ok = async (args: readonly string[]) => {
+      const run = await cli(args, sqlite);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+    };
+    await ok(['series', 'create', 'Widgets', '--format', 'SN-{YYYY}{JJJ}-{####}', '--reset', 'daily']);
+    await ok(['series', 'create', 'Tags', '--format', 'T{#####}', '--global']);
+    await ok(['series', 'create', 'Docs', '--format', 'D-{####}', '--allocation', 'leased']);
+    await ok(['generate', 'Widgets', '--quantity', '3', '--work-order', 'WO-1', '--metadata', '{"lot":"A-1","note":"it\u0027s"}']);
+    await ok(['generate', 'Tags', '--quantity', '2']);
+    await ok(['generate', 'Docs']);
+    await ok(['status', 'SN-2025166-0002', 'printed', '--reason', "it's done"]);
+    const before = {
+      series: (await cli(['series', 'list', '--json'], sqlite)).json(),
+      records: (await cli(['records', '--json'], sqlite)).json(),
+      record: (await cli(['record', 'SN-2025166-0002', '--json'], sqlite)).json(),
+      audit: (await cli(['audit', '--verify', '--json'], sqlite)).json(),
+    };
+
+    const copied = await cli(['copy-to-postgres', TEST_DATABASE_URL, '--json'], sqlite);
+    expect(copied.code, copied.stdout + copied.stderr).toBe(0);
+    expect(copied.json()).toMatchObject({ from: sqliteFile, schema, tables: expect.arrayContaining([{ name: 'records', rows: 6 }, { name: 'audit_log', rows: 7 }]) });
+
+    const pgEnv = { SERIALTRACE_DATABASE_URL: TEST_DATABASE_URL };
+    expect((await cli(['series', 'list', '--json'], pgEnv)).json()).toEqual(before.series);
+    expect((await cli(['records', '--json'], pgEnv)).json()).toEqual(before.records);
+    expect((await cli(['record', 'SN-2025166-0002', '--json'], pgEnv)).json()).toEqual(before.record);
+    expect((await cli(['audit', '--verify', '--json'], pgEnv)).json()).toEqual(before.audit);
+    // The counters came along: nothing is issued again, and the chain goes on from its head.
+    expect((await cli(['generate', 'Widgets'], pgEnv)).stdout).toBe('SN-2025166-0004\n');
+    expect((await cli(['generate', 'Tags'], pgEnv)).stdout).toBe('T00003\n');
+    expect((await cli(['audit', '--verify', '--json'], pgEnv)).json()).toMatchObject({ valid: true, checked: before.audit.checked + 2 });
+
+    // A second copy would merge two installations: refused, nothing changed.
+    const again = await cli(['copy-to-postgres', TEST_DATABASE_URL, '--json'], sqlite);
+    expect(again.code).toBe(1);
+    expect(again.json().error).toMatchObject({ code: 'COPY_TARGET_NOT_EMPTY' });
+    expect((await cli(['records', '--json'], pgEnv)).json().records).toHaveLength(8);
+  });
+
   it('takes --database over SERIALTRACE_DATABASE_URL and over --db, and runs locally even where SERIALTRACE_SERVER is set', async () => {
     const flag = ['--database', TEST_DATABASE_URL];
     expect((await cli([...flag, 'series', 'create', 'A', '--format', 'A{####}', '--json'], { SERIALTRACE_DATABASE_URL: UNREACHABLE })).code).toBe(0);

@@ -19,3 +19,4 @@ export {
   type PgStoreOptions,
 } from './postgres/pg-store.js';
 export { openStore, type StoreLocation } from './open-store.js';
+export { copySqliteToPostgres, type CopyReport } from './copy/sqlite-to-postgres.js';

@@ -246,6 +246,11 @@ export const ERROR_CODES = {
     description:
       'The database server is down, unreachable, or refused the connection. A request cut off while it was committing may have been written: retry a generation with the same idempotency key, and it is never issued twice.',
   },
+  COPY_TARGET_NOT_EMPTY: {
+    category: 'state',
+    message: 'The target database already holds data ({tables}); copy only into a new, empty database or schema',
+    description: 'A copy never merges two installations: their ids, counters and audit chains would collide.',
+  },
   STORE_SCHEMA_NEWER: {
     category: 'state',
     message: 'The database was written by a newer serialtrace (schema {found}, this version knows {known})',
