@@ -3,10 +3,11 @@ import { literal, type LiteralValue } from './pg-literal.js';
 
 /**
  * One pooled connection inside a transaction, with the statements whose answer nobody waits for
- * held back: they travel with the next statement that needs an answer, or with the COMMIT. A
- * generation's counter, audit entry and idempotency row thus cost one round trip together with
- * the commit instead of one each. The held statements carry their values as literals
- * ({@link literal}), because a simple query that holds several statements takes no parameters.
+ * held back: they go together with the COMMIT (or in one batch before the next statement that
+ * needs an answer). A generation's counter, audit entry and idempotency row thus cost one round
+ * trip together with the commit instead of one each. The held statements carry their values as
+ * literals ({@link literal}), because a simple query that holds several statements takes no
+ * parameters.
  */
 export class PgConnection {
   readonly #client: PoolClient;
@@ -29,7 +30,7 @@ export class PgConnection {
       const results = (await this.#client.query(batch)) as unknown as QueryResult<R>[];
       return results[results.length - 1]!.rows;
     }
-    await this.flush();
+    await this.#flush();
     const result = await this.#client.query<R>(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
     return result.rows;
   }
@@ -39,13 +40,10 @@ export class PgConnection {
     this.#held.push(statement);
   }
 
-  /** Sends the held statements, if any. */
-  async flush(): Promise<void> {
-    const batch = [...(this.#beginPending === undefined ? [] : [this.#beginPending]), ...this.#held];
-    if (batch.length === 0) return;
-    this.#beginPending = undefined;
-    this.#held = [];
-    await this.#client.query(batch.join(';\n'));
+  /** Sends the pending BEGIN and the held statements, if any. */
+  async #flush(): Promise<void> {
+    if (this.#beginPending === undefined && this.#held.length === 0) return;
+    await this.#withBegin([...this.#held]);
   }
 
   /** Starts a transaction: `BEGIN` and its options, sent with the first statement. */
