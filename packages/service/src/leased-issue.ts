@@ -409,8 +409,7 @@ export async function releaseLease(
   reason: LeaseReleaseReason,
   actor: string,
 ): Promise<AuditItem | undefined> {
-  await tx.saveLease(lease.id, lease.used, lease.expiresAt);
-  await tx.releaseLease(lease.id, at);
+  await tx.releaseLease(lease.id, lease.used, at);
   if (lease.used >= lease.last) return undefined;
   const { increment } = series.settings;
   return {

@@ -99,7 +99,8 @@ export interface StoreTransaction {
   insertLease(lease: NewLease): Promise<LeaseRow>;
   /** Records the last value issued from a lease and renews it until `expiresAt`. */
   saveLease(id: number, used: bigint, expiresAt: string): Promise<void>;
-  releaseLease(id: number, at: string): Promise<void>;
+  /** Ends a lease, recording the last value issued from it. */
+  releaseLease(id: number, used: bigint, at: string): Promise<void>;
 
   // Serials and records
   /** Whether the company has a global series other than `exceptSeriesId`. */

@@ -812,7 +812,7 @@ export function storeContract(factory: StoreFactory): void {
         const { id } = await write((tx) => tx.insertLease(lease(s)));
         await write((tx) => tx.saveLease(id, 42n, '2025-06-01T09:00:00.000Z'));
         expect(await read((tx) => tx.lockOpenLease(s.id, '*', 'server-a'))).toMatchObject({ id, used: 42n, expiresAt: '2025-06-01T09:00:00.000Z' });
-        await write((tx) => tx.releaseLease(id, AT));
+        await write((tx) => tx.releaseLease(id, 50n, AT));
         expect(await read((tx) => tx.lockOpenLease(s.id, '*', 'server-a'))).toBeUndefined();
         expect(await read((tx) => tx.lockOpenLeases({ owner: 'server-a' }))).toEqual([]);
       });

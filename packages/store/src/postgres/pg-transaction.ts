@@ -44,6 +44,7 @@ import type {
   StatusChangeRow,
   TakenSerial,
 } from '../store-types.js';
+import { lockIssueStepByStep } from '../issue-locks.js';
 import type { PgConnection } from './pg-connection.js';
 import { literal, rowLiteral } from './pg-literal.js';
 
@@ -186,8 +187,6 @@ export class PgTransaction implements StoreTransaction {
   }
 
   async lockIssue(companyId: number, seriesId: number, period: string, expect?: { readonly name: string; readonly version: number }): Promise<IssueLocks> {
-    const isCurrent = (row: { name: string; version: number } | undefined) =>
-      expect === undefined || (row !== undefined && row.name === expect.name && row.version === expect.version);
     if (!this.#readOnly) {
       // One statement takes both rows, the company's first (row marks are locked in the order of
       // FROM, as lockAuditHead then lockCounter would), and returns each as the transaction it
@@ -213,17 +212,12 @@ export class PgTransaction implements StoreTransaction {
           head: { seq: row.chain_seq, hash: row.chain_hash },
           counter: BigInt(row.value),
           otherGlobal: await this.hasGlobalSeries(companyId, seriesId),
-          seriesCurrent: isCurrent(row),
+          seriesCurrent: expect === undefined || (row.name === expect.name && row.version === expect.version),
         };
       }
     }
     // A period without a counter yet, or a chain whose head is not on the company row: step by step.
-    const head = await this.lockAuditHead(companyId);
-    const counter = await this.lockCounter(seriesId, period);
-    const otherGlobal = await this.hasGlobalSeries(companyId, seriesId);
-    if (expect === undefined) return { head, counter, otherGlobal, seriesCurrent: true };
-    const stamp = await this.findSeriesVersion(companyId, expect.name);
-    return { head, counter, otherGlobal, seriesCurrent: stamp?.id === seriesId && stamp.version === expect.version };
+    return lockIssueStepByStep(this, companyId, seriesId, period, expect);
   }
 
   async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
@@ -296,8 +290,8 @@ export class PgTransaction implements StoreTransaction {
     this.#db.hold(`UPDATE counter_leases SET used = ${literal(used.toString())}, expires_at = ${literal(expiresAt)} WHERE id = ${literal(id)}`);
   }
 
-  async releaseLease(id: number, at: string): Promise<void> {
-    this.#db.hold(`UPDATE counter_leases SET released_at = ${literal(at)} WHERE id = ${literal(id)}`);
+  async releaseLease(id: number, used: bigint, at: string): Promise<void> {
+    this.#db.hold(`UPDATE counter_leases SET used = ${literal(used.toString())}, released_at = ${literal(at)} WHERE id = ${literal(id)}`);
   }
 
   // Serials and records

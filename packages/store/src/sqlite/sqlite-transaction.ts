@@ -39,6 +39,7 @@ import {
   type RecordDbRow,
   type SeriesDbRow,
 } from '../row-mapping.js';
+import { lockIssueStepByStep } from '../issue-locks.js';
 import { SqliteAccess } from './sqlite-access.js';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.js';
 
@@ -153,12 +154,7 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
   }
 
   async lockIssue(companyId: number, seriesId: number, period: string, expect?: { readonly name: string; readonly version: number }): Promise<IssueLocks> {
-    const head = await this.lockAuditHead(companyId);
-    const counter = await this.lockCounter(seriesId, period);
-    const otherGlobal = await this.hasGlobalSeries(companyId, seriesId);
-    if (expect === undefined) return { head, counter, otherGlobal, seriesCurrent: true };
-    const stamp = await this.findSeriesVersion(companyId, expect.name);
-    return { head, counter, otherGlobal, seriesCurrent: stamp?.id === seriesId && stamp.version === expect.version };
+    return lockIssueStepByStep(this, companyId, seriesId, period, expect);
   }
 
   async readCounter(seriesId: number, period: string): Promise<bigint | undefined> {
@@ -220,8 +216,8 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     this.#sql('UPDATE counter_leases SET used = ?, expires_at = ? WHERE id = ?').run(used.toString(), expiresAt, id);
   }
 
-  async releaseLease(id: number, at: string): Promise<void> {
-    this.#sql('UPDATE counter_leases SET released_at = ? WHERE id = ?').run(at, id);
+  async releaseLease(id: number, used: bigint, at: string): Promise<void> {
+    this.#sql('UPDATE counter_leases SET used = ?, released_at = ? WHERE id = ?').run(used.toString(), at, id);
   }
 
   async findTakenSerials(
