@@ -193,7 +193,10 @@ export class GenerationService {
         attempt = (await this.#prepare(tx, caller, series, valid, now, undefined))!;
       }
       if (attempt.kind === 'leased') {
-        const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }]);
+        // The key was looked up above, in this transaction.
+        const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }], {
+          idempotencyChecked: true,
+        });
         if (outcome?.kind === 'done') return outcome.result;
         if (outcome?.kind === 'refused') throw outcome.error;
         throw new Error(`series ${seriesName} changed allocation inside one transaction`);

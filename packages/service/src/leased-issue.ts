@@ -103,13 +103,14 @@ export async function issueLeased(
   deps: LeasedIssueDeps,
   companyId: number,
   requests: readonly LeasedRequest[],
+  options: { readonly idempotencyChecked?: boolean } = {},
 ): Promise<LeasedOutcome[]> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const outcomes = new Array<LeasedOutcome | undefined>(requests.length);
 
-  // Repeated requests are answered from their first answer.
-  for (let i = 0; i < requests.length; i++) {
+  // Repeated requests are answered from their first answer (unless the caller looked already).
+  for (let i = 0; i < requests.length && options.idempotencyChecked !== true; i++) {
     const { valid, requestHash } = requests[i]!;
     if (valid.idempotencyKey === null) continue;
     const previous = await tx.findIdempotency(companyId, valid.idempotencyKey);
