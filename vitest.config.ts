@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
@@ -28,6 +29,8 @@ export default defineConfig({
       { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['packages/server/test/**/*.test.ts'] } },
+      // Components of the web UI in a simulated DOM; the real browser runs in the e2e tier.
+      { extends: true, plugins: [react()], test: { name: 'web', include: ['packages/web/test/**/*.test.tsx'], environment: 'jsdom' } },
       { extends: true, test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 } },
       { extends: true, test: { name: 'docs', include: ['docs/**/*.test.ts', 'scripts/**/*.test.ts'] } },
     ],

@@ -20,14 +20,18 @@ const DEPS = {
     '@fastify/rate-limit',
     '@fastify/swagger',
     '@fastify/swagger-ui',
+    '@fastify/static',
     'ajv',
     'ajv-formats',
   ],
   client: ['@serialtrace/core', '@serialtrace/api'],
   cli: ['@serialtrace/core', '@serialtrace/api', '@serialtrace/client', '@serialtrace/store', '@serialtrace/service', 'commander'],
+  // The UI speaks to the server only through the typed client; core gives it the same format
+  // preview the server computes.
+  web: ['@serialtrace/core', '@serialtrace/api', '@serialtrace/client', 'react', 'react-dom', '@tanstack/react-virtual'],
 };
-// The API contract and the client run in browsers too.
-const NODE_BUILTINS_FORBIDDEN = new Set(['core', 'api', 'client']);
+// The API contract, the client and the UI run in browsers.
+const NODE_BUILTINS_FORBIDDEN = new Set(['core', 'api', 'client', 'web']);
 
 const root = new URL('..', import.meta.url).pathname;
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

@@ -46,6 +46,8 @@ export const ROUTES = {
   health: spec({ method: 'GET', url: '/health', summary: 'Liveness: the process answers', tag: 'operations', access: 'public', rateLimit: 'none', status: 200, response: A.Health }),
   ready: spec({ method: 'GET', url: '/ready', summary: 'Readiness: the database answers and the server is not shutting down', tag: 'operations', access: 'public', rateLimit: 'none', status: 200, response: A.Health }),
 
+  info: spec({ method: 'GET', url: '/api/v1/info', summary: 'The server\'s version, clock and default time zone (the web UI previews serials with them)', tag: 'operations', access: 'signedIn', status: 200, response: A.ServerInfo }),
+
   login: spec({ method: 'POST', url: '/api/v1/auth/login', summary: 'Sign in; sets the session cookie', tag: 'access', access: 'public', rateLimit: 30, body: A.LoginRequest, status: 200, response: A.LoginResult }),
   logout: spec({ method: 'POST', url: '/api/v1/auth/logout', summary: 'Sign out; ends the session', tag: 'access', access: 'signedIn', status: 204, response: Empty }),
   me: spec({ method: 'GET', url: '/api/v1/auth/me', summary: 'Who is calling', tag: 'access', access: 'signedIn', status: 200, response: A.Identity }),

@@ -7,7 +7,7 @@ import { SerialtraceError } from '@serialtrace/core';
 import type { Serialtrace } from '@serialtrace/service';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { registerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError } from './problem.js';
@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit/index.js';
 import { operationsRoutes } from './routes/operations/index.js';
 import { recordsRoutes } from './routes/records/index.js';
 import { seriesRoutes } from './routes/series/index.js';
+import { defaultWebRoot, isAppPath, registerWebUi } from './web-ui.js';
 
 export const VERSION = '0.1.0';
 
@@ -39,6 +40,8 @@ export interface AppOptions {
    * the background when the database was unreachable. /ready answers NOT_READY with the reason.
    */
   readonly startPending?: () => string | null;
+  /** The built web UI to serve at `/` (packages/web/dist); null serves a page saying it is not built. */
+  readonly webRoot?: string | null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -106,7 +109,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const { status, body } = problemBody(refusal, request.url);
     void reply.status(status).type(PROBLEM_CONTENT_TYPE).send(body);
   });
+  // Filled in once the UI's routes are registered, after the API's.
+  const webUi: { send?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply } = {};
   app.setNotFoundHandler((request, reply) => {
+    // A path of the single-page app (a bookmark, a reload) opens the app, which shows the page.
+    if (webUi.send !== undefined && (request.method === 'GET' || request.method === 'HEAD') && isAppPath(request.url)) {
+      return webUi.send(request, reply);
+    }
     const { status, body } = problemBody(new SerialtraceError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0]! }), request.url);
     void reply.status(status).type(PROBLEM_CONTENT_TYPE).send(body);
   });
@@ -148,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   seriesRoutes(app, context);
   recordsRoutes(app, context);
   auditRoutes(app, context);
+  webUi.send = await registerWebUi(app, options.webRoot === undefined ? defaultWebRoot() : options.webRoot);
   return app;
 }
 

@@ -31,6 +31,8 @@ export interface ServerConfig {
   readonly now: string | undefined;
   /** Default time zone for series created without one. */
   readonly timeZone: string | undefined;
+  /** A folder with a build of the web UI to serve at `/` instead of packages/web/dist. */
+  readonly webRoot: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -49,7 +51,7 @@ export const DEFAULTS = {
 
 const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE | --database URL] [--log-level L]
 
-Starts the serialtrace HTTP API (and, later, the web UI) on the embedded SQLite database, or on
+Starts the serialtrace HTTP API and web UI on the embedded SQLite database, or on
 PostgreSQL when a database URL is given.
 
   --host H         address to listen on (SERIALTRACE_HOST, default ${DEFAULTS.host})
@@ -72,6 +74,7 @@ Environment only:
                                 may release it, recording its unused values as skipped (default ${DEFAULTS.leaseSeconds})
   SERIALTRACE_SECURE_COOKIES    true when clients use HTTPS (marks the session cookie Secure)
   SERIALTRACE_TIME_ZONE         time zone of series created without one (default: this machine's)
+  SERIALTRACE_WEB_ROOT          folder of a web UI build to serve at / (default: the built packages/web/dist)
   SERIALTRACE_NOW               stop the clock at an ISO-8601 instant (tests, simulations)
 `;
 
@@ -144,6 +147,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     secureCookies: env['SERIALTRACE_SECURE_COOKIES'] === 'true',
     now: env['SERIALTRACE_NOW'] || undefined,
     timeZone: env['SERIALTRACE_TIME_ZONE'] || undefined,
+    webRoot: env['SERIALTRACE_WEB_ROOT'] || undefined,
   };
 }
 

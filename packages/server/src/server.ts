@@ -74,7 +74,14 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       startPending = 'the first start waits for the database (the administrator is not created yet)';
     }
 
-    const app = await buildApp({ services, config, logger, shuttingDown: () => shuttingDown, startPending: () => startPending });
+    const app = await buildApp({
+      services,
+      config,
+      logger,
+      shuttingDown: () => shuttingDown,
+      startPending: () => startPending,
+      ...(config.webRoot === undefined ? {} : { webRoot: config.webRoot }),
+    });
     // The location never carries a password.
     app.log.info({ engine: store.engine, location: store.location }, `database: ${store.engine} at ${store.location}`);
     const url = await app.listen({ host: config.host, port: config.port });

@@ -97,6 +97,7 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     secureCookies: false,
     now: undefined,
     timeZone: 'UTC',
+    webRoot: undefined,
     ...overrides,
   };
 }

@@ -33,6 +33,8 @@ export interface Serialtrace {
   readonly store: Store;
   /** The clock every service reads (fixed in tests and simulations). */
   readonly clock: Clock;
+  /** The time zone of series created without one (an IANA name). */
+  readonly defaultTimeZone: string;
   readonly series: SeriesService;
   readonly generation: GenerationService;
   readonly records: RecordsService;
@@ -53,6 +55,7 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
   return {
     store,
     clock,
+    defaultTimeZone,
     series: new SeriesService({ store, clock, plans, defaultTimeZone }),
     generation: new GenerationService({
       store,

@@ -20,6 +20,12 @@ export const Identity = Type.Object({
   actor: Type.String({ description: 'How the audit trail names this user or key.' }),
 });
 
+export const ServerInfo = Type.Object({
+  version: Type.String(),
+  now: Instant,
+  timeZone: Type.String({ description: 'The time zone of series created without one.' }),
+});
+
 export const LoginResult = Type.Object({ identity: Identity, expiresAt: Instant, mustChangePassword: Type.Boolean() });
 
 export const PasswordChange = Type.Object(

@@ -1,7 +1,7 @@
 import { ROUTES } from '@serialtrace/api';
 import { SerialtraceError } from '@serialtrace/core';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../app.js';
+import { VERSION, type AppContext } from '../../app.js';
 import { cachedPing } from '../../readiness.js';
 import { addRoute } from '../../route.js';
 
@@ -25,6 +25,12 @@ export function operationsRoutes(app: FastifyInstance, context: AppContext): voi
     if (pending !== null) throw new SerialtraceError('NOT_READY', { reason: pending });
     return { status: 'ready' };
   });
+
+  addRoute(app, 'info', ROUTES.info, async () => ({
+    version: VERSION,
+    now: context.services.clock.now().toISOString(),
+    timeZone: context.services.defaultTimeZone,
+  }));
 
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }
