@@ -40,7 +40,10 @@ export interface AppOptions {
    * the background when the database was unreachable. /ready answers NOT_READY with the reason.
    */
   readonly startPending?: () => string | null;
-  /** The built web UI to serve at `/` (packages/web/dist); null serves a page saying it is not built. */
+  /**
+   * The built web UI to serve at `/`: by default `config.webRoot`, else packages/web/dist; null
+   * serves a page saying it is not built.
+   */
   readonly webRoot?: string | null;
 }
 
@@ -157,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   seriesRoutes(app, context);
   recordsRoutes(app, context);
   auditRoutes(app, context);
-  webUi.send = await registerWebUi(app, options.webRoot === undefined ? defaultWebRoot() : options.webRoot);
+  webUi.send = await registerWebUi(app, options.webRoot !== undefined ? options.webRoot : (config.webRoot ?? defaultWebRoot()));
   return app;
 }
 

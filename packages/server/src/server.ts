@@ -80,7 +80,6 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       logger,
       shuttingDown: () => shuttingDown,
       startPending: () => startPending,
-      ...(config.webRoot === undefined ? {} : { webRoot: config.webRoot }),
     });
     // The location never carries a password.
     app.log.info({ engine: store.engine, location: store.location }, `database: ${store.engine} at ${store.location}`);

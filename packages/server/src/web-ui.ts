@@ -51,7 +51,12 @@ export function isAppPath(url: string): boolean {
  * a bookmarked `/records?...` opens the app. Returns the handler the server's not-found handler
  * calls for the app's paths.
  */
-export async function registerWebUi(app: FastifyInstance, root: string | null): Promise<(request: FastifyRequest, reply: FastifyReply) => FastifyReply> {
+export async function registerWebUi(app: FastifyInstance, configured: string | null): Promise<(request: FastifyRequest, reply: FastifyReply) => FastifyReply> {
+  let root = configured;
+  if (root !== null && !existsSync(join(root, 'index.html'))) {
+    app.log.warn({ webRoot: root }, 'no web UI build (index.html) in the configured folder; / says the UI is not built');
+    root = null;
+  }
   const indexHtml = root === null ? NOT_BUILT : readFileSync(join(root, 'index.html'), 'utf8');
   const sendIndex = (_request: FastifyRequest, reply: FastifyReply) =>
     reply
@@ -71,6 +76,7 @@ export async function registerWebUi(app: FastifyInstance, root: string | null): 
     });
     web.get('/', { schema: { hide: true } }, sendIndex);
     if (root !== null) {
+      const assets = join(root, 'assets', '');
       await web.register(fastifyStatic, {
         root,
         prefix: '/',
@@ -84,7 +90,7 @@ export async function registerWebUi(app: FastifyInstance, root: string | null): 
         setHeaders: (res, path) => {
           res.setHeader('x-content-type-options', 'nosniff');
           // Vite names assets by their content hash: a changed file has a new name.
-          res.setHeader('cache-control', path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+          res.setHeader('cache-control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
         },
       });
     }
