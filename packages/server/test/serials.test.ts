@@ -194,6 +194,19 @@ describe('records', () => {
     expectProblem(await t.call('GET', '/api/v1/records', { as: viewer, query: { limit: '0' } }), 422, 'VALUE_INVALID');
     expectProblem(await t.call('GET', '/api/v1/records', { as: viewer, query: { series: 'Nope' } }), 404, 'SERIES_NOT_FOUND');
 
+    // The count agrees with the search for the same filters, and refuses the same bad ones.
+    const count = async (query: Record<string, string>) => {
+      const answer = await t.call('GET', '/api/v1/record-count', { as: viewer, query: { series: 'Search', ...query } });
+      expect(answer.status, answer.body).toBe(200);
+      return answer.json as { count: number; capped: boolean };
+    };
+    for (const query of [{}, { workOrder: 'WO-A' }, { partNumber: 'PN-2', workOrder: 'WO-B' }, { status: 'printed' }, { q: 'WO-B' }, { from: '2025-06-11T00:00:00Z', to: '2025-06-12T00:00:00Z' }]) {
+      expect(await count(query), JSON.stringify(query)).toEqual({ count: (await serials(query)).length, capped: false });
+    }
+    expect(expectProblem(await t.call('GET', '/api/v1/record-count', { as: viewer, query: { status: 'lost' } }), 422, 'STATUS_UNKNOWN')).toMatchObject({ field: 'status' });
+    expectProblem(await t.call('GET', '/api/v1/record-count', { as: viewer, query: { limit: '5' } }), 400, 'REQUEST_INVALID');
+    expectProblem(await t.call('GET', '/api/v1/record-count', { as: viewer, query: { series: 'Nope' } }), 404, 'SERIES_NOT_FOUND');
+
     const workOrder = await t.call('GET', '/api/v1/work-orders/WO-A/records', { as: viewer });
     expect(workOrder.json.records.map((r: { serial: string }) => r.serial)).toEqual(['Q-0001', 'Q-0002', 'Q-0003', 'Q-0008', 'Q-0009']);
   });

@@ -19,6 +19,8 @@ import { historyView, recordView, type RecordDetails, type RecordView } from './
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
+/** A count goes no further: past this many records the answer says "at least". */
+export const MAX_RECORD_COUNT = 10_000_000;
 
 export interface RecordQuery {
   readonly series?: string;
@@ -47,7 +49,52 @@ export interface StatusChangeRequest {
   readonly data?: unknown;
 }
 
+export interface RecordCount {
+  readonly count: number;
+  /** True when more records match than were counted (`count` is then MAX_RECORD_COUNT). */
+  readonly capped: boolean;
+}
+
 const cursor = keysetCursor('r');
+
+/** A query's filters, checked; every problem goes into `problems`. */
+interface Filters {
+  readonly workOrder?: string;
+  readonly partNumber?: string;
+  readonly status?: RecordStatus;
+  readonly text?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+function readFilters(query: Omit<RecordQuery, 'limit' | 'cursor'>, problems: Problem[]): Filters {
+  const instant = (value: string | undefined, field: string): string | undefined => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      return parseInstant(value, field).toISOString();
+    } catch {
+      problems.push(problem('VALUE_INVALID', { field, reason: `"${value}" is not an ISO-8601 instant such as 2025-06-15T00:00:00Z` }));
+      return undefined;
+    }
+  };
+  const status = query.status ? collectProblems(problems, () => parseRecordStatus(query.status!)) : undefined;
+  const from = instant(query.from, 'from');
+  const to = instant(query.to, 'to');
+  return {
+    ...(query.workOrder ? { workOrder: query.workOrder } : {}),
+    ...(query.partNumber ? { partNumber: query.partNumber } : {}),
+    ...(status === undefined ? {} : { status }),
+    ...(query.search ? { text: query.search } : {}),
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+  };
+}
+
+/** The store's filter for a caller: their company, and the named series (which must exist). */
+async function storeFilter(tx: StoreTransaction, caller: Caller, series: string | undefined, filters: Filters) {
+  const seriesId = series === undefined || series === '' ? undefined : (await requireSeries(tx, caller, series)).id;
+  return { companyId: caller.companyId, ...(seriesId === undefined ? {} : { seriesId }), ...filters };
+}
 
 export interface RecordsServiceDeps {
   readonly store: Store;
@@ -86,38 +133,33 @@ export class RecordsService {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       problems.push(problem('VALUE_INVALID', { field: 'limit', reason: `it must be a whole number from 1 to ${MAX_PAGE_SIZE}` }));
     }
-    const status = query.status ? collectProblems(problems, () => parseRecordStatus(query.status!)) : undefined;
-    const instant = (value: string | undefined, field: string): string | undefined => {
-      if (value === undefined || value === '') return undefined;
-      try {
-        return parseInstant(value, field).toISOString();
-      } catch {
-        problems.push(problem('VALUE_INVALID', { field, reason: `"${value}" is not an ISO-8601 instant such as 2025-06-15T00:00:00Z` }));
-        return undefined;
-      }
-    };
-    const from = instant(query.from, 'from');
-    const to = instant(query.to, 'to');
+    const filters = readFilters(query, problems);
     const beforeId = query.cursor ? collectProblems(problems, () => cursor.decode(query.cursor!)) : undefined;
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
 
     return this.#deps.store.read(async (tx) => {
-      const seriesId = query.series === undefined || query.series === '' ? undefined : (await requireSeries(tx, caller, query.series)).id;
       const rows = await tx.findRecords({
-        companyId: caller.companyId,
-        ...(seriesId === undefined ? {} : { seriesId }),
-        ...(query.workOrder ? { workOrder: query.workOrder } : {}),
-        ...(query.partNumber ? { partNumber: query.partNumber } : {}),
-        ...(status === undefined ? {} : { status }),
-        ...(query.search ? { text: query.search } : {}),
-        ...(from === undefined ? {} : { from }),
-        ...(to === undefined ? {} : { to }),
+        ...(await storeFilter(tx, caller, query.series, filters)),
         ...(beforeId === undefined ? {} : { beforeId }),
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return { records: page.map(recordView), nextCursor: rows.length > limit && last !== undefined ? cursor.encode(last.id) : null };
+    });
+  }
+
+  /**
+   * How many records a search with the same filters finds. Counting stops at
+   * {@link MAX_RECORD_COUNT}: past it the answer says `capped` (at least that many).
+   */
+  async count(caller: Caller, query: Omit<RecordQuery, 'limit' | 'cursor'> = {}): Promise<RecordCount> {
+    const problems: Problem[] = [];
+    const filters = readFilters(query, problems);
+    if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
+    return this.#deps.store.read(async (tx) => {
+      const count = await tx.countRecords({ ...(await storeFilter(tx, caller, query.series, filters)), cap: MAX_RECORD_COUNT + 1 });
+      return count > MAX_RECORD_COUNT ? { count: MAX_RECORD_COUNT, capped: true } : { count, capped: false };
     });
   }
 

@@ -10,6 +10,7 @@ import type {
   NewLease,
   NewRecord,
   NewStatusChange,
+  RecordCountFilter,
   RecordFilter,
   RecordRow,
   SeriesRow,
@@ -125,6 +126,8 @@ export interface StoreTransaction {
   insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]>;
   findRecordsBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]>;
   findRecords(filter: RecordFilter): Promise<RecordRow[]>;
+  /** How many records match, counting no further than `cap` (so at most `cap`). */
+  countRecords(filter: RecordCountFilter): Promise<number>;
   findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]>;
   updateRecordStatus(recordId: number, status: string, at: string): Promise<void>;
   insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void>;

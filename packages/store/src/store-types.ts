@@ -93,6 +93,9 @@ export interface RecordFilter {
   readonly limit: number;
 }
 
+/** What a record count filters by, and where it stops counting. */
+export type RecordCountFilter = Omit<RecordFilter, 'limit' | 'beforeId'> & { readonly cap: number };
+
 export interface IdempotencyRow {
   readonly key: string;
   readonly requestHash: string;

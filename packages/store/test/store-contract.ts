@@ -637,6 +637,27 @@ export function storeContract(factory: StoreFactory): void {
         expect(idsOf(await search({ companyId: 2, seriesId: alpha.id }))).toEqual([]);
         expect(idsOf(await search({ companyId: 3 }))).toEqual([]);
       });
+
+      it('counts exactly what a search finds, for every filter, and stops at the cap', async () => {
+        const filters: Omit<RecordFilter, 'companyId' | 'limit'>[] = [
+          {},
+          { seriesId: alpha.id },
+          { workOrder: 'WO-1' },
+          { partNumber: 'P-100' },
+          { status: 'generated' },
+          { text: '%' },
+          { text: '_' },
+          { text: 'zzz' },
+          { from: '2025-06-01T09:00:00.000Z', to: '2025-06-02T09:00:00.000Z' },
+          { seriesId: alpha.id, status: 'generated', workOrder: 'WO-2' },
+        ];
+        for (const filter of filters) {
+          const count = await read((tx) => tx.countRecords({ companyId: 1, cap: 1000, ...filter }));
+          expect(count, JSON.stringify(filter)).toBe((await search(filter)).length);
+        }
+        expect(await read((tx) => tx.countRecords({ companyId: 1, cap: 4 }))).toBe(4);
+        expect(await read((tx) => tx.countRecords({ companyId: 2, cap: 1000 }))).toBe(0);
+      });
     });
 
     describe('serials held by other series', () => {

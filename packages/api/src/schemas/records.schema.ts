@@ -63,6 +63,24 @@ export const RecordQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const RecordCountQuery = Type.Object(
+  {
+    series: RecordQuery.properties.series,
+    workOrder: RecordQuery.properties.workOrder,
+    partNumber: RecordQuery.properties.partNumber,
+    status: RecordQuery.properties.status,
+    q: RecordQuery.properties.q,
+    from: RecordQuery.properties.from,
+    to: RecordQuery.properties.to,
+  },
+  { additionalProperties: false },
+);
+
+export const RecordCount = Type.Object({
+  count: Type.Integer({ minimum: 0 }),
+  capped: Type.Boolean({ description: 'More records match than were counted: `count` is a lower bound (10,000,000).' }),
+});
+
 export const SerialParams = Type.Object({ serial: Type.String({ description: 'The serial (URL-encoded).' }) });
 export const SeriesFilter = Type.Object(
   { series: Type.Optional(Type.String({ description: 'Needed when two non-global series issued the same text.' })) },

@@ -3,7 +3,6 @@ import type { ApiKeyRow, CompanyRow, NewUser, SessionRow, UserChanges, UserRow }
 import {
   apiKeyFromRow,
   auditFromRow,
-  containsPattern,
   idempotencyFromRow,
   jsonOnce,
   leaseFromRow,
@@ -37,6 +36,7 @@ import type {
   NewLease,
   NewRecord,
   NewStatusChange,
+  RecordCountFilter,
   RecordFilter,
   RecordRow,
   SeriesRow,
@@ -45,6 +45,7 @@ import type {
   TakenSerial,
 } from '../store-types.js';
 import { lockIssueStepByStep } from '../issue-locks.js';
+import { POSTGRES_FILTER, recordFilterSql } from '../record-filter-sql.js';
 import type { PgConnection } from './pg-connection.js';
 import { literal, rowLiteral } from './pg-literal.js';
 
@@ -371,30 +372,22 @@ export class PgTransaction implements StoreTransaction {
   }
 
   async findRecords(filter: RecordFilter): Promise<RecordRow[]> {
-    const where = ['r.company_id = $1'];
-    const params: unknown[] = [filter.companyId];
-    const add = (condition: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(condition(`$${params.length}`));
-    };
-    if (filter.seriesId !== undefined) add((p) => `r.series_id = ${p}`, filter.seriesId);
-    if (filter.workOrder !== undefined) add((p) => `r.work_order = ${p}`, filter.workOrder);
-    if (filter.partNumber !== undefined) add((p) => `r.part_number = ${p}`, filter.partNumber);
-    if (filter.status !== undefined) add((p) => `r.status = ${p}`, filter.status);
-    if (filter.from !== undefined) add((p) => `r.generated_at >= ${p}`, filter.from);
-    if (filter.to !== undefined) add((p) => `r.generated_at < ${p}`, filter.to);
-    if (filter.beforeId !== undefined) add((p) => `r.id < ${p}`, filter.beforeId);
-    if (filter.text !== undefined) {
-      // ILIKE, because SQLite's LIKE ignores ASCII case; both take backslash as the escape.
-      add((p) => `(r.serial ILIKE ${p} OR r.work_order ILIKE ${p} OR r.part_number ILIKE ${p})`, containsPattern(filter.text));
-    }
-    params.push(filter.limit);
+    const { where, params } = recordFilterSql(filter, POSTGRES_FILTER);
     const rows = await this.#db.query<RecordDbRow>(
       `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id
-       WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT $${params.length}`,
-      params,
+       WHERE ${where} ORDER BY r.id DESC LIMIT $${params.length + 1}`,
+      [...params, filter.limit],
     );
     return rows.map(recordFromRow);
+  }
+
+  async countRecords(filter: RecordCountFilter): Promise<number> {
+    const { where, params } = recordFilterSql(filter, POSTGRES_FILTER);
+    const rows = await this.#db.query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE ${where} LIMIT $${params.length + 1}) counted`,
+      [...params, filter.cap],
+    );
+    return Number(rows[0]!.n);
   }
 
   async findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]> {

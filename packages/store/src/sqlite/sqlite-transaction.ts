@@ -10,6 +10,7 @@ import type {
   NewLease,
   NewRecord,
   NewStatusChange,
+  RecordCountFilter,
   RecordFilter,
   RecordRow,
   SeriesRow,
@@ -19,7 +20,6 @@ import type {
 } from '../store-types.js';
 import {
   auditFromRow,
-  containsPattern,
   idempotencyFromRow,
   jsonOnce,
   leaseFromRow,
@@ -40,6 +40,7 @@ import {
   type SeriesDbRow,
 } from '../row-mapping.js';
 import { lockIssueStepByStep } from '../issue-locks.js';
+import { SQLITE_FILTER, recordFilterSql } from '../record-filter-sql.js';
 import { SqliteAccess } from './sqlite-access.js';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.js';
 
@@ -267,34 +268,18 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
   }
 
   async findRecords(filter: RecordFilter): Promise<RecordRow[]> {
-    const where = ['r.company_id = ?'];
-    const params: unknown[] = [filter.companyId];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql);
-      params.push(...values);
-    };
-    if (filter.seriesId !== undefined) add('r.series_id = ?', filter.seriesId);
-    if (filter.workOrder !== undefined) add('r.work_order = ?', filter.workOrder);
-    if (filter.partNumber !== undefined) add('r.part_number = ?', filter.partNumber);
-    if (filter.status !== undefined) add('r.status = ?', filter.status);
-    if (filter.from !== undefined) add('r.generated_at >= ?', filter.from);
-    if (filter.to !== undefined) add('r.generated_at < ?', filter.to);
-    if (filter.beforeId !== undefined) add('r.id < ?', filter.beforeId);
-    if (filter.text !== undefined) {
-      const pattern = containsPattern(filter.text);
-      add(
-        "(r.serial LIKE ? ESCAPE '\\' OR r.work_order LIKE ? ESCAPE '\\' OR r.part_number LIKE ? ESCAPE '\\')",
-        pattern,
-        pattern,
-        pattern,
-      );
-    }
-    params.push(filter.limit);
+    const { where, params } = recordFilterSql(filter, SQLITE_FILTER);
     const rows = this.#sql(
       `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id
-       WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`,
-    ).all(...params) as RecordDbRow[];
+       WHERE ${where} ORDER BY r.id DESC LIMIT ?`,
+    ).all(...params, filter.limit) as RecordDbRow[];
     return rows.map(recordFromRow);
+  }
+
+  async countRecords(filter: RecordCountFilter): Promise<number> {
+    const { where, params } = recordFilterSql(filter, SQLITE_FILTER);
+    const row = this.#sql(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE ${where} LIMIT ?)`).get(...params, filter.cap) as { n: number };
+    return Number(row.n);
   }
 
   async findRecordsByIds(ids: readonly number[]): Promise<RecordRow[]> {

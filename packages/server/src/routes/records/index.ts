@@ -11,6 +11,10 @@ export function recordsRoutes(app: FastifyInstance, { services }: AppContext): v
     const { q, ...rest } = query;
     return records.search(caller, { ...rest, ...(q === undefined ? {} : { search: q }) });
   });
+  addRoute(app, 'countRecords', ROUTES.countRecords, async ({ caller, query }) => {
+    const { q, ...rest } = query;
+    return records.count(caller, { ...rest, ...(q === undefined ? {} : { search: q }) });
+  });
   addRoute(app, 'getRecord', ROUTES.getRecord, async ({ caller, params, query }) =>
     records.get(caller, params.serial, query.series === undefined ? {} : { series: query.series }),
   );
