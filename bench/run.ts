@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: generation through the service against a bare SQLite loop, then the HTTP API
  * under 1, 16 and 64 concurrent clients, each measured against the bare loop in the same run, then
- * generation on PostgreSQL (gapless and leased) against bare node-postgres transactions.
- * `--json` prints one JSON object; `--quick` shortens every measurement; `--only generation`,
- * `--only http` or `--only postgres` runs one part. The full run skips PostgreSQL when it cannot
+ * generation on PostgreSQL (gapless and leased) against bare node-postgres transactions, then the
+ * web UI's records explorer on 1,000,000 records in headless Chromium against the API alone.
+ * `--json` prints one JSON object; `--quick` shortens every measurement (and seeds 200,000
+ * records for the web UI); `--only generation`, `--only http`, `--only postgres` or `--only web`
+ * runs one part. The full run skips PostgreSQL when it cannot
  * reach SERIALTRACE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test).
  */
 import { printGenerationReport, runGenerationBench } from './generation.js';
 import { printHttpReport, runHttpBench } from './http.js';
 import { printPostgresReport, runPostgresBench } from './postgres.js';
+import { printWebUiReport, runWebUiBench } from './web-ui.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -19,6 +22,7 @@ const report: Record<string, unknown> = { machine: { node: process.version, plat
 if (only === undefined || only === 'generation') report['generation'] = await runGenerationBench({ quick });
 if (only === undefined || only === 'http') report['http'] = await runHttpBench({ seconds: quick ? 2 : 5 });
 if (only === undefined || only === 'postgres') report['postgres'] = await runPostgresBench({ quick, required: only === 'postgres' });
+if (only === undefined || only === 'web') report['web'] = await runWebUiBench({ quick });
 
 if (json) {
   console.log(JSON.stringify(report));
@@ -27,4 +31,5 @@ if (json) {
   if (report['generation'] !== undefined) printGenerationReport(report['generation'] as Awaited<ReturnType<typeof runGenerationBench>>);
   if (report['http'] !== undefined) printHttpReport(report['http'] as Awaited<ReturnType<typeof runHttpBench>>);
   if (report['postgres'] !== undefined) printPostgresReport(report['postgres'] as Awaited<ReturnType<typeof runPostgresBench>>);
+  if (report['web'] !== undefined) printWebUiReport(report['web'] as Awaited<ReturnType<typeof runWebUiBench>>);
 }
