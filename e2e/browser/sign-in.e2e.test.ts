@@ -81,8 +81,7 @@ describe('when the session or the server goes away', () => {
 
     await mainNavigation(page).getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    const notice = await textOf(page.getByRole('status'));
-    expect(notice).toMatch(/session has ended/i);
+    await page.getByRole('status').filter({ hasText: /session has ended/i }).waitFor();
     expect(await textOf(page.locator('body'))).not.toMatch(STACK_TRACE);
     await screenshot(page, 'session-ended');
   });
