@@ -42,6 +42,8 @@ export interface WebUiReport {
     readonly apiMs: number;
     readonly ratio: number;
     readonly frames: { readonly count: number; readonly p50Ms: number; readonly p95Ms: number; readonly maxMs: number; readonly long: number };
+    /** The page's main-thread tasks over 50 ms during the scroll (median run): how much of a late frame is the page's own work. */
+    readonly longTasks: { readonly count: number; readonly totalMs: number };
   };
   readonly search: { readonly medianMs: number; readonly runsMs: readonly number[]; readonly apiMs: number; readonly ratio: number };
 }
@@ -73,6 +75,10 @@ async ({ target, timeoutMs }) => {
   const rowHeight = firstRow === null ? 0 : firstRow.getBoundingClientRect().height;
   const step = region.clientHeight;
   const frames = [];
+  // Main-thread tasks over 50 ms (script, style, layout): what makes a frame late on the page's side.
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push(entry.duration); });
+  observer.observe({ type: 'longtask' });
   let waiting = 0;
   const start = performance.now();
   let last = start;
@@ -86,7 +92,9 @@ async ({ target, timeoutMs }) => {
     last = now;
     if (now - start > timeoutMs) throw new Error('row ' + target + ' was not drawn within ' + timeoutMs + ' ms (scrollTop ' + region.scrollTop + ' of ' + region.scrollHeight + ')');
   }
-  return { ms: performance.now() - start, frames, waiting, rowsPerFrame: rowHeight > 0 ? step / rowHeight : 0 };
+  const ms = performance.now() - start;
+  observer.disconnect();
+  return { ms, frames, waiting, rowsPerFrame: rowHeight > 0 ? step / rowHeight : 0, longTasks };
 }
 `;
 
@@ -204,7 +212,7 @@ export async function runWebUiBench(options: { quick: boolean; log?: (line: stri
     log(`web UI: first render ${firstRuns.map((ms) => Math.round(ms)).join(', ')} ms`);
 
     // (b) Scroll 10,000 rows, each run from a freshly opened explorer; the API pages the same rows from the same page.
-    const scrollRuns: { ms: number; frames: number[]; waiting: number; rowsPerFrame: number }[] = [];
+    const scrollRuns: { ms: number; frames: number[]; waiting: number; rowsPerFrame: number; longTasks: number[] }[] = [];
     const apiScrollRuns: number[] = [];
     for (let i = 0; i < runs.scroll; i++) {
       const { page } = await openExplorer(main, errors);
@@ -237,6 +245,7 @@ export async function runWebUiBench(options: { quick: boolean; log?: (line: stri
     if (errors.length > 0) throw new Error(`the page reported errors:\n${errors.join('\n')}`);
 
     const frames = scrollRuns.flatMap((r) => r.frames).sort((a, b) => a - b);
+    const medianRun = [...scrollRuns].sort((a, b) => a.ms - b.ms)[Math.floor((scrollRuns.length - 1) / 2)]!;
     const firstMedian = median(firstRuns);
     const apiFirst = median(apiFirstRuns);
     const scrollMedian = median(scrollRuns.map((r) => r.ms));
@@ -264,6 +273,7 @@ export async function runWebUiBench(options: { quick: boolean; log?: (line: stri
           maxMs: round(frames.at(-1) ?? 0),
           long: frames.filter((ms) => ms > LONG_FRAME_MS).length,
         },
+        longTasks: { count: medianRun.longTasks.length, totalMs: round(medianRun.longTasks.reduce((a, b) => a + b, 0)) },
       },
       search: { medianMs: round(searchMedian), runsMs: searchRuns.map((ms) => round(ms)), apiMs: round(apiSearch), ratio: round(searchMedian / apiSearch, 2) },
     };
@@ -290,7 +300,8 @@ export function printWebUiReport(report: WebUiReport): void {
   console.log(`  first render: median of ${first.runsMs.length} fresh contexts, navigation start to the first record row drawn: ${first.runsMs.map((v) => Math.round(v)).join(', ')} ms`);
   console.log(
     `  scroll: one screen (${scroll.rowsPerFrame} rows) per frame until row ${scroll.rows.toLocaleString('en-US')} is drawn, median of ${scroll.runsMs.length}; ` +
-      `${scroll.frames.count} frames, max ${scroll.frames.maxMs} ms, ${scroll.waitingFrames} frames waiting for a page of ${PAGE_SIZE}`,
+      `${scroll.frames.count} frames, max ${scroll.frames.maxMs} ms, ${scroll.waitingFrames} frame${scroll.waitingFrames === 1 ? '' : 's'} waiting for a page of ${PAGE_SIZE}; ` +
+      `main-thread tasks over 50 ms: ${scroll.longTasks.count}, ${ms(scroll.longTasks.totalMs)} in all`,
   );
   console.log(`  search for one serial: ${ms(search.medianMs)} from typing to the row (API alone ${ms(search.apiMs)}, ratio ${search.ratio}), median of ${search.runsMs.length}`);
 }
