@@ -20,8 +20,11 @@ const page = (n: number, from = n) => Array.from({ length: n }, (_, i) => record
 
 describe('RecordsExplorer', () => {
   it('shows records in an accessible virtualised table with what is loaded', async () => {
-    stubFetch(() => json({ records: page(300), nextCursor: 'more' }));
-    renderSignedIn(explorer());
+    const { counts } = stubFetch(
+      () => json({ records: page(300), nextCursor: 'more' }),
+      () => json({ count: 1_000_000, capped: false }),
+    );
+    renderSignedIn(explorer({ series: 'Widgets' }));
     const region = await screen.findByRole('region', { name: 'Records table' });
     expect(region.tabIndex).toBe(0);
     const table = within(region).getByRole('table', { name: 'Records' });
@@ -36,7 +39,23 @@ describe('RecordsExplorer', () => {
     expect(rows.length).toBeLessThan(60);
     expect(within(rows[1]!).getAllByRole('cell')[0]!.textContent).toBe('SN-00300');
     expect(screen.getByRole('button', { name: 'Details of SN-00300' })).toBeTruthy();
-    expect(screen.getByText(/300 records loaded · more match/)).toBeTruthy();
+    // The count comes beside the rows, for the same filters.
+    await waitFor(() => expect(screen.getByText(/1,000,000 records match · 300 loaded/)).toBeTruthy());
+    expect(counts).toHaveLength(1);
+    expect(counts[0]!.url.searchParams.get('series')).toBe('Widgets');
+  });
+
+  it('says what is loaded when the count fails, and at least how many match when it is capped', async () => {
+    stubFetch(() => json({ records: page(300), nextCursor: 'more' }));
+    const first = renderSignedIn(explorer());
+    expect(await screen.findByText(/300 records loaded · more match/)).toBeTruthy();
+    first.unmount();
+    stubFetch(
+      () => json({ records: page(300), nextCursor: 'more' }),
+      () => json({ count: 10_000_000, capped: true }),
+    );
+    renderSignedIn(explorer());
+    expect(await screen.findByText(/more than 10,000,000 records match/)).toBeTruthy();
   });
 
   it('counts every row when nothing more matches', async () => {
@@ -45,6 +64,15 @@ describe('RecordsExplorer', () => {
     const table = await screen.findByRole('table', { name: 'Records' });
     expect(table.getAttribute('aria-rowcount')).toBe('4');
     expect(screen.getByText(/3 records loaded · that is every match/)).toBeTruthy();
+  });
+
+  it('says the total alone once every match is loaded and counted', async () => {
+    stubFetch(
+      () => json({ records: page(3), nextCursor: null }),
+      () => json({ count: 3, capped: false }),
+    );
+    renderSignedIn(explorer());
+    expect(await screen.findByText(/^3 records$/)).toBeTruthy();
   });
 
   it('searches once typing pauses, keeps the search in the address bar, and sends it to the API', async () => {

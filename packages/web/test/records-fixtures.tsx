@@ -86,9 +86,17 @@ export interface Call {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Replaces fetch with `answer`; every request is kept in `calls` for the test to inspect. */
-export function stubFetch(answer: (call: Call) => Response | Promise<Response>): { calls: Call[] } {
+/**
+ * Replaces fetch with `answer`; every request is kept in `calls` for the test to inspect. The
+ * explorer's record count (`GET /api/v1/record-count`) is answered by `count` (a failure when
+ * absent) and kept apart in `counts`, so tests of the rows see only the searches.
+ */
+export function stubFetch(
+  answer: (call: Call) => Response | Promise<Response>,
+  count?: (call: Call) => Response | Promise<Response>,
+): { calls: Call[]; counts: Call[] } {
   const calls: Call[] = [];
+  const counts: Call[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (input: string, init: RequestInit = {}) => {
@@ -98,11 +106,15 @@ export function stubFetch(answer: (call: Call) => Response | Promise<Response>):
         body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
         signal: init.signal ?? undefined,
       };
+      if (call.url.pathname === '/api/v1/record-count') {
+        counts.push(call);
+        return count === undefined ? new Response('{"code":"INTERNAL_ERROR"}', { status: 500 }) : count(call);
+      }
       calls.push(call);
       return answer(call);
     }),
   );
-  return { calls };
+  return { calls, counts };
 }
 
 export function makeSession(role = 'admin', onError: (error: unknown) => void = () => undefined): Session {

@@ -11,6 +11,7 @@ import type { RecordDetails, RecordRow } from './record-types';
 import { EXPORT_LIMIT, exportFileName, exportRecords } from './records-export';
 import { RecordsTable } from './records-table';
 import { StatusChangeDialog, type StatusChangeRequest } from './status-change-dialog';
+import { useRecordCount, type RecordCount } from './use-record-count';
 import { useRecordPages } from './use-record-pages';
 import './records.css';
 
@@ -48,6 +49,7 @@ export function RecordsExplorer(props: {
   }, [onRecordsChanged]);
 
   const pages = useRecordPages(filters, dataKey, { onError: session.onError });
+  const total = useRecordCount(filters, dataKey);
 
   const [change, setChange] = useState<StatusChangeRequest | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -93,7 +95,7 @@ export function RecordsExplorer(props: {
 
       <RecordFilterBar query={query} onChange={setQuery} />
 
-      <RecordsStatusLine pages={pages} />
+      <RecordsStatusLine pages={pages} total={total} />
       <p role="status" className="visually-hidden">
         {announcement}
       </p>
@@ -174,15 +176,23 @@ export function RecordsExplorer(props: {
   );
 }
 
-function RecordsStatusLine({ pages }: { readonly pages: ReturnType<typeof useRecordPages> }) {
+function RecordsStatusLine({ pages, total }: { readonly pages: ReturnType<typeof useRecordPages>; readonly total: RecordCount }) {
   let text: string;
   if (pages.phase === 'loading') text = 'Loading records…';
   else if (pages.phase === 'failed') text = 'The records could not be loaded.';
   else if (pages.rows.length === 0) text = '';
   else {
-    const count = `${formatCount(pages.rows.length)} ${pages.rows.length === 1 ? 'record' : 'records'} loaded`;
-    const more = pages.loadingMore ? 'loading more…' : pages.hasMore ? 'more match: scroll down to load them' : 'that is every match';
-    text = `${count} · ${more}`;
+    const loaded = pages.rows.length;
+    if (total.count !== null && !pages.hasMore) {
+      text = `${formatCount(loaded)} ${loaded === 1 ? 'record' : 'records'}`;
+    } else if (total.count !== null) {
+      const of = total.capped ? `more than ${formatCount(total.count)}` : formatCount(total.count);
+      text = `${of} records match · ${formatCount(loaded)} loaded${pages.loadingMore ? ', loading more…' : ', more load as you scroll'}`;
+    } else {
+      const count = `${formatCount(loaded)} ${loaded === 1 ? 'record' : 'records'} loaded`;
+      const more = pages.loadingMore ? 'loading more…' : pages.hasMore ? 'more match: scroll down to load them' : 'that is every match';
+      text = `${count} · ${more}`;
+    }
   }
   return (
     <p className="records-status-line muted" role="status">
