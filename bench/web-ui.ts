@@ -157,13 +157,33 @@ async function newSignedInContext(browser: Browser, url: string, from: BrowserCo
   return context;
 }
 
-/** Opens `/` and waits for the first record row; returns the page and the time from navigation start. */
-async function openExplorer(context: BrowserContext, errors: string[]): Promise<{ page: Page; firstRowMs: number }> {
+/**
+ * Resolves once none of the page's requests is in flight. The explorer asks for a count beside
+ * its first page, and the server answers reads one at a time: a baseline fetched while that count
+ * runs would wait behind it and make the UI look better than it is.
+ */
+function trackRequests(page: Page): () => Promise<void> {
+  let inFlight = 0;
+  page.on('request', () => inFlight++);
+  page.on('requestfinished', () => inFlight--);
+  page.on('requestfailed', () => inFlight--);
+  return async () => {
+    const deadline = performance.now() + 120_000;
+    while (inFlight > 0) {
+      if (performance.now() > deadline) throw new Error(`${inFlight} requests of the page still unanswered after 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+}
+
+/** Opens `/` and waits for the first record row; returns the page, the time from navigation start, and a wait for a quiet network. */
+async function openExplorer(context: BrowserContext, errors: string[]): Promise<{ page: Page; firstRowMs: number; quiet: () => Promise<void> }> {
   const page = await context.newPage();
   watchErrors(page, errors);
+  const quiet = trackRequests(page);
   await page.addInitScript(WATCH_FIRST_ROW);
   await page.goto('/', { waitUntil: 'commit' });
-  return { page, firstRowMs: await page.evaluate<number>(`(${UNTIL})(${FIRST_ROW_DRAWN}, 60000)`) };
+  return { page, quiet, firstRowMs: await page.evaluate<number>(`(${UNTIL})(${FIRST_ROW_DRAWN}, 60000)`) };
 }
 
 export async function runWebUiBench(options: { quick: boolean; log?: (line: string) => void }): Promise<WebUiReport> {
@@ -203,8 +223,9 @@ export async function runWebUiBench(options: { quick: boolean; log?: (line: stri
     const apiFirstRuns: number[] = [];
     for (let i = 0; i < runs.first; i++) {
       const context = await newSignedInContext(browser, server.url, main);
-      const { page, firstRowMs } = await openExplorer(context, errors);
+      const { page, firstRowMs, quiet } = await openExplorer(context, errors);
       firstRuns.push(firstRowMs);
+      await quiet();
       const api = await page.evaluate<{ ms: number }>(`(${API_PAGES})({ rows: 1, pageSize: ${PAGE_SIZE}, query: '' })`);
       apiFirstRuns.push(api.ms);
       await context.close();
@@ -215,9 +236,10 @@ export async function runWebUiBench(options: { quick: boolean; log?: (line: stri
     const scrollRuns: { ms: number; frames: number[]; waiting: number; rowsPerFrame: number; longTasks: number[] }[] = [];
     const apiScrollRuns: number[] = [];
     for (let i = 0; i < runs.scroll; i++) {
-      const { page } = await openExplorer(main, errors);
+      const { page, quiet } = await openExplorer(main, errors);
       const result = await page.evaluate<(typeof scrollRuns)[number]>(`(${SCROLL})({ target: ${SCROLL_ROWS + 1}, timeoutMs: 600000 })`);
       scrollRuns.push(result);
+      await quiet();
       const api = await page.evaluate<{ ms: number; fetched: number }>(`(${API_PAGES})({ rows: ${SCROLL_ROWS}, pageSize: ${PAGE_SIZE}, query: '' })`);
       if (api.fetched < SCROLL_ROWS) throw new Error(`the API gave ${api.fetched} records, not ${SCROLL_ROWS}`);
       apiScrollRuns.push(api.ms);
@@ -226,17 +248,19 @@ export async function runWebUiBench(options: { quick: boolean; log?: (line: stri
     }
 
     // (c) Search for one serial among all of them, typed into "Search records"; Enter searches at once.
-    const { page } = await openExplorer(main, errors);
+    const { page, quiet } = await openExplorer(main, errors);
     const search = page.getByLabel('Search records', { exact: true });
     const searchRuns: number[] = [];
     const apiSearchRuns: number[] = [];
     for (let i = 0; i < runs.search; i++) {
       const serial = seed.samples[i % seed.samples.length]!;
+      await quiet();
       const started = await page.evaluate<number>('performance.now()');
       await search.fill(serial);
       await search.press('Enter');
       const shown = await page.evaluate<number>(`(${UNTIL})((${FIRST_ROW_SHOWS})(${JSON.stringify(serial)}), 60000)`);
       searchRuns.push(shown - started);
+      await quiet();
       const api = await page.evaluate<{ ms: number }>(`(${API_PAGES})({ rows: 1, pageSize: ${PAGE_SIZE}, query: '&q=' + encodeURIComponent(${JSON.stringify(serial)}) })`);
       apiSearchRuns.push(api.ms);
     }
