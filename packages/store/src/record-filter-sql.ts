@@ -16,13 +16,17 @@ export const POSTGRES_FILTER: RecordFilterDialect = { placeholder: (index) => `$
  * The WHERE clause (over `records r`) of a record search and its bound values, one text for
  * both engines, so a search and its count always agree on what matches.
  */
-export function recordFilterSql(filter: Omit<RecordFilter, 'limit'>, dialect: RecordFilterDialect): { where: string; params: unknown[] } {
+export function recordFilterSql(
+  filter: Omit<RecordFilter, 'limit'>,
+  dialect: RecordFilterDialect,
+  options: { readonly companyColumn?: string } = {},
+): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const bind = (value: unknown) => {
     params.push(value);
     return dialect.placeholder(params.length);
   };
-  const where = [`r.company_id = ${bind(filter.companyId)}`];
+  const where = [`${options.companyColumn ?? 'r.company_id'} = ${bind(filter.companyId)}`];
   if (filter.seriesId !== undefined) where.push(`r.series_id = ${bind(filter.seriesId)}`);
   if (filter.workOrder !== undefined) where.push(`r.work_order = ${bind(filter.workOrder)}`);
   if (filter.partNumber !== undefined) where.push(`r.part_number = ${bind(filter.partNumber)}`);
