@@ -200,7 +200,7 @@ describe('records', () => {
       expect(answer.status, answer.body).toBe(200);
       return answer.json as { count: number; capped: boolean };
     };
-    for (const query of [{}, { workOrder: 'WO-A' }, { partNumber: 'PN-2', workOrder: 'WO-B' }, { status: 'printed' }, { q: 'WO-B' }, { from: '2025-06-11T00:00:00Z', to: '2025-06-12T00:00:00Z' }]) {
+    for (const query of [{}, { workOrder: 'WO-A' }, { partNumber: 'PN-2', workOrder: 'WO-B' }, { status: 'printed' }, { q: 'WO-B' }, { from: '2025-06-11T00:00:00Z', to: '2025-06-12T00:00:00Z' }] as Record<string, string>[]) {
       expect(await count(query), JSON.stringify(query)).toEqual({ count: (await serials(query)).length, capped: false });
     }
     expect(expectProblem(await t.call('GET', '/api/v1/record-count', { as: viewer, query: { status: 'lost' } }), 422, 'STATUS_UNKNOWN')).toMatchObject({ field: 'status' });
