@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const testFiles = ['packages/*/test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'docs/**/*.ts', 'vitest.config.ts'];
@@ -20,6 +21,12 @@ export default tseslint.config(
       'no-control-regex': 'off',
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // The web UI: hooks called in order, and effects that list what they read.
+    files: ['packages/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     // Tests, benchmarks and scripts are type-checked through their own project.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { client } from '../api';
 import { filtersKey } from './use-record-pages';
 import type { RecordFilters } from './record-types';
@@ -19,16 +19,18 @@ export interface RecordCount {
 export function useRecordCount(filters: RecordFilters, refreshKey: number): RecordCount {
   const key = filtersKey(filters);
   const [state, setState] = useState<RecordCount & { readonly key: string }>({ key: '', count: null, capped: false });
+  // `filters` is a new object on every render; `key` says when its content changed.
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
   useEffect(() => {
     const controller = new AbortController();
-    client.call('countRecords', { query: JSON.parse(JSON.stringify(filters)) as RecordFilters, signal: controller.signal }).then(
+    client.call('countRecords', { query: { ...filtersRef.current }, signal: controller.signal }).then(
       (answer) => setState({ key, count: answer.count, capped: answer.capped }),
       () => {
         if (!controller.signal.aborted) setState({ key, count: null, capped: false });
       },
     );
     return () => controller.abort();
-    // `key` stands for the filters' content, which `filters` (a new object each render) carries.
   }, [key, refreshKey]);
   return state.key === key ? state : { count: null, capped: false };
 }
