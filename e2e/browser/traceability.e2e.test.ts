@@ -92,8 +92,7 @@ describe('the main flow', () => {
     for (const serial of serials) expect(serial).toMatch(new RegExp(`^SN-${year}\\d{3}-\\d{4}$`));
     expect(new Set(serials).size).toBe(10);
     await screenshot(page, 'flow-2-generated-serials');
-    // The text button that ends the dialog (the × in its corner is named Close too).
-    await generate.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await generate.getByRole('button', { name: 'Done', exact: true }).click();
     await generate.waitFor({ state: 'detached' });
 
     // Find one of them in the records explorer.

@@ -77,7 +77,7 @@ export function GeneratedSerials(props: {
           Generate more
         </button>
         <button type="button" onClick={props.onClose}>
-          Close
+          Done
         </button>
       </div>
     </div>
