@@ -17,3 +17,4 @@ export * from './records/record-status.js';
 export * from './audit/audit-chain.js';
 export * from './clock.js';
 export * from './access/roles.js';
+export * from './gs1/index.js';

@@ -186,6 +186,16 @@ export const ERROR_CODES = {
     message: 'Quantity must be a whole number from {min} to {max}; got {value}',
     description: 'A generation request asks for fewer than 1 or more than 10,000 serials.',
   },
+  GS1_KEY_INVALID: {
+    category: 'invalid',
+    message: 'Invalid GS1 {kind} "{key}": {reason}',
+    description: 'A GS1 key (GTIN-8/12/13/14, GLN, SSCC) or the body to complete has non-digits or the wrong number of digits.',
+  },
+  GS1_CHECK_DIGIT_INVALID: {
+    category: 'invalid',
+    message: 'The check digit of {kind} "{key}" is {actual}; the GS1 mod-10 check digit is {expected}',
+    description: 'The last digit of a GS1 key does not match the mod-10 check digit of the digits before it.',
+  },
   SERIES_NOT_FOUND: {
     category: 'not_found',
     message: 'No series named "{series}"',
