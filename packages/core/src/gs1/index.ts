@@ -1,1 +1,3 @@
 export * from './check-digit.js';
+export * from './ai-dictionary.js';
+export { AI_DICTIONARY_RELEASE } from './ai-table.generated.js';
