@@ -196,6 +196,32 @@ export const ERROR_CODES = {
     message: 'The check digit of {kind} "{key}" is {actual}; the GS1 mod-10 check digit is {expected}',
     description: 'The last digit of a GS1 key does not match the mod-10 check digit of the digits before it.',
   },
+  GS1_SYNTAX_INVALID: {
+    category: 'invalid',
+    message: 'Cannot read the GS1 data at position {position}: {reason}',
+    description: 'The bracketed form or element string is malformed: a bracket without its AI, a value cut short, an unknown symbology identifier.',
+  },
+  GS1_AI_UNKNOWN: {
+    category: 'invalid',
+    message: 'Unknown GS1 application identifier ({ai})',
+    description: 'The AI is not in the GS1 Barcode Syntax Dictionary this version of serialtrace carries.',
+  },
+  GS1_AI_VALUE_INVALID: {
+    category: 'invalid',
+    message: 'The value "{value}" of AI ({ai}) breaks the rule {rule}: {reason}',
+    description:
+      'A value does not fit its AI: `rule` is `length`, `charset` or the name of the GS1 syntax test it fails (`csum` for a check digit, `yymmd0` for a date, ...).',
+  },
+  GS1_AI_REQUIRED_MISSING: {
+    category: 'invalid',
+    message: 'AI ({ai}) needs {required} in the same data',
+    description: 'GS1 pairs some AIs: a serial (21) or lot (10) means nothing without the GTIN (01) it belongs to.',
+  },
+  GS1_AI_EXCLUDED: {
+    category: 'invalid',
+    message: 'AI ({ai}) may not appear together with ({other})',
+    description: 'GS1 forbids some pairs of AIs in one message, such as a GTIN (01) with a content GTIN (02).',
+  },
   SERIES_NOT_FOUND: {
     category: 'not_found',
     message: 'No series named "{series}"',

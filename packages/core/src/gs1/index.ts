@@ -1,3 +1,4 @@
 export * from './check-digit.js';
 export * from './ai-dictionary.js';
 export { AI_DICTIONARY_RELEASE } from './ai-table.generated.js';
+export * from './element-string.js';
