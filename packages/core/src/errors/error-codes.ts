@@ -222,6 +222,12 @@ export const ERROR_CODES = {
     message: 'AI ({ai}) may not appear together with ({other})',
     description: 'GS1 forbids some pairs of AIs in one message, such as a GTIN (01) with a content GTIN (02).',
   },
+  GS1_DIGITAL_LINK_INVALID: {
+    category: 'invalid',
+    message: 'Invalid GS1 Digital Link URI: {reason}',
+    description:
+      'The URI has no primary key, a key qualifier out of the order the dictionary gives (01 then 22, 10, 21), an AI in the path that is no qualifier of its key, or a data attribute that may not be one; `rule` says which.',
+  },
   SERIES_NOT_FOUND: {
     category: 'not_found',
     message: 'No series named "{series}"',

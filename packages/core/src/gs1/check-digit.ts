@@ -95,3 +95,16 @@ function checkShape(text: string, kind: string, fullLengths: ReadonlySet<number>
     });
   }
 }
+
+/**
+ * A GTIN-8, -12, -13 or -14 as the 14 digits AI (01) and Digital Link carry, after checking it.
+ *
+ * @example toGtin14('02345673') === '00000002345673'
+ */
+export function toGtin14(gtin: string): string {
+  const kind = (['GTIN-8', 'GTIN-12', 'GTIN-13', 'GTIN-14'] as const).find((k) => GS1_KEY_LENGTHS[k] === gtin.length);
+  if (kind === undefined) {
+    throw new SerialtraceError('GS1_KEY_INVALID', { kind: 'GTIN', key: gtin, reason: `${gtin.length} digits; expected 8, 12, 13 or 14` });
+  }
+  return verifyKey(gtin, kind).padStart(14, '0');
+}

@@ -2,3 +2,4 @@ export * from './check-digit.js';
 export * from './ai-dictionary.js';
 export { AI_DICTIONARY_RELEASE } from './ai-table.generated.js';
 export * from './element-string.js';
+export * from './digital-link.js';
