@@ -228,6 +228,11 @@ export const ERROR_CODES = {
     description:
       'The URI has no primary key, a key qualifier out of the order the dictionary gives (01 then 22, 10, 21), an AI in the path that is no qualifier of its key, or a data attribute that may not be one; `rule` says which.',
   },
+  EPC_URN_INVALID: {
+    category: 'invalid',
+    message: 'Invalid EPC URN "{urn}": {reason}',
+    description: 'The text is not an SGTIN, SSCC or SGLN pure identity URN of the EPC Tag Data Standard.',
+  },
   SERIES_NOT_FOUND: {
     category: 'not_found',
     message: 'No series named "{series}"',

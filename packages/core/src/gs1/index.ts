@@ -3,3 +3,4 @@ export * from './ai-dictionary.js';
 export { AI_DICTIONARY_RELEASE } from './ai-table.generated.js';
 export * from './element-string.js';
 export * from './digital-link.js';
+export * from './epc-urn.js';
