@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { completeKey, escapeEpcComponent, GS1_CHARSETS, parseEpcUrn, sglnUrn, sgtinUrn, ssccUrn } from '@serialtrace/core';
+import { completeKey, escapeEpcComponent, GS1_CHARSETS, lgtinUrn, parseEpcUrn, sglnUrn, sgtinPatternUrn, sgtinUrn, ssccUrn } from '@serialtrace/core';
 import { thrown } from './helpers.js';
 
 /** Section E of the conformance vectors: GTIN-14, company prefix length, serial, SGTIN URN. */
@@ -34,6 +34,11 @@ describe('EPC URNs (vectors section E)', () => {
     expect(sglnUrn('0614141123452', 7, '400')).toBe('urn:epc:id:sgln:0614141.12345.400');
     expect(sglnUrn('0614141123452', 7)).toBe('urn:epc:id:sgln:0614141.12345.0');
     expect(parseEpcUrn('urn:epc:id:sgln:0614141.12345.400')).toEqual({ scheme: 'sgln', gln: '0614141123452', extension: '400', companyPrefixLength: 7 });
+  });
+
+  it('LGTIN class URN for a lot, and the SGTIN pattern for every serial of a GTIN', () => {
+    expect(lgtinUrn('04012345123456', 7, '998877')).toBe('urn:epc:class:lgtin:4012345.012345.998877');
+    expect(sgtinPatternUrn('04012345987652', 7)).toBe('urn:epc:idpat:sgtin:4012345.098765.*');
   });
 
   it('escapes exactly " % & / < > ? of CSET 82 in serials', () => {

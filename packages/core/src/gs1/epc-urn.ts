@@ -31,8 +31,35 @@ export function sgtinUrn(gtin: string, companyPrefixLength: number, serial: stri
   verifyKey(gtin, 'GTIN-14');
   checkPrefixLength(companyPrefixLength);
   refuseOnErrors(checkAis([{ ai: '21', value: serial }], { associations: false }));
-  const L = companyPrefixLength;
-  return `urn:epc:id:sgtin:${gtin.slice(1, 1 + L)}.${gtin[0] ?? ''}${gtin.slice(1 + L, 13)}.${escapeEpcComponent(serial)}`;
+  return `urn:epc:id:sgtin:${gtinReference(gtin, companyPrefixLength)}.${escapeEpcComponent(serial)}`;
+}
+
+/**
+ * The LGTIN class URN of a GTIN-14 and lot (AI 10), which names every item of one lot.
+ *
+ * @example lgtinUrn('04012345123456', 7, '998877') === 'urn:epc:class:lgtin:4012345.012345.998877'
+ */
+export function lgtinUrn(gtin: string, companyPrefixLength: number, lot: string): string {
+  verifyKey(gtin, 'GTIN-14');
+  checkPrefixLength(companyPrefixLength);
+  refuseOnErrors(checkAis([{ ai: '10', value: lot }], { associations: false }));
+  return `urn:epc:class:lgtin:${gtinReference(gtin, companyPrefixLength)}.${escapeEpcComponent(lot)}`;
+}
+
+/**
+ * The SGTIN pattern URN that matches every serial of a GTIN-14, as EPCIS queries use it.
+ *
+ * @example sgtinPatternUrn('04012345987652', 7) === 'urn:epc:idpat:sgtin:4012345.098765.*'
+ */
+export function sgtinPatternUrn(gtin: string, companyPrefixLength: number): string {
+  verifyKey(gtin, 'GTIN-14');
+  checkPrefixLength(companyPrefixLength);
+  return `urn:epc:idpat:sgtin:${gtinReference(gtin, companyPrefixLength)}.*`;
+}
+
+/** Company prefix, a dot, then the indicator digit and item reference; the check digit is dropped. */
+function gtinReference(gtin: string, L: number): string {
+  return `${gtin.slice(1, 1 + L)}.${gtin[0] ?? ''}${gtin.slice(1 + L, 13)}`;
 }
 
 /**
