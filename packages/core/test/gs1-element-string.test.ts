@@ -173,6 +173,13 @@ describe('validation of AI values (vectors section C)', () => {
     expect(rules([{ ai: '8010', value: 'abc' }])).toEqual(['charset']);
   });
 
+  it('refuses an AI repeated with another value, and accepts a plain repeat', () => {
+    const gtin = { ai: '01', value: '09520123456788' };
+    const problems = checkAis([gtin, { ai: '21', value: 'A' }, { ai: '21', value: 'B' }]);
+    expect(problems.map((p) => [p.code, p.details?.['ai']])).toEqual([['GS1_AI_DUPLICATE', '21']]);
+    expect(checkAis([gtin, { ai: '21', value: 'A' }, { ai: '21', value: 'A' }])).toEqual([]);
+  });
+
   it('refuses AIs the dictionary forbids together', () => {
     const problems = checkAis([
       { ai: '00', value: '106141412345678908' },

@@ -212,6 +212,11 @@ export const ERROR_CODES = {
     description:
       'A value does not fit its AI: `rule` is `length`, `charset` or the name of the GS1 syntax test it fails (`csum` for a check digit, `yymmd0` for a date, ...).',
   },
+  GS1_AI_DUPLICATE: {
+    category: 'invalid',
+    message: 'AI ({ai}) appears more than once with different values',
+    description: 'One message may repeat an AI only with the same value; two serials or two expiry dates contradict each other.',
+  },
   GS1_AI_REQUIRED_MISSING: {
     category: 'invalid',
     message: 'AI ({ai}) needs {required} in the same data',

@@ -120,7 +120,8 @@ export function buildElementString(ais: readonly AiValue[], options: Gs1ParseOpt
 
 /**
  * Every problem of `ais`: unknown AIs, values that break their AI's format (length, character
- * set, check digit, dates, ...), and unless turned off, missing or forbidden pairings.
+ * set, check digit, dates, ...), and unless turned off, an AI repeated with another value and
+ * missing or forbidden pairings.
  */
 export function checkAis(ais: readonly AiValue[], options: Gs1ParseOptions = {}): Problem[] {
   const problems: Problem[] = [];
@@ -233,6 +234,9 @@ function checkAssociations(ais: readonly AiValue[]): Problem[] {
   const present = [...new Set(ais.map((a) => a.ai))];
   const has = (pattern: string) => present.some((ai) => aiMatchesPattern(ai, pattern));
   const problems: Problem[] = [];
+  for (const ai of present) {
+    if (new Set(ais.filter((a) => a.ai === ai).map((a) => a.value)).size > 1) problems.push(problem('GS1_AI_DUPLICATE', { ai, rule: 'duplicate' }));
+  }
   for (const ai of present) {
     const entry = aiEntry(ai);
     if (entry === undefined) continue;
