@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { client } from '../api';
 import { useQueryState } from '../router';
 import { useSession } from '../session';
-import { ErrorNotice } from '../ui/error-notice';
+import { ErrorNotice, LoadFailed } from '../ui/error-notice';
 import { downloadFile, formatCount } from '../ui/text';
 import { AuditEntryTable } from './audit-entry-table';
 import { AuditFilterBar, readAuditFilters } from './audit-filters';
@@ -94,12 +94,7 @@ export function AuditPage() {
       </p>
 
       {pages.phase === 'failed' && (
-        <div>
-          <ErrorNotice error={pages.error} />
-          <button type="button" onClick={pages.retry}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed error={pages.error} onRetry={pages.retry} />
       )}
       {pages.phase === 'ready' && pages.entries.length === 0 && (
         <div className="audit-empty">
@@ -113,12 +108,7 @@ export function AuditPage() {
       )}
       {pages.entries.length > 0 && <AuditEntryTable entries={pages.entries} />}
       {pages.phase === 'ready' && pages.error !== null && (
-        <div>
-          <ErrorNotice error={pages.error} />
-          <button type="button" onClick={pages.retry}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed error={pages.error} onRetry={pages.retry} />
       )}
       {pages.phase === 'ready' && pages.hasMore && pages.error === null && (
         <div className="audit-more">

@@ -2,7 +2,7 @@ import type { RecordStatus } from '@serialtrace/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueryState } from '../router';
 import { useSession } from '../session';
-import { ErrorNotice } from '../ui/error-notice';
+import { ErrorNotice, LoadFailed } from '../ui/error-notice';
 import { downloadFile, formatCount } from '../ui/text';
 import { RecordDetailsDialog } from './record-details-dialog';
 import { CLEARED_FILTERS, hasFilters, readRecordFilters, RecordFilterBar } from './record-filters';
@@ -101,12 +101,7 @@ export function RecordsExplorer(props: {
       </p>
 
       {pages.phase === 'failed' && (
-        <div className="records-failed">
-          <ErrorNotice error={pages.error} />
-          <button type="button" onClick={pages.retry}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed error={pages.error} onRetry={pages.retry} />
       )}
 
       {pages.phase === 'ready' && pages.rows.length === 0 && (
@@ -146,12 +141,7 @@ export function RecordsExplorer(props: {
       )}
 
       {pages.phase === 'ready' && pages.error !== null && (
-        <div className="records-failed">
-          <ErrorNotice error={pages.error} />
-          <button type="button" onClick={pages.retry}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed error={pages.error} onRetry={pages.retry} />
       )}
 
       {change !== null && (

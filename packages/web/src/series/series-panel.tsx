@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { client } from '../api';
 import { useSession } from '../session';
-import { ErrorNotice } from '../ui/error-notice';
+import { LoadFailed } from '../ui/error-notice';
 import { GenerateDialog } from './generate-dialog';
 import { SeriesFormDialog } from './series-form-dialog';
 import type { SeriesView } from './series-form-values';
@@ -100,12 +100,7 @@ export function SeriesPanel(props: {
       </div>
 
       {error !== null && (
-        <div className="series-error">
-          <ErrorNotice error={error} />
-          <button type="button" className="secondary" onClick={reload}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed error={error} onRetry={reload} />
       )}
 
       {list === null && error === null && (

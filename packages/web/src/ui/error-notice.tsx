@@ -29,3 +29,15 @@ export function ErrorNotice({ error, onDismiss }: { readonly error: unknown; rea
     </div>
   );
 }
+
+/** A load that failed: the error in words and a way to ask again. */
+export function LoadFailed({ error, onRetry }: { readonly error: unknown; readonly onRetry: () => void }) {
+  return (
+    <div className="load-failed">
+      <ErrorNotice error={error} />
+      <button type="button" className="secondary" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
