@@ -16,7 +16,7 @@ import { auditRoutes } from './routes/audit/index.js';
 import { operationsRoutes } from './routes/operations/index.js';
 import { recordsRoutes } from './routes/records/index.js';
 import { seriesRoutes } from './routes/series/index.js';
-import { defaultWebRoot, isAppPath, registerWebUi } from './web-ui.js';
+import { defaultWebRoot, opensApp, registerWebUi } from './web-ui.js';
 
 export const VERSION = '0.1.0';
 
@@ -116,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const webUi: { send?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply } = {};
   app.setNotFoundHandler((request, reply) => {
     // A path of the single-page app (a bookmark, a reload) opens the app, which shows the page.
-    if (webUi.send !== undefined && (request.method === 'GET' || request.method === 'HEAD') && isAppPath(request.url)) {
+    if (webUi.send !== undefined && opensApp(request)) {
       return webUi.send(request, reply);
     }
     const { status, body } = problemBody(new SerialtraceError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0]! }), request.url);

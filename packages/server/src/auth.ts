@@ -2,7 +2,7 @@ import { ROUTES, type Access } from '@serialtrace/api';
 import { can, SerialtraceError } from '@serialtrace/core';
 import type { AccessService, Identity } from '@serialtrace/service';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isAppPath } from './web-ui.js';
+import { opensApp } from './web-ui.js';
 
 export const SESSION_COOKIE = 'serialtrace_session';
 
@@ -57,7 +57,7 @@ export function registerAuth(app: FastifyInstance, access: AccessService): void 
   app.addHook('onRequest', async (request) => {
     if (PROBES.has(request.routeOptions.url ?? '') || request.routeOptions.config.anonymous === true) return;
     // A bookmarked page of the web UI opens the app, signed in or not; the app then asks.
-    if (request.is404 && (request.method === 'GET' || request.method === 'HEAD') && isAppPath(request.url)) return;
+    if (request.is404 && opensApp(request)) return;
     const rule: Access = request.routeOptions.config.access ?? 'signedIn';
     const { identity, problem } = await identify(access, request);
     request.identity = identity;

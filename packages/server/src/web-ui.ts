@@ -39,9 +39,13 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <body><h1>serialtrace</h1><p>The web UI is not built. Run <code>npm run build</code> and start the server again.
 The API is at <a href="/api/v1/docs">/api/v1/docs</a>.</p></body></html>`;
 
-/** Paths of the single-page app: everything a browser may open that is not the API or a file. */
-export function isAppPath(url: string): boolean {
-  const path = url.split('?')[0]!;
+/**
+ * A request that opens the single-page app: reading a path a browser may open that is not the
+ * API, a probe or a file.
+ */
+export function opensApp(request: Pick<FastifyRequest, 'method' | 'url'>): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const path = request.url.split('?')[0]!;
   return !path.startsWith('/api/') && path !== '/health' && path !== '/ready' && !/\.[A-Za-z0-9]+$/.test(path);
 }
 

@@ -9,7 +9,7 @@ import {
   type Problem,
   type RecordStatus,
 } from '@serialtrace/core';
-import type { RecordRow, Store, StoreTransaction } from '@serialtrace/store';
+import type { RecordFilter, RecordRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { keysetCursor } from './keyset-cursor.js';
@@ -57,15 +57,8 @@ export interface RecordCount {
 
 const cursor = keysetCursor('r');
 
-/** A query's filters, checked; every problem goes into `problems`. */
-interface Filters {
-  readonly workOrder?: string;
-  readonly partNumber?: string;
-  readonly status?: RecordStatus;
-  readonly text?: string;
-  readonly from?: string;
-  readonly to?: string;
-}
+/** A query's filters, checked: the store's filter without what the caller and paging add. */
+type Filters = Omit<RecordFilter, 'companyId' | 'seriesId' | 'beforeId' | 'limit'>;
 
 function readFilters(query: Omit<RecordQuery, 'limit' | 'cursor'>, problems: Problem[]): Filters {
   const instant = (value: string | undefined, field: string): string | undefined => {
