@@ -268,8 +268,8 @@ function _typeChecks(client: SerialtraceClient): void {
   void client.call('getSeries');
   // @ts-expect-error a path parameter of another name
   void client.call('getSeries', { params: { nme: 'W' } });
-  // @ts-expect-error createSeries needs a body with name and format
-  void client.call('createSeries', { body: { name: 'W' } });
+  // @ts-expect-error createSeries needs a body with a name
+  void client.call('createSeries', { body: { format: 'W-{####}' } });
   // @ts-expect-error a header the route does not declare
   void client.call('generate', { params: { name: 'W' }, headers: { 'x-colour': 'red' } });
   void client.call('listSeries');

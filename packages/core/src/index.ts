@@ -18,3 +18,6 @@ export * from './audit/audit-chain.js';
 export * from './clock.js';
 export * from './access/roles.js';
 export * from './gs1/index.js';
+export * from './series/gs1-binding.js';
+export * from './series/serial-maker.js';
+export * from './random/index.js';

@@ -313,6 +313,11 @@ function unchecked(format: string, reset: ResetRule, shiftStarts: string | null 
     allowGrowth: false,
     allocation: 'gapless',
     leaseSize: 100,
+    gtin: null,
+    sscc: false,
+    companyPrefix: null,
+    extensionDigit: null,
+    randomized: false,
   };
   return compileSeries(settings);
 }

@@ -49,6 +49,11 @@ describe('resolveSeriesSettings: defaults', () => {
       allowGrowth: false,
       allocation: 'gapless',
       leaseSize: 100,
+      gtin: null,
+      sscc: false,
+      companyPrefix: null,
+      extensionDigit: null,
+      randomized: false,
     });
     expect(SERIES_DEFAULTS).toMatchObject({ base: 'numeric', start: 0n, increment: 1n, minLength: 4, reset: 'never', global: false, allowGrowth: false, allocation: 'gapless' });
     expect(plan.settings).toBe(settings);

@@ -9,8 +9,8 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
   admin: 'Everything in the company: users, API keys, series, generation, records, audit.',
-  engineer: 'Defines and changes series (and, later, scripts and labels); reads everything but the audit trail.',
-  operator: 'Generates serials and moves records along their lifecycle; reads series and records.',
+  engineer: 'Defines and changes series and label templates (and, later, scripts), prints labels; reads everything but the audit trail.',
+  operator: 'Generates serials, prints their labels and moves records along their lifecycle; reads series and records.',
   auditor: 'Reads everything, exports and verifies the audit trail; changes nothing.',
   viewer: 'Reads series and records.',
 };
@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'serials.generate',
   'records.read',
   'records.status',
+  'labels.write',
+  'labels.print',
   'audit.read',
   'audit.export',
   'users.read',
@@ -34,8 +36,8 @@ const READ: readonly Permission[] = ['series.read', 'records.read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  engineer: [...READ, 'series.write'],
-  operator: [...READ, 'serials.generate', 'records.status'],
+  engineer: [...READ, 'series.write', 'labels.write', 'labels.print'],
+  operator: [...READ, 'serials.generate', 'records.status', 'labels.print'],
   auditor: [...READ, 'audit.read', 'audit.export', 'users.read', 'keys.read'],
   viewer: READ,
 };

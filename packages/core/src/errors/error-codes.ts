@@ -238,6 +238,36 @@ export const ERROR_CODES = {
     message: 'Invalid EPC URN "{urn}": {reason}',
     description: 'The text is not an SGTIN, SSCC or SGLN pure identity URN of the EPC Tag Data Standard.',
   },
+  MASTER_KEY_MISSING: {
+    category: 'unavailable',
+    message: 'Series "{series}" is randomised, and this server has no master key: set SERIALTRACE_MASTER_KEY',
+    description:
+      'Randomised series keep their secret key encrypted under the server master key (`SERIALTRACE_MASTER_KEY`, 32 bytes as 64 hex digits or base64). Without it no randomised series can be created or issue serials.',
+  },
+  MASTER_KEY_INVALID: {
+    category: 'invalid',
+    message: 'The master key is not usable: {reason}',
+    description: 'The configured master key is not 32 bytes given as 64 hex digits or as base64.',
+  },
+  MASTER_KEY_MISMATCH: {
+    category: 'unavailable',
+    message:
+      'Series "{series}" was keyed under master key {expected}, but this server has master key {actual}',
+    description:
+      'The series key was encrypted under another master key (or its stored form was altered), so it cannot be read; nothing is issued rather than risk a repeat. Configure the master key the series was created with.',
+  },
+  LABEL_PRINT_REFUSED: {
+    category: 'state',
+    message: 'The label of "{serial}" is not printed: the record is {recordStatus}',
+    description: 'A voided or scrapped serial left the line for good; printing its label would put a dead serial on a product.',
+  },
+  SERIES_GUESS_LIMIT: {
+    category: 'state',
+    message:
+      'Randomised series "{series}" cannot issue {requested} more serial(s) in period {period}: {remaining} left of {limit}, the most that keeps the chance of guessing a valid serial below 1 in 10,000',
+    description:
+      'A randomised series issues at most one serial per 10,000 values of its space in each period (the EU Falsified Medicines Directive bound); nothing was written. Widen the sequence in a new series.',
+  },
   SERIES_NOT_FOUND: {
     category: 'not_found',
     message: 'No series named "{series}"',
@@ -259,6 +289,33 @@ export const ERROR_CODES = {
     category: 'state',
     message: 'Series "{series}" has issued serials, so {field} cannot change: {reason}',
     description: 'A change to a series that has issued serials could make it repeat one; create a new series instead.',
+  },
+  LABEL_TEMPLATE_INVALID: {
+    category: 'invalid',
+    message: 'Invalid label template {field}: {reason}',
+    description:
+      'A label template breaks a rule: a missing or mistyped field, a size or position outside its range or outside the label, an unknown barcode type or an unknown `{field}` name; `field` names the part (`barcode.type`, `lines.2.text`, ...).',
+  },
+  LABEL_TEMPLATE_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No label template named "{template}"',
+    description: 'The named label template is neither built in nor stored.',
+  },
+  LABEL_TEMPLATE_READONLY: {
+    category: 'conflict',
+    message: 'Label template "{template}" is built in and cannot be replaced or deleted',
+    description: 'Built-in label templates (gs1-product, sscc-logistic, serial, digital-link) are fixed; store a copy under another name to change it.',
+  },
+  LABEL_DATA_MISSING: {
+    category: 'invalid',
+    message: 'Label template "{template}" prints the field {field}, which this record has no value for',
+    description:
+      'A barcode or a line that is not optional prints a field the record lacks (a lot, an expiry, a GTIN, ...); choose a template that does not print it or mark the line optional.',
+  },
+  LABEL_BARCODE_INVALID: {
+    category: 'invalid',
+    message: 'Cannot draw a {barcode} barcode: {reason}',
+    description: 'The barcode data cannot be encoded in the symbology of the template or do not fit its size on the label.',
   },
   RECORD_NOT_FOUND: {
     category: 'not_found',

@@ -4,3 +4,4 @@ export { AI_DICTIONARY_RELEASE } from './ai-table.generated.js';
 export * from './element-string.js';
 export * from './digital-link.js';
 export * from './epc-urn.js';
+export * from './gs1-text.js';

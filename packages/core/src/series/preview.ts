@@ -1,7 +1,8 @@
-import { compileRenderer } from '../format/format-renderer.js';
+import type { SequencePermutation } from '../random/sequence-permutation.js';
 import { periodKey } from '../time/reset-period.js';
 import { localDateTime } from '../time/zoned-time.js';
 import { normalizeContext, resolveContext } from './request-context.js';
+import { compileSerialMaker } from './serial-maker.js';
 import { nextValues, remainingAfter } from './sequence-space.js';
 import type { SeriesPlan } from './series-settings.js';
 
@@ -15,6 +16,8 @@ export interface PreviewOptions {
   readonly current?: bigint;
   /** Show missing context tokens as `{LINE}` instead of refusing (live previews while typing). */
   readonly placeholders?: boolean;
+  /** A randomised series' permutation; without it its values are shown in counter order. */
+  readonly permutation?: SequencePermutation;
 }
 
 export interface Preview {
@@ -40,10 +43,12 @@ export function previewSerials(plan: SeriesPlan, options: PreviewOptions): Previ
     { context: normalizeContext(options.context), partNumber: options.partNumber },
     options.placeholders ?? false,
   );
-  const render = compileRenderer(plan.format, { local, context, base: plan.base, minLength: plan.settings.minLength });
+  const placeholders = options.placeholders ?? false;
+  const maker = compileSerialMaker(plan, { local, context }, { period, permutation: options.permutation, preview: true, checkSerials: !placeholders });
   const current = options.current ?? plan.settings.start;
   const remaining = remainingAfter(plan, current);
   const count = remaining === null || remaining >= BigInt(options.count) ? options.count : Number(remaining);
   const values = nextValues(plan, current, count) ?? [];
-  return { serials: values.map(render), period, truncated: count < options.count };
+  const printed = maker.valuesOf === null ? values : maker.valuesOf(values);
+  return { serials: printed.map(maker.render), period, truncated: count < options.count };
 }

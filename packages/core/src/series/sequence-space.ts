@@ -1,3 +1,4 @@
+import { SerialtraceError } from '../errors/serialtrace-error.js';
 import type { SeriesPlan } from './series-settings.js';
 
 /**
@@ -68,4 +69,19 @@ export function remainingAfter(plan: SeriesPlan, current: bigint): bigint | null
   if (plan.maxValue === null) return null;
   if (current >= plan.maxValue) return 0n;
   return (plan.maxValue - current) / plan.settings.increment;
+}
+
+/**
+ * The refusal of a request that does not fit: SERIES_EXHAUSTED when the width is used up,
+ * SERIES_GUESS_LIMIT when a randomised series reached its guess bound first.
+ *
+ * @param remaining how many serials still fit in the period
+ */
+export function exhaustedError(plan: SeriesPlan, period: string, requested: number, remaining: bigint): SerialtraceError {
+  const capacity = periodCapacity(plan);
+  const series = plan.settings.name;
+  if (plan.randomSpace !== null) {
+    return new SerialtraceError('SERIES_GUESS_LIMIT', { series, period, requested, remaining: remaining.toString(), limit: (capacity ?? 0n).toString() });
+  }
+  return new SerialtraceError('SERIES_EXHAUSTED', { series, period, requested, remaining: remaining.toString(), capacity: capacity?.toString() ?? 'unbounded' });
 }

@@ -7,6 +7,8 @@ import { validateFormat } from '../format/format-validator.js';
 import { parseResetRule, type ResetRule } from '../time/reset-period.js';
 import { DEFAULT_SHIFT_CALENDAR, formatMinutes, parseShiftCalendar, type ShiftCalendar } from '../time/shift-calendar.js';
 import { canonicalTimeZone } from '../time/zoned-time.js';
+import { GUESS_BOUND_DIVISOR, guessLimit } from '../random/guess-bound.js';
+import { gs1FormatProblems, readGs1Fields, ssccFormat } from './gs1-binding.js';
 
 /** A series as stored: every field explicit, values exact. */
 export interface SeriesSettings {
@@ -35,6 +37,23 @@ export interface SeriesSettings {
   readonly allocation: Allocation;
   /** How many values a server leases at a time under `leased` allocation. */
   readonly leaseSize: number;
+  /**
+   * The GTIN (as 14 digits) whose serial numbers (AI 21) the series issues, or `null`. A record
+   * of such a series is a GS1 item: GTIN + serial, with its lot and expiry.
+   */
+  readonly gtin: string | null;
+  /** Whether the series issues SSCCs: extension digit + company prefix + serial reference + check digit. */
+  readonly sscc: boolean;
+  /** The GS1 company prefix: required for SSCCs; for a GTIN, it lets records name their EPC URN. */
+  readonly companyPrefix: string | null;
+  /** The SSCC extension digit (0-9), chosen by the company to widen its serial reference space. */
+  readonly extensionDigit: number | null;
+  /**
+   * Serials are a keyed pseudorandom permutation of the sequence space rather than its order, so
+   * they reveal nothing about order or volume, and the series issues at most one serial per
+   * 10,000 values of a period's space (the EU FMD bound on guessing a valid serial).
+   */
+  readonly randomized: boolean;
 }
 
 export const ALLOCATIONS = ['gapless', 'leased'] as const;
@@ -59,6 +78,11 @@ export interface SeriesInput {
   readonly allowGrowth?: unknown;
   readonly allocation?: unknown;
   readonly leaseSize?: unknown;
+  readonly gtin?: unknown;
+  readonly sscc?: unknown;
+  readonly companyPrefix?: unknown;
+  readonly extensionDigit?: unknown;
+  readonly randomized?: unknown;
 }
 
 export const SERIES_DEFAULTS = {
@@ -72,6 +96,11 @@ export const SERIES_DEFAULTS = {
   allowGrowth: false,
   allocation: 'gapless',
   leaseSize: 100,
+  gtin: null,
+  sscc: false,
+  companyPrefix: null,
+  extensionDigit: null,
+  randomized: false,
 } as const;
 
 export const MAX_LEASE_SIZE = 100_000;
@@ -96,8 +125,15 @@ export interface SeriesPlan {
   readonly contextTokens: readonly ContextToken[];
   /** Narrowest sequence width in the format; the capacity limit. */
   readonly width: number;
-  /** Largest value that fits, or `null` when the series may grow. */
+  /**
+   * Largest value the counter may reach, or `null` when the series may grow. For a randomised
+   * series this is the guess bound (one serial per 10,000 values), not the width.
+   */
   readonly maxValue: bigint | null;
+  /** Randomised series: how many values the permutation ranges over (a period's whole space). */
+  readonly randomSpace: bigint | null;
+  /** SSCC series: a GS1 check digit follows the 17 digits the format prints. */
+  readonly checkDigit: boolean;
   /** Non-blocking remarks on the format. */
   readonly warnings: readonly Problem[];
 }
@@ -150,7 +186,27 @@ function readBoolean(value: unknown, field: string, problems: Problem[], fallbac
   return fallback;
 }
 
-const FIELD_ORDER = ['name', 'format', 'base', 'start', 'increment', 'minLength', 'reset', 'timeZone', 'shiftStarts', 'global', 'allowGrowth', 'allocation', 'leaseSize', 'description'];
+const FIELD_ORDER = [
+  'name',
+  'gtin',
+  'sscc',
+  'companyPrefix',
+  'extensionDigit',
+  'format',
+  'base',
+  'start',
+  'increment',
+  'minLength',
+  'reset',
+  'timeZone',
+  'shiftStarts',
+  'global',
+  'allowGrowth',
+  'randomized',
+  'allocation',
+  'leaseSize',
+  'description',
+];
 
 /** Problems in the order the fields appear on the form, so the headline names the first one. */
 function sortByField(problems: Problem[]): Problem[] {
@@ -175,8 +231,12 @@ export function resolveSeriesSettings(
   const problems: Problem[] = [];
   const name = readText(input.name, 'name', problems, MAX_NAME_LENGTH, true);
   const description = readText(input.description, 'description', problems, MAX_DESCRIPTION_LENGTH, false);
-  const format = typeof input.format === 'string' ? input.format : '';
-  if (typeof input.format !== 'string' || input.format === '') problems.push(invalid('format', 'it is required'));
+  const sscc = readBoolean(input.sscc, 'sscc', problems, SERIES_DEFAULTS.sscc);
+  const gs1 = readGs1Fields(input, sscc, problems);
+  // An SSCC series' format follows from its prefix and extension digit; one may still be given.
+  const derivedFormat = sscc && gs1.companyPrefix !== null && gs1.extensionDigit !== null ? ssccFormat(gs1.companyPrefix, gs1.extensionDigit) : '';
+  const format = typeof input.format === 'string' && input.format !== '' ? input.format : derivedFormat;
+  if (format === '' && !(sscc && typeof input.format !== 'string')) problems.push(invalid('format', 'it is required'));
 
   const present = (value: unknown) => value !== undefined && value !== null && value !== '';
   /** A field read by `read` when given; its fallback when absent or refused (the refusal is kept). */
@@ -221,6 +281,7 @@ export function resolveSeriesSettings(
 
   const global = readBoolean(input.global, 'global', problems, SERIES_DEFAULTS.global);
   const allowGrowth = readBoolean(input.allowGrowth, 'allowGrowth', problems, SERIES_DEFAULTS.allowGrowth);
+  const randomized = readBoolean(input.randomized, 'randomized', problems, SERIES_DEFAULTS.randomized);
   const allocation = optional(input.allocation, () => parseChoice(input.allocation, ALLOCATIONS, 'allocation', 'allocation'), SERIES_DEFAULTS.allocation as Allocation);
   let leaseSize: number = SERIES_DEFAULTS.leaseSize;
   if (present(input.leaseSize)) {
@@ -245,6 +306,8 @@ export function resolveSeriesSettings(
     allowGrowth,
     allocation,
     leaseSize,
+    ...gs1,
+    randomized,
   };
   const { plan, problems: planProblems } = planSeries(settings);
   problems.push(...planProblems);
@@ -267,13 +330,34 @@ export function planSeries(
   const base = BASES[settings.base];
   const widths = sequenceNodesOf(format).map((node) => sequenceWidth(node, settings.minLength));
   const width = widths.length === 0 ? settings.minLength : Math.min(...widths);
-  const maxValue = settings.allowGrowth ? null : maxValueForWidth(base, width);
-  if (maxValue !== null && settings.start + settings.increment > maxValue && widths.length > 0) {
+  const widthMax = settings.allowGrowth ? null : maxValueForWidth(base, width);
+  let maxValue = widthMax;
+  let randomSpace: bigint | null = null;
+  if (settings.randomized) {
+    if (widthMax === null) {
+      problems.push(invalid('randomized', 'randomised serials need a fixed sequence width to permute; a sequence that may grow has no fixed space'));
+    } else {
+      randomSpace = widthMax > settings.start ? (widthMax - settings.start) / settings.increment : 0n;
+      const limit = guessLimit(randomSpace);
+      maxValue = settings.start + settings.increment * limit;
+      if (limit === 0n && widths.length > 0) {
+        problems.push(
+          invalid(
+            'randomized',
+            `a period's space of ${randomSpace} values allows no serial while keeping the chance of guessing one below 1 in ${GUESS_BOUND_DIVISOR}; ` +
+              'widen the sequence (at least 10,000 values per serial issued)',
+          ),
+        );
+      }
+    }
+  }
+  problems.push(...gs1FormatProblems(settings, format, settings));
+  if (widthMax !== null && settings.start + settings.increment > widthMax && widths.length > 0) {
     problems.push(
       invalid(
         'start',
         `the first serial would carry ${settings.start + settings.increment}, which does not fit in ${width} ` +
-          `${base.name} characters (at most ${maxValue}); raise the minimum length or allow growth`,
+          `${base.name} characters (at most ${widthMax}); raise the minimum length or allow growth`,
       ),
     );
   }
@@ -287,6 +371,8 @@ export function planSeries(
     contextTokens: contextTokensOf(format),
     width,
     maxValue,
+    randomSpace,
+    checkDigit: settings.sscc,
     warnings: problems.filter((p) => p.severity === 'warning'),
   };
   return { plan, problems };
@@ -346,6 +432,11 @@ export interface SeriesSettingsJson {
   readonly allowGrowth: boolean;
   readonly allocation: Allocation;
   readonly leaseSize: number;
+  readonly gtin: string | null;
+  readonly sscc: boolean;
+  readonly companyPrefix: string | null;
+  readonly extensionDigit: number | null;
+  readonly randomized: boolean;
 }
 
 export function settingsToJson(settings: SeriesSettings): SeriesSettingsJson {
@@ -364,6 +455,12 @@ export function settingsFromJson(json: SeriesSettingsJson): SeriesSettings {
     ...json,
     allocation: older.allocation ?? SERIES_DEFAULTS.allocation,
     leaseSize: older.leaseSize ?? SERIES_DEFAULTS.leaseSize,
+    // ... and versions from before GS1 binding and randomisation were neither.
+    gtin: older.gtin ?? null,
+    sscc: older.sscc ?? false,
+    companyPrefix: older.companyPrefix ?? null,
+    extensionDigit: older.extensionDigit ?? null,
+    randomized: older.randomized ?? false,
     start: BigInt(json.start),
     increment: BigInt(json.increment),
     shiftStarts: json.shiftStarts === null ? null : parseShiftCalendar(json.shiftStarts.map((s) => `${s.label}=${s.start}`)),
