@@ -31,6 +31,7 @@ export function recordFilterSql(
   if (filter.workOrder !== undefined) where.push(`r.work_order = ${bind(filter.workOrder)}`);
   if (filter.partNumber !== undefined) where.push(`r.part_number = ${bind(filter.partNumber)}`);
   if (filter.status !== undefined) where.push(`r.status = ${bind(filter.status)}`);
+  if (filter.lot !== undefined) where.push(`r.lot = ${bind(filter.lot)}`);
   if (filter.from !== undefined) where.push(`r.generated_at >= ${bind(filter.from)}`);
   if (filter.to !== undefined) where.push(`r.generated_at < ${bind(filter.to)}`);
   if (filter.beforeId !== undefined) where.push(`r.id < ${bind(filter.beforeId)}`);

@@ -10,7 +10,16 @@ import {
   type SeriesSettings,
 } from '@serialtrace/core';
 import type { ApiKeyRow, UserRow } from './access-types.js';
-import type { IdempotencyRow, LeaseRow, NewRecord, RecordRow, SeriesRow, SeriesVersionRow, StatusChangeRow } from './store-types.js';
+import type {
+  IdempotencyRow,
+  LabelTemplateRow,
+  LeaseRow,
+  NewRecord,
+  RecordRow,
+  SeriesRow,
+  SeriesVersionRow,
+  StatusChangeRow,
+} from './store-types.js';
 
 /**
  * Rows as both engines return them, and their conversion to the port's types. SQLite gives
@@ -33,6 +42,12 @@ export interface SeriesDbRow {
   allow_growth: number | boolean;
   allocation: string;
   lease_size: number;
+  gtin: string | null;
+  sscc: number | boolean;
+  company_prefix: string | null;
+  extension_digit: number | null;
+  randomized: number | boolean;
+  wrapped_key: string | null;
   version: number;
   created_at: string;
   created_by: string;
@@ -58,6 +73,9 @@ export interface RecordDbRow {
   station: string | null;
   updated_at: string;
   audit_seq: number | null;
+  lot: string | null;
+  expiry: string | null;
+  label_prints: number;
 }
 
 export interface AuditDbRow {
@@ -98,6 +116,11 @@ export function seriesFromRow(row: SeriesDbRow): SeriesRow {
     allowGrowth: row.allow_growth === 1 || row.allow_growth === true,
     allocation: row.allocation as SeriesSettings['allocation'],
     leaseSize: row.lease_size,
+    gtin: row.gtin,
+    sscc: row.sscc === 1 || row.sscc === true,
+    companyPrefix: row.company_prefix,
+    extensionDigit: row.extension_digit,
+    randomized: row.randomized === 1 || row.randomized === true,
   };
   return {
     id: row.id,
@@ -108,6 +131,7 @@ export function seriesFromRow(row: SeriesDbRow): SeriesRow {
     createdBy: row.created_by,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
+    wrappedKey: row.wrapped_key,
   };
 }
 
@@ -127,6 +151,11 @@ export const SETTINGS_COLUMNS = [
   'allow_growth',
   'allocation',
   'lease_size',
+  'gtin',
+  'sscc',
+  'company_prefix',
+  'extension_digit',
+  'randomized',
 ] as const;
 
 /** `booleans` turns a flag into what the engine stores (1/0 for SQLite, itself for PostgreSQL). */
@@ -147,6 +176,11 @@ export function settingsValues(settings: SeriesSettings, booleans: (flag: boolea
     booleans(settings.allowGrowth),
     settings.allocation,
     settings.leaseSize,
+    settings.gtin,
+    booleans(settings.sscc),
+    settings.companyPrefix,
+    settings.extensionDigit,
+    booleans(settings.randomized),
   ];
 }
 
@@ -169,6 +203,9 @@ export function recordFromRow(row: RecordDbRow): RecordRow {
     station: row.station,
     updatedAt: row.updated_at,
     auditSeq: row.audit_seq,
+    lot: row.lot,
+    expiry: row.expiry,
+    labelPrints: row.label_prints,
   };
 }
 
@@ -377,8 +414,44 @@ export function recordValues(r: NewRecord, json: { context: (value: unknown) => 
     r.station,
     r.generatedAt,
     r.auditSeq,
+    r.lot,
+    r.expiry,
   ];
 }
 
 export const RECORD_INSERT_COLUMNS = `company_id, series_id, serial, sequence, period, status, work_order, part_number, context,
-  metadata, generated_at, generated_by, station, updated_at, audit_seq`;
+  metadata, generated_at, generated_by, station, updated_at, audit_seq, lot, expiry`;
+
+/** How many values {@link recordValues} gives, one per column of {@link RECORD_INSERT_COLUMNS}. */
+export const RECORD_INSERT_WIDTH = 17;
+
+/** The record columns every read selects (over `records r JOIN series s`). */
+export const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
+  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq,
+  r.lot, r.expiry, r.label_prints`;
+
+export interface LabelTemplateDbRow {
+  id: number;
+  company_id: number;
+  name: string;
+  definition: string;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export function labelTemplateFromRow(row: LabelTemplateDbRow): LabelTemplateRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    name: row.name,
+    definition: row.definition,
+    version: row.version,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}

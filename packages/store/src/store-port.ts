@@ -5,6 +5,7 @@ import type {
   ChangeStamp,
   IdempotencyRow,
   IssueLocks,
+  LabelTemplateRow,
   LeaseFilter,
   LeaseRow,
   NewLease,
@@ -73,6 +74,8 @@ export interface StoreTransaction {
   /** Replaces the settings, stores the new version and returns the row as it now is. */
   updateSeries(series: SeriesRow, settings: SeriesSettings, stamp: ChangeStamp): Promise<SeriesRow>;
   listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]>;
+  /** Stores a randomised series' wrapped key (set once, when the series becomes randomised). */
+  saveSeriesKey(seriesId: number, wrappedKey: string): Promise<void>;
   /** Whether the series has issued anything (records or consumed counter values). */
   seriesHasIssued(seriesId: number): Promise<boolean>;
 
@@ -132,6 +135,16 @@ export interface StoreTransaction {
   updateRecordStatus(recordId: number, status: string, at: string): Promise<void>;
   insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void>;
   listStatusChanges(recordId: number): Promise<StatusChangeRow[]>;
+  /** Counts one more print of a record's label and returns the new count (1 for the first print). */
+  countLabelPrint(recordId: number, at: string): Promise<number>;
+
+  // Label templates
+  listLabelTemplates(companyId: number): Promise<LabelTemplateRow[]>;
+  findLabelTemplate(companyId: number, name: string): Promise<LabelTemplateRow | undefined>;
+  /** Creates the template (version 1) or replaces its definition (version + 1). */
+  saveLabelTemplate(companyId: number, name: string, definition: string, stamp: ChangeStamp): Promise<LabelTemplateRow>;
+  /** Deletes the template; false when there was none. */
+  deleteLabelTemplate(companyId: number, name: string): Promise<boolean>;
 
   // Idempotency keys
   findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined>;

@@ -11,6 +11,11 @@ export interface SeriesRow {
   readonly createdBy: string;
   readonly updatedAt: string;
   readonly updatedBy: string;
+  /**
+   * A randomised series' secret key, encrypted under the server master key (never the key
+   * itself); `null` for other series. Not a setting: it is not versioned, audited or answered.
+   */
+  readonly wrappedKey: string | null;
 }
 
 /** Who changed something and when, for rows that keep their own bookkeeping. */
@@ -46,12 +51,33 @@ export interface NewRecord {
   readonly station: string | null;
   /** Position of the audit entry that recorded the issue, in the company's chain. */
   readonly auditSeq: number | null;
+  /** GS1 batch/lot number (AI 10) of the item, for series bound to a GTIN. */
+  readonly lot: string | null;
+  /** GS1 expiry date (AI 17) as YYYY-MM-DD; day 00 (`2027-03-00`) means the end of the month. */
+  readonly expiry: string | null;
 }
 
 export interface RecordRow extends NewRecord {
   readonly id: number;
   readonly seriesName: string;
   readonly updatedAt: string;
+  /** How many times the record's label was printed (the first print and every reprint). */
+  readonly labelPrints: number;
+}
+
+/** A label template a company saved: its definition as JSON text, versioned by saves. */
+export interface LabelTemplateRow {
+  readonly id: number;
+  readonly companyId: number;
+  readonly name: string;
+  /** The template as JSON text (validated by the service before it is saved). */
+  readonly definition: string;
+  /** 1 on creation, +1 on every save. */
+  readonly version: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
 }
 
 export interface StatusChangeRow {
@@ -82,6 +108,8 @@ export interface RecordFilter {
   readonly workOrder?: string;
   readonly partNumber?: string;
   readonly status?: RecordStatus;
+  /** GS1 lot (exact): the records of one batch, as a recall asks. */
+  readonly lot?: string;
   /** Text contained in the serial, work order or part number. */
   readonly text?: string;
   /** generated at or after (ISO instant) */

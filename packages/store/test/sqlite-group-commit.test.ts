@@ -85,6 +85,8 @@ function record(series: SeriesRow, serial: string, metadata: unknown = null): Ne
     generatedBy: 'alice',
     station: null,
     auditSeq: null,
+    lot: null,
+    expiry: null,
   };
 }
 

@@ -50,13 +50,15 @@ function newRecord(series: SeriesRow, serial: string, overrides: Partial<NewReco
     generatedBy: 'alice',
     station: null,
     auditSeq: null,
+    lot: null,
+    expiry: null,
     ...overrides,
   };
 }
 
 /** The row a freshly inserted record reads back as. */
 function storedRecord(series: SeriesRow, id: number, record: NewRecord): RecordRow {
-  return { ...record, id, seriesName: series.settings.name, updatedAt: record.generatedAt };
+  return { ...record, id, seriesName: series.settings.name, updatedAt: record.generatedAt, labelPrints: 0 };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -191,6 +193,53 @@ export function storeContract(factory: StoreFactory): void {
         const found = must(await read((tx) => tx.findSeries(1, 'Big')));
         expect(typeof found.settings.start).toBe('bigint');
         expect(found.settings.start - 7n).toBe(TWO_POW_64 * 1000n);
+      });
+
+      it('round-trips the GS1 and randomisation settings, in the row and in its versions', async () => {
+        const gtin = seriesSettings('Gtin', { gtin: '09506000134352', companyPrefix: '9506000', randomized: true });
+        const sscc = seriesSettings('Sscc', { sscc: true, companyPrefix: '0614141', extensionDigit: 0, format: '{SEQUENCE}', minLength: 9 });
+        const nine = seriesSettings('Nine', { sscc: true, companyPrefix: '9506000', extensionDigit: 9 });
+        const rows = await write(async (tx) => [await tx.insertSeries(1, gtin, STAMP), await tx.insertSeries(1, sscc, STAMP), await tx.insertSeries(1, nine, STAMP)]);
+        expect(rows.map((r) => r.settings)).toEqual([gtin, sscc, nine]);
+        await read(async (tx) => {
+          expect((await tx.findSeries(1, 'Gtin'))?.settings).toEqual(gtin);
+          expect((await tx.findSeriesById(must(rows[1]).id))?.settings).toEqual(sscc);
+          expect((await tx.listSeries(1)).map((r) => r.settings)).toEqual([gtin, nine, sscc]);
+          expect((await tx.listSeriesVersions(must(rows[2]).id)).map((v) => v.settings)).toEqual([nine]);
+        });
+
+        // Updating to and from the GS1 fields keeps every version as it was.
+        const plain = seriesSettings('Gtin');
+        const v2 = await write((tx) => tx.updateSeries(must(rows[0]), plain, { at: '2025-06-02T00:00:00.000Z', actor: 'bob' }));
+        const asSscc = { ...sscc, name: 'Gtin' };
+        const v3 = await write((tx) => tx.updateSeries(v2, asSscc, { at: '2025-06-03T00:00:00.000Z', actor: 'bob' }));
+        await read(async (tx) => {
+          expect(await tx.findSeries(1, 'Gtin')).toEqual(v3);
+          expect(v3.settings).toEqual(asSscc);
+          expect((await tx.listSeriesVersions(v3.id)).map((v) => v.settings)).toEqual([gtin, plain, asSscc]);
+        });
+      });
+
+      it('keeps no wrapped key until one is saved, then returns it with the series, through updates', async () => {
+        const a = await addSeries('Random', { randomized: true });
+        const b = await addSeries('Other');
+        expect(a.wrappedKey).toBeNull();
+        expect(await read((tx) => tx.findSeries(1, 'Random'))).toEqual(a);
+
+        await write((tx) => tx.saveSeriesKey(a.id, 'v1:wrapped+key/=='));
+        const withKey = { ...a, wrappedKey: 'v1:wrapped+key/==' };
+        await read(async (tx) => {
+          expect(await tx.findSeries(1, 'Random')).toEqual(withKey);
+          expect(await tx.findSeriesById(a.id)).toEqual(withKey);
+          expect(await tx.listSeries(1)).toEqual([b, withKey]);
+          expect(await tx.findSeries(1, 'Other')).toEqual(b);
+          // Not a setting: the versions do not carry it.
+          expect((await tx.listSeriesVersions(a.id)).map((v) => v.settings)).toEqual([a.settings]);
+        });
+
+        const updated = await write((tx) => tx.updateSeries(withKey, seriesSettings('Random', { randomized: true, description: 'kept' }), STAMP));
+        expect(updated.wrappedKey).toBe('v1:wrapped+key/==');
+        expect(await read((tx) => tx.findSeries(1, 'Random'))).toEqual(updated);
       });
 
       it('lists series ordered by name, only those of the company asked for', async () => {
@@ -425,6 +474,49 @@ export function storeContract(factory: StoreFactory): void {
         expect(await read((tx) => tx.findRecords({ companyId: 1, limit: 100 }))).toHaveLength(2);
       });
 
+      it('round-trips lot and expiry through every read, one record or a batch', async () => {
+        const s = await addSeries('Gs1', { gtin: '09506000134352' });
+        const records = [
+          newRecord(s, '1001', { lot: 'LOT-A/1', expiry: '2027-03-31' }),
+          newRecord(s, '1002', { lot: 'LOT-A/1', expiry: '2027-03-00' }),
+          newRecord(s, '1003', { lot: 'Grüße ✓', expiry: null }),
+          newRecord(s, '1004'),
+        ];
+        const ids = inserted(await write((tx) => tx.insertRecords(records)));
+        const [single] = inserted(await write((tx) => tx.insertRecords([newRecord(s, '1005', { lot: 'ONE', expiry: '2030-12-31' })])));
+        const expected = [...records.map((r, i) => storedRecord(s, must(ids[i]), r)), storedRecord(s, must(single), newRecord(s, '1005', { lot: 'ONE', expiry: '2030-12-31' }))];
+
+        await read(async (tx) => {
+          expect(await tx.findRecordsByIds([...ids, must(single)])).toEqual(expected);
+          expect(await tx.findRecordsBySerial(1, '1002')).toEqual([expected[1]]);
+          expect(await tx.findRecordsBySerial(1, '1005', s.id)).toEqual([expected[4]]);
+          expect(await tx.findRecords({ companyId: 1, limit: 10 })).toEqual([...expected].reverse());
+        });
+      });
+
+      it('counts label prints one at a time, and the record reads the count back', async () => {
+        const s = await addSeries('Labels');
+        const [first, second] = inserted(await write((tx) => tx.insertRecords([newRecord(s, 'L-1'), newRecord(s, 'L-2')])));
+        expect((await read((tx) => tx.findRecordsByIds([must(first)])))[0]?.labelPrints).toBe(0);
+
+        expect(await write((tx) => tx.countLabelPrint(must(first), '2025-06-02T00:00:00.000Z'))).toBe(1);
+        expect(await write((tx) => tx.countLabelPrint(must(first), '2025-06-03T00:00:00.000Z'))).toBe(2);
+        expect(
+          await write(async (tx) => [await tx.countLabelPrint(must(first), '2025-06-04T00:00:00.000Z'), await tx.countLabelPrint(must(second), '2025-06-04T00:00:00.000Z')]),
+        ).toEqual([3, 1]);
+        // Prints at once from many writers are each counted.
+        const counts = await Promise.all(Array.from({ length: 8 }, () => write((tx) => tx.countLabelPrint(must(second), '2025-06-05T00:00:00.000Z'))));
+        expect([...counts].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+
+        await read(async (tx) => {
+          const [one, two] = await tx.findRecordsByIds([must(first), must(second)]);
+          expect(one).toMatchObject({ labelPrints: 3, updatedAt: '2025-06-04T00:00:00.000Z', status: 'generated' });
+          expect(two).toMatchObject({ labelPrints: 9, updatedAt: '2025-06-05T00:00:00.000Z' });
+          expect((await tx.findRecordsBySerial(1, 'L-1'))[0]?.labelPrints).toBe(3);
+          expect((await tx.findRecords({ companyId: 1, limit: 10 })).map((r) => r.labelPrints)).toEqual([9, 3]);
+        });
+      });
+
       it('round-trips context and metadata JSON', async () => {
         const s = await addSeries('Widgets');
         const metadata = [
@@ -545,14 +637,16 @@ export function storeContract(factory: StoreFactory): void {
         ids = inserted(
           await write((tx) =>
             tx.insertRecords([
-            newRecord(alpha, 'A-0001', { workOrder: 'WO-1', partNumber: 'P-100', generatedAt: '2025-06-01T08:00:00.000Z' }),
+            newRecord(alpha, 'A-0001', { workOrder: 'WO-1', partNumber: 'P-100', lot: 'L1', generatedAt: '2025-06-01T08:00:00.000Z' }),
             newRecord(alpha, 'A-0002', {
               workOrder: 'WO-1',
               partNumber: 'P-200',
               status: 'printed',
+              lot: 'L2',
+              expiry: '2027-01-31',
               generatedAt: '2025-06-01T09:00:00.000Z',
             }),
-            newRecord(beta, 'B-0001', { workOrder: 'WO-2', partNumber: 'P-100', generatedAt: '2025-06-01T10:00:00.000Z' }),
+            newRecord(beta, 'B-0001', { workOrder: 'WO-2', partNumber: 'P-100', lot: 'L1', generatedAt: '2025-06-01T10:00:00.000Z' }),
             newRecord(alpha, 'A%0003', { workOrder: 'WO-2', generatedAt: '2025-06-02T08:00:00.000Z' }),
             newRecord(beta, 'B_0002', { status: 'voided', generatedAt: '2025-06-02T09:00:00.000Z' }),
             newRecord(beta, 'B\\0003', {
@@ -638,6 +732,22 @@ export function storeContract(factory: StoreFactory): void {
         expect(idsOf(await search({ companyId: 3 }))).toEqual([]);
       });
 
+      it('filters by lot exactly, alone, with other filters and per company', async () => {
+        expect(idsOf(await search({ lot: 'L1' }))).toEqual(nth(3, 1));
+        expect(idsOf(await search({ lot: 'L2' }))).toEqual(nth(2));
+        expect(idsOf(await search({ lot: 'l1' }))).toEqual([]);
+        expect(idsOf(await search({ lot: 'L' }))).toEqual([]);
+        expect(idsOf(await search({ lot: 'L1', seriesId: alpha.id }))).toEqual(nth(1));
+        expect(idsOf(await search({ lot: 'L1', workOrder: 'WO-2' }))).toEqual(nth(3));
+        expect(idsOf(await search({ lot: 'L1', limit: 1 }))).toEqual(nth(3));
+        expect(idsOf(await search({ lot: 'L1', beforeId: must(ids[2]) }))).toEqual(nth(1));
+        await h.addCompany(2, 'second');
+        const other = await addSeries('Alpha', {}, 2);
+        await write((tx) => tx.insertRecords([newRecord(other, 'X-1', { lot: 'L1' })]));
+        expect(idsOf(await search({ lot: 'L1' }))).toEqual(nth(3, 1));
+        expect(await search({ companyId: 2, lot: 'L1' })).toHaveLength(1);
+      });
+
       it('counts exactly what a search finds, for every filter, and stops at the cap', async () => {
         const filters: Omit<RecordFilter, 'companyId' | 'limit'>[] = [
           {},
@@ -650,6 +760,10 @@ export function storeContract(factory: StoreFactory): void {
           { text: 'zzz' },
           { from: '2025-06-01T09:00:00.000Z', to: '2025-06-02T09:00:00.000Z' },
           { seriesId: alpha.id, status: 'generated', workOrder: 'WO-2' },
+          { lot: 'L1' },
+          { lot: 'L2', status: 'printed' },
+          { lot: 'none' },
+          { lot: 'L1', text: 'B' },
         ];
         for (const filter of filters) {
           const count = await read((tx) => tx.countRecords({ companyId: 1, cap: 1000, ...filter }));
@@ -855,6 +969,78 @@ export function storeContract(factory: StoreFactory): void {
         const d = await write((tx) => tx.insertLease(lease(other, { companyId: 2, owner: 'a' })));
         expect(await ids({ owner: 'a', companyId: 1 })).toEqual([a.id, c.id]);
         expect(await ids({ owner: 'a', companyId: 2 })).toEqual([d.id]);
+      });
+    });
+
+    describe('label templates', () => {
+      const definition = (title: string) => JSON.stringify({ size: { width: 50, height: 25 }, elements: [{ kind: 'text', value: title }] });
+      const LATER: ChangeStamp = { at: '2025-06-02T10:00:00.000Z', actor: 'bob' };
+
+      it('creates a template as version 1, then replaces its definition as version 2, keeping its creation', async () => {
+        const v1 = await write((tx) => tx.saveLabelTemplate(1, 'Carton', definition('first'), STAMP));
+        expect(v1).toEqual({
+          id: v1.id,
+          companyId: 1,
+          name: 'Carton',
+          definition: definition('first'),
+          version: 1,
+          createdAt: AT,
+          createdBy: 'alice',
+          updatedAt: AT,
+          updatedBy: 'alice',
+        });
+        expect(Number.isInteger(v1.id)).toBe(true);
+        expect(await read((tx) => tx.findLabelTemplate(1, 'Carton'))).toEqual(v1);
+
+        const v2 = await write((tx) => tx.saveLabelTemplate(1, 'Carton', definition('second ✓ "quoted"'), LATER));
+        expect(v2).toEqual({ ...v1, definition: definition('second ✓ "quoted"'), version: 2, updatedAt: LATER.at, updatedBy: 'bob' });
+        expect(await read((tx) => tx.findLabelTemplate(1, 'Carton'))).toEqual(v2);
+        const v3 = await write((tx) => tx.saveLabelTemplate(1, 'Carton', definition('second ✓ "quoted"'), STAMP));
+        expect(v3).toMatchObject({ id: v1.id, version: 3, createdAt: AT, createdBy: 'alice' });
+      });
+
+      it('lists a company’s templates by name, and finds one by its exact name', async () => {
+        for (const name of ['pallet', 'Carton', 'box-10', 'box-2']) await write((tx) => tx.saveLabelTemplate(1, name, definition(name), STAMP));
+        const listed = await read((tx) => tx.listLabelTemplates(1));
+        expect(listed.map((t) => t.name)).toEqual(['Carton', 'box-10', 'box-2', 'pallet']);
+        expect(listed.map((t) => t.definition)).toEqual(['Carton', 'box-10', 'box-2', 'pallet'].map(definition));
+        await read(async (tx) => {
+          expect(await tx.findLabelTemplate(1, 'box-2')).toEqual(listed[2]);
+          expect(await tx.findLabelTemplate(1, 'carton')).toBeUndefined();
+          expect(await tx.findLabelTemplate(1, 'Unknown')).toBeUndefined();
+          expect(await tx.listLabelTemplates(2)).toEqual([]);
+        });
+      });
+
+      it('keeps each company’s names apart: two companies may use one name', async () => {
+        await h.addCompany(2, 'second');
+        const mine = await write((tx) => tx.saveLabelTemplate(1, 'Carton', definition('mine'), STAMP));
+        const theirs = await write((tx) => tx.saveLabelTemplate(2, 'Carton', definition('theirs'), LATER));
+        expect(theirs.id).not.toBe(mine.id);
+        expect(theirs).toMatchObject({ companyId: 2, version: 1, definition: definition('theirs') });
+        const again = await write((tx) => tx.saveLabelTemplate(2, 'Carton', definition('theirs 2'), LATER));
+        expect(again.version).toBe(2);
+        await read(async (tx) => {
+          expect(await tx.findLabelTemplate(1, 'Carton')).toEqual(mine);
+          expect(await tx.listLabelTemplates(1)).toEqual([mine]);
+          expect(await tx.listLabelTemplates(2)).toEqual([again]);
+        });
+        expect(await write((tx) => tx.deleteLabelTemplate(2, 'Carton'))).toBe(true);
+        expect(await read((tx) => tx.findLabelTemplate(1, 'Carton'))).toEqual(mine);
+      });
+
+      it('deletes a template once: true, then false; the name may then start over at version 1', async () => {
+        await write((tx) => tx.saveLabelTemplate(1, 'Carton', definition('a'), STAMP));
+        await write((tx) => tx.saveLabelTemplate(1, 'Pallet', definition('b'), STAMP));
+        expect(await write((tx) => tx.deleteLabelTemplate(1, 'Carton'))).toBe(true);
+        expect(await write((tx) => tx.deleteLabelTemplate(1, 'Carton'))).toBe(false);
+        expect(await write((tx) => tx.deleteLabelTemplate(1, 'Unknown'))).toBe(false);
+        expect(await write((tx) => tx.deleteLabelTemplate(2, 'Pallet'))).toBe(false);
+        await read(async (tx) => {
+          expect(await tx.findLabelTemplate(1, 'Carton')).toBeUndefined();
+          expect((await tx.listLabelTemplates(1)).map((t) => t.name)).toEqual(['Pallet']);
+        });
+        expect(await write((tx) => tx.saveLabelTemplate(1, 'Carton', definition('c'), LATER))).toMatchObject({ version: 1, createdAt: LATER.at });
       });
     });
 

@@ -48,6 +48,11 @@ export function seriesSettings(name: string, overrides: Partial<SeriesSettings> 
     allowGrowth: false,
     allocation: 'gapless',
     leaseSize: 100,
+    gtin: null,
+    sscc: false,
+    companyPrefix: null,
+    extensionDigit: null,
+    randomized: false,
     ...overrides,
   };
 }

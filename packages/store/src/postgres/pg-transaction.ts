@@ -5,8 +5,11 @@ import {
   auditFromRow,
   idempotencyFromRow,
   jsonOnce,
+  labelTemplateFromRow,
   leaseFromRow,
+  RECORD_COLUMNS,
   RECORD_INSERT_COLUMNS,
+  RECORD_INSERT_WIDTH,
   recordValues,
   seriesVersionFromRow,
   statusChangeFromRow,
@@ -19,6 +22,7 @@ import {
   type AuditDbRow,
   type HistoryDbRow,
   type IdempotencyDbRow,
+  type LabelTemplateDbRow,
   type LeaseDbRow,
   type SeriesVersionDbRow,
   type RecordDbRow,
@@ -31,6 +35,7 @@ import type {
   ChangeStamp,
   IdempotencyRow,
   IssueLocks,
+  LabelTemplateRow,
   LeaseFilter,
   LeaseRow,
   NewLease,
@@ -48,9 +53,6 @@ import { lockIssueStepByStep } from '../issue-locks.js';
 import { POSTGRES_FILTER, recordFilterSql } from '../record-filter-sql.js';
 import type { PgConnection } from './pg-connection.js';
 import { literal, rowLiteral } from './pg-literal.js';
-
-const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
-  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
 
 const pgFlag = (flag: boolean): boolean => flag;
 
@@ -129,7 +131,17 @@ export class PgTransaction implements StoreTransaction {
     const id = row!.id;
     await this.#insertVersion(id, 1, settings, stamp);
     if (settings.global) this.#countGlobal(companyId, 1);
-    return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
+    return {
+      id,
+      companyId,
+      settings,
+      version: 1,
+      createdAt: stamp.at,
+      createdBy: stamp.actor,
+      updatedAt: stamp.at,
+      updatedBy: stamp.actor,
+      wrappedKey: null,
+    };
   }
 
   async #insertVersion(seriesId: number, version: number, settings: SeriesSettings, stamp: ChangeStamp): Promise<void> {
@@ -164,6 +176,10 @@ export class PgTransaction implements StoreTransaction {
   async listSeriesVersions(seriesId: number): Promise<SeriesVersionRow[]> {
     const rows = await this.#db.query<SeriesVersionDbRow>('SELECT * FROM series_versions WHERE series_id = $1 ORDER BY version', [seriesId]);
     return rows.map(seriesVersionFromRow);
+  }
+
+  async saveSeriesKey(seriesId: number, wrappedKey: string): Promise<void> {
+    await this.#db.query('UPDATE series SET wrapped_key = $1 WHERE id = $2', [wrappedKey, seriesId]);
   }
 
   async seriesHasIssued(seriesId: number): Promise<boolean> {
@@ -317,18 +333,18 @@ export class PgTransaction implements StoreTransaction {
     if (records.length === 0) return [];
     if (records.length === 1) return [await this.#insertRecord(records[0]!)];
     const n = records.length;
-    const columns: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(n));
+    const columns: unknown[][] = Array.from({ length: RECORD_INSERT_WIDTH }, () => new Array<unknown>(n));
     const json = { context: jsonOnce(), metadata: jsonOnce() };
     for (let i = 0; i < n; i++) {
       const values = recordValues(records[i]!, json);
-      for (let c = 0; c < 15; c++) columns[c]![i] = values[c];
+      for (let c = 0; c < RECORD_INSERT_WIDTH; c++) columns[c]![i] = values[c];
     }
     // One statement for the whole batch; the unique index decides which serials are new, and the
     // rows come in the order given, so ids grow in that order.
     const rows = await this.#db.query<{ id: number; serial: string; series_id: number }>(
       `INSERT INTO records (${RECORD_INSERT_COLUMNS})
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[])
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::text[], $17::text[])
        ON CONFLICT (company_id, serial, series_id) DO NOTHING
        RETURNING id, serial, series_id`,
       columns,
@@ -347,7 +363,7 @@ export class PgTransaction implements StoreTransaction {
   async #insertRecord(r: NewRecord): Promise<number | null> {
     const [row] = await this.#db.query<{ id: number }>(
       `INSERT INTO records (${RECORD_INSERT_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (company_id, serial, series_id) DO NOTHING RETURNING id`,
       recordValues(r, { context: JSON.stringify, metadata: JSON.stringify }),
       'record_insert',
@@ -427,6 +443,51 @@ export class PgTransaction implements StoreTransaction {
   async listStatusChanges(recordId: number): Promise<StatusChangeRow[]> {
     const rows = await this.#db.query<HistoryDbRow>('SELECT * FROM record_history WHERE record_id = $1 ORDER BY id', [recordId], 'history_list');
     return rows.map(statusChangeFromRow);
+  }
+
+  async countLabelPrint(recordId: number, at: string): Promise<number> {
+    // The row lock the UPDATE takes makes concurrent prints count one after the other.
+    const [row] = await this.#db.query<{ label_prints: number }>(
+      'UPDATE records SET label_prints = label_prints + 1, updated_at = $1 WHERE id = $2 RETURNING label_prints',
+      [at, recordId],
+      'record_label_print',
+    );
+    if (row === undefined) throw new Error(`no record ${recordId}`);
+    return row.label_prints;
+  }
+
+  // Label templates
+
+  async listLabelTemplates(companyId: number): Promise<LabelTemplateRow[]> {
+    const rows = await this.#db.query<LabelTemplateDbRow>('SELECT * FROM label_templates WHERE company_id = $1 ORDER BY name', [companyId]);
+    return rows.map(labelTemplateFromRow);
+  }
+
+  async findLabelTemplate(companyId: number, name: string): Promise<LabelTemplateRow | undefined> {
+    const [row] = await this.#db.query<LabelTemplateDbRow>(
+      'SELECT * FROM label_templates WHERE company_id = $1 AND name = $2',
+      [companyId, name],
+      'label_template_find',
+    );
+    return row === undefined ? undefined : labelTemplateFromRow(row);
+  }
+
+  async saveLabelTemplate(companyId: number, name: string, definition: string, stamp: ChangeStamp): Promise<LabelTemplateRow> {
+    // One statement either way: two saves of a new name at once make one version 1 and one version 2.
+    const [row] = await this.#db.query<LabelTemplateDbRow>(
+      `INSERT INTO label_templates (company_id, name, definition, version, created_at, created_by, updated_at, updated_by)
+       VALUES ($1, $2, $3, 1, $4, $5, $4, $5)
+       ON CONFLICT (company_id, name) DO UPDATE SET definition = excluded.definition, version = label_templates.version + 1,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by
+       RETURNING *`,
+      [companyId, name, definition, stamp.at, stamp.actor],
+    );
+    return labelTemplateFromRow(row!);
+  }
+
+  async deleteLabelTemplate(companyId: number, name: string): Promise<boolean> {
+    const rows = await this.#db.query('DELETE FROM label_templates WHERE company_id = $1 AND name = $2 RETURNING 1', [companyId, name]);
+    return rows.length > 0;
   }
 
   // Idempotency keys

@@ -301,6 +301,52 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 4,
+    name: 'GS1 series, randomised keys, label templates and prints',
+    steps: [
+      // GS1 binding: the GTIN whose serials (AI 21) the series issues, or SSCCs built from the
+      // company prefix and extension digit.
+      { kind: 'column', table: 'series', name: 'gtin', column: { type: 'text', nullable: true } },
+      { kind: 'column', table: 'series', name: 'sscc', column: { type: 'boolean', default: false } },
+      { kind: 'column', table: 'series', name: 'company_prefix', column: { type: 'text', nullable: true } },
+      { kind: 'column', table: 'series', name: 'extension_digit', column: { type: 'integer', nullable: true } },
+      { kind: 'column', table: 'series', name: 'randomized', column: { type: 'boolean', default: false } },
+      // A randomised series' key, encrypted under the server master key. Not a setting: it is
+      // neither versioned nor audited.
+      { kind: 'column', table: 'series', name: 'wrapped_key', column: { type: 'text', nullable: true } },
+      // The GS1 batch/lot (AI 10) and expiry (AI 17, YYYY-MM-DD) of a record, and how many times
+      // its label was printed.
+      { kind: 'column', table: 'records', name: 'lot', column: { type: 'text', nullable: true } },
+      { kind: 'column', table: 'records', name: 'expiry', column: { type: 'text', nullable: true } },
+      { kind: 'column', table: 'records', name: 'label_prints', column: { type: 'integer', default: 0 } },
+      // A recall asks for the records of one lot; most records have none, so the index holds
+      // only those that do.
+      {
+        kind: 'index',
+        index: { name: 'records_company_lot', table: 'records', columns: ['company_id', 'lot'], where: 'lot IS NOT NULL' },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'label_templates',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            name: { type: 'text' },
+            // The template as JSON text, validated by the service before it is saved.
+            definition: { type: 'json' },
+            version: { type: 'integer' },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            updated_at: { type: 'instant' },
+            updated_by: { type: 'text' },
+          },
+          unique: [['company_id', 'name']],
+        },
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -5,6 +5,7 @@ import type {
   ChangeStamp,
   IdempotencyRow,
   IssueLocks,
+  LabelTemplateRow,
   LeaseFilter,
   LeaseRow,
   NewLease,
@@ -22,7 +23,9 @@ import {
   auditFromRow,
   idempotencyFromRow,
   jsonOnce,
+  labelTemplateFromRow,
   leaseFromRow,
+  RECORD_COLUMNS,
   RECORD_INSERT_COLUMNS,
   recordValues,
   seriesVersionFromRow,
@@ -34,6 +37,7 @@ import {
   type AuditDbRow,
   type HistoryDbRow,
   type IdempotencyDbRow,
+  type LabelTemplateDbRow,
   type LeaseDbRow,
   type SeriesVersionDbRow,
   type RecordDbRow,
@@ -45,9 +49,6 @@ import { SqliteAccess } from './sqlite-access.js';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.js';
 
 const sqliteFlag = (flag: boolean): number => (flag ? 1 : 0);
-
-const RECORD_COLUMNS = `r.id, r.company_id, r.series_id, s.name AS series_name, r.serial, r.sequence, r.period, r.status,
-  r.work_order, r.part_number, r.context, r.metadata, r.generated_at, r.generated_by, r.station, r.updated_at, r.audit_seq`;
 
 /** Prepared statements by SQL text, prepared once per connection. */
 function statementCache(db: SqliteConnection): (sql: string) => SqliteStatement {
@@ -111,7 +112,17 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     ).run(...settingsValues(settings, sqliteFlag), companyId, stamp.at, stamp.actor, stamp.at, stamp.actor);
     const id = Number(info.lastInsertRowid);
     this.#insertVersion(id, 1, settings, stamp);
-    return { id, companyId, settings, version: 1, createdAt: stamp.at, createdBy: stamp.actor, updatedAt: stamp.at, updatedBy: stamp.actor };
+    return {
+      id,
+      companyId,
+      settings,
+      version: 1,
+      createdAt: stamp.at,
+      createdBy: stamp.actor,
+      updatedAt: stamp.at,
+      updatedBy: stamp.actor,
+      wrappedKey: null,
+    };
   }
 
   #insertVersion(seriesId: number, version: number, settings: SeriesSettings, stamp: ChangeStamp): void {
@@ -138,6 +149,10 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     return (this.#sql('SELECT * FROM series_versions WHERE series_id = ? ORDER BY version').all(seriesId) as SeriesVersionDbRow[]).map(
       seriesVersionFromRow,
     );
+  }
+
+  async saveSeriesKey(seriesId: number, wrappedKey: string): Promise<void> {
+    this.#sql('UPDATE series SET wrapped_key = ? WHERE id = ?').run(wrappedKey, seriesId);
   }
 
   async seriesHasIssued(seriesId: number): Promise<boolean> {
@@ -238,7 +253,7 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
   async insertRecords(records: readonly NewRecord[]): Promise<(number | null)[]> {
     const insert = this.#sql(
       `INSERT INTO records (${RECORD_INSERT_COLUMNS})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (company_id, serial, series_id) DO NOTHING`,
     );
     const ids = new Array<number | null>(records.length);
@@ -271,8 +286,8 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     // Without a work order or part number (whose indexes keep ids in order), SQLite would look
     // the company up in the serial index and then sort every record of it before the LIMIT:
     // close to a second per page on a million records. `+` keeps it off that index, so it walks
-    // the table newest first and stops after the page.
-    const byIdOrder = filter.workOrder === undefined && filter.partNumber === undefined;
+    // the table newest first and stops after the page. A lot has its own index, like a work order.
+    const byIdOrder = filter.workOrder === undefined && filter.partNumber === undefined && filter.lot === undefined;
     const { where, params } = recordFilterSql(filter, SQLITE_FILTER, byIdOrder ? { companyColumn: '+r.company_id' } : {});
     const rows = this.#sql(
       `SELECT ${RECORD_COLUMNS} FROM records r JOIN series s ON s.id = r.series_id
@@ -320,6 +335,39 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
 
   async listStatusChanges(recordId: number): Promise<StatusChangeRow[]> {
     return (this.#sql('SELECT * FROM record_history WHERE record_id = ? ORDER BY id').all(recordId) as HistoryDbRow[]).map(statusChangeFromRow);
+  }
+
+  async countLabelPrint(recordId: number, at: string): Promise<number> {
+    const row = this.#sql('UPDATE records SET label_prints = label_prints + 1, updated_at = ? WHERE id = ? RETURNING label_prints').get(at, recordId) as
+      | { label_prints: number }
+      | undefined;
+    if (row === undefined) throw new Error(`no record ${recordId}`);
+    return row.label_prints;
+  }
+
+  async listLabelTemplates(companyId: number): Promise<LabelTemplateRow[]> {
+    const rows = this.#sql('SELECT * FROM label_templates WHERE company_id = ? ORDER BY name').all(companyId) as LabelTemplateDbRow[];
+    return rows.map(labelTemplateFromRow);
+  }
+
+  async findLabelTemplate(companyId: number, name: string): Promise<LabelTemplateRow | undefined> {
+    const row = this.#sql('SELECT * FROM label_templates WHERE company_id = ? AND name = ?').get(companyId, name) as LabelTemplateDbRow | undefined;
+    return row === undefined ? undefined : labelTemplateFromRow(row);
+  }
+
+  async saveLabelTemplate(companyId: number, name: string, definition: string, stamp: ChangeStamp): Promise<LabelTemplateRow> {
+    const row = this.#sql(
+      `INSERT INTO label_templates (company_id, name, definition, version, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+       ON CONFLICT (company_id, name) DO UPDATE SET definition = excluded.definition, version = label_templates.version + 1,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by
+       RETURNING *`,
+    ).get(companyId, name, definition, stamp.at, stamp.actor, stamp.at, stamp.actor) as LabelTemplateDbRow;
+    return labelTemplateFromRow(row);
+  }
+
+  async deleteLabelTemplate(companyId: number, name: string): Promise<boolean> {
+    return this.#sql('DELETE FROM label_templates WHERE company_id = ? AND name = ?').run(companyId, name).changes > 0;
   }
 
   async findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined> {

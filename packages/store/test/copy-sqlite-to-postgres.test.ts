@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copySqliteToPostgres, PgStore, SqliteStore, type NewRecord, type SeriesRow, type Store } from '@serialtrace/store';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './pg-harness.js';
+import { temporaryDirectory } from './sqlite-harness.js';
+import { seriesSettings } from './store-harness.js';
+
+/*
+ * The copy from an embedded SQLite file into PostgreSQL (the CLI's copy-to-postgres drives it end
+ * to end): here, that what migration 4 added arrives whole, with its ids: the GS1 settings and
+ * wrapped keys of series, the lots, expiries and print counts of records, and label templates.
+ */
+
+const AT = '2025-06-01T08:00:00.000Z';
+const STAMP = { at: AT, actor: 'alice' };
+const LATER = { at: '2025-06-02T08:00:00.000Z', actor: 'bob' };
+
+function record(series: SeriesRow, serial: string, overrides: Partial<NewRecord> = {}): NewRecord {
+  return {
+    companyId: series.companyId,
+    seriesId: series.id,
+    serial,
+    sequence: 1n,
+    period: '*',
+    status: 'generated',
+    workOrder: null,
+    partNumber: null,
+    context: {},
+    metadata: null,
+    generatedAt: AT,
+    generatedBy: 'alice',
+    station: null,
+    auditSeq: null,
+    lot: null,
+    expiry: null,
+    ...overrides,
+  };
+}
+
+/** Everything migration 4 added, as a store reads it. */
+async function snapshot(store: Store) {
+  return store.read(async (tx) => {
+    const series = [...(await tx.listSeries(1)), ...(await tx.listSeries(2))];
+    const records = await tx.findRecords({ companyId: 1, limit: 100 });
+    const versions = [];
+    // One after the other: a transaction is one connection.
+    for (const s of series) versions.push(await tx.listSeriesVersions(s.id));
+    return {
+      series,
+      versions,
+      records,
+      byLot: (await tx.findRecords({ companyId: 1, lot: 'LOT-7', limit: 100 })).map((r) => r.id),
+      templates: [await tx.listLabelTemplates(1), await tx.listLabelTemplates(2)],
+    };
+  });
+}
+
+describe('copySqliteToPostgres', () => {
+  let dir: string;
+  let remove: () => void;
+  let schema: string;
+
+  beforeEach(() => {
+    ({ dir, remove } = temporaryDirectory());
+    schema = uniqueSchema('copy');
+  });
+
+  afterEach(async () => {
+    remove();
+    await dropSchema(schema);
+  });
+
+  it('copies GS1 series with their wrapped keys, record lots, expiries and prints, and label templates, ids and all', async () => {
+    const path = join(dir, 'serialtrace.db');
+    const source = SqliteStore.open({ path });
+    await source.write(async (tx) => {
+      await tx.insertCompany('second', AT);
+      const gtin = await tx.insertSeries(1, seriesSettings('Gtin', { gtin: '09506000134352', companyPrefix: '9506000', randomized: true }), STAMP);
+      await tx.saveSeriesKey(gtin.id, 'wrapped-key-1');
+      await tx.insertSeries(1, seriesSettings('Sscc', { sscc: true, companyPrefix: '0614141', extensionDigit: 3 }), STAMP);
+      const plain = await tx.insertSeries(2, seriesSettings('Plain'), STAMP);
+      await tx.updateSeries(plain, seriesSettings('Plain', { description: 'second version' }), LATER);
+      const ids = await tx.insertRecords([
+        record(gtin, '1001', { lot: 'LOT-7', expiry: '2027-03-00' }),
+        record(gtin, '1002', { lot: 'LOT-7', expiry: '2027-03-31' }),
+        record(gtin, '1003', { lot: 'LOT-8' }),
+        record(gtin, '1004'),
+      ]);
+      await tx.countLabelPrint(ids[0]!, LATER.at);
+      await tx.countLabelPrint(ids[0]!, LATER.at);
+      await tx.countLabelPrint(ids[2]!, LATER.at);
+      await tx.saveLabelTemplate(1, 'Carton', '{"v":1}', STAMP);
+      await tx.saveLabelTemplate(1, 'Carton', '{"v":2}', LATER);
+      await tx.saveLabelTemplate(1, 'Box', '{"box":true}', STAMP);
+      await tx.saveLabelTemplate(2, 'Carton', '{"theirs":true}', LATER);
+      await tx.deleteLabelTemplate(1, 'Box');
+      await tx.saveLabelTemplate(1, 'Pallet', '{"pallet":true}', STAMP);
+    });
+    const before = await snapshot(source);
+    await source.close();
+    expect(before.records.map((r) => r.labelPrints)).toEqual([0, 1, 0, 2]);
+    expect(before.byLot).toHaveLength(2);
+
+    const report = await copySqliteToPostgres(path, { url: TEST_DATABASE_URL, schema });
+    expect(report.tables).toEqual(expect.arrayContaining([{ name: 'label_templates', rows: 3 }, { name: 'records', rows: 4 }, { name: 'series', rows: 3 }]));
+
+    const target = PgStore.open({ url: TEST_DATABASE_URL, schema });
+    try {
+      const after = await snapshot(target);
+      expect(after).toEqual(before);
+      expect(after.series.find((s) => s.settings.name === 'Gtin')?.wrappedKey).toBe('wrapped-key-1');
+      expect(after.series.find((s) => s.settings.name === 'Sscc')?.settings).toMatchObject({ sscc: true, extensionDigit: 3, randomized: false });
+      // The copied rows go on as they were: counts continue, and a new template takes a new id.
+      const first = before.records.at(-1)!;
+      expect(await target.write((tx) => tx.countLabelPrint(first.id, '2025-06-03T00:00:00.000Z'))).toBe(3);
+      const carton = await target.write((tx) => tx.saveLabelTemplate(1, 'Carton', '{"v":3}', LATER));
+      expect(carton).toMatchObject({ id: before.templates[0]!.find((t) => t.name === 'Carton')!.id, version: 3, createdAt: AT });
+      const fresh = await target.write((tx) => tx.saveLabelTemplate(1, 'New', '{}', LATER));
+      expect([...before.templates[0]!, ...before.templates[1]!].map((t) => t.id)).not.toContain(fresh.id);
+    } finally {
+      await target.close();
+    }
+  });
+});

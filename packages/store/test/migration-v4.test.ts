@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { settingsFromJson, type SeriesSettingsJson } from '@serialtrace/core';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type Store } from '@serialtrace/store';
+import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
+import type { SchemaCompiler } from '../src/schema/schema-description.js';
+import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
+import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
+import { temporaryDirectory } from './sqlite-harness.js';
+import { seriesSettings } from './store-harness.js';
+
+/*
+ * A database a release with schema version 3 wrote, opened by this one: migration 4 adds the GS1
+ * series settings, the wrapped key, the record lot, expiry and print count, and label templates,
+ * and the rows already there read back with their defaults, on both engines.
+ */
+
+const AT = '2025-06-01T08:00:00.000Z';
+
+/** The DDL of migrations 1-3 and their ledger rows, as version 3 left a database. */
+function version3(compiler: SchemaCompiler): string[] {
+  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
+    for (const step of migration.steps) statements.push(...compiler.compile(step));
+    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
+  }
+  return statements;
+}
+
+/** A series' settings as version 3 kept them in series_versions: without the GS1 fields. */
+const V3_SETTINGS = JSON.stringify({
+  name: 'Old',
+  description: 'from version 3',
+  format: 'SN-{SEQUENCE}',
+  base: 'numeric',
+  start: '0',
+  increment: '1',
+  minLength: 4,
+  reset: 'never',
+  timeZone: 'UTC',
+  shiftStarts: null,
+  global: true,
+  allowGrowth: false,
+  allocation: 'leased',
+  leaseSize: 50,
+});
+
+/** Rows version 3 wrote: one series, its version and a record (`flag` writes a boolean). */
+function version3Rows(flag: (value: boolean) => string): string[] {
+  return [
+    `INSERT INTO series (id, company_id, name, description, format, base, start_value, increment, min_length, reset_rule, time_zone,
+       shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by, allocation, lease_size)
+     VALUES (7, 1, 'Old', 'from version 3', 'SN-{SEQUENCE}', 'numeric', '0', '1', 4, 'never', 'UTC', NULL, ${flag(true)}, ${flag(false)}, 1,
+       '${AT}', 'alice', '${AT}', 'alice', 'leased', 50)`,
+    `INSERT INTO series_versions (series_id, version, settings, changed_at, changed_by, reason) VALUES (7, 1, '${V3_SETTINGS}', '${AT}', 'alice', NULL)`,
+    `INSERT INTO records (id, company_id, series_id, serial, sequence, period, status, work_order, part_number, context, metadata,
+       generated_at, generated_by, station, updated_at, audit_seq)
+     VALUES (11, 1, 7, 'SN-0001', '1', '*', 'generated', 'WO-1', NULL, NULL, NULL, '${AT}', 'alice', NULL, '${AT}', NULL)`,
+  ];
+}
+
+const expectedSettings = seriesSettings('Old', { description: 'from version 3', global: true, allocation: 'leased', leaseSize: 50 });
+
+/** What the store reads from the upgraded database, and that everything migration 4 added works on it. */
+async function checkUpgraded(store: Store): Promise<void> {
+  const series = await store.read((tx) => tx.findSeries(1, 'Old'));
+  expect(series).toEqual({
+    id: 7,
+    companyId: 1,
+    settings: expectedSettings,
+    version: 1,
+    createdAt: AT,
+    createdBy: 'alice',
+    updatedAt: AT,
+    updatedBy: 'alice',
+    wrappedKey: null,
+  });
+  expect((await store.read((tx) => tx.listSeriesVersions(7))).map((v) => v.settings)).toEqual([expectedSettings]);
+  expect(settingsFromJson(JSON.parse(V3_SETTINGS) as SeriesSettingsJson)).toEqual(expectedSettings);
+  const [record] = await store.read((tx) => tx.findRecordsByIds([11]));
+  expect(record).toMatchObject({ id: 11, serial: 'SN-0001', workOrder: 'WO-1', lot: null, expiry: null, labelPrints: 0 });
+
+  await store.write(async (tx) => {
+    await tx.saveSeriesKey(7, 'wrapped');
+    expect(await tx.countLabelPrint(11, AT)).toBe(1);
+    expect(await tx.saveLabelTemplate(1, 'Carton', '{}', { at: AT, actor: 'alice' })).toMatchObject({ version: 1 });
+    await tx.updateSeries(must(series), seriesSettings('Old', { gtin: '09506000134352', companyPrefix: '9506000' }), { at: AT, actor: 'bob' });
+    const [id] = await tx.insertRecords([
+      { ...must(record), serial: 'SN-0002', lot: 'L', expiry: '2027-01-31', auditSeq: null },
+    ]);
+    expect(id).toBeGreaterThan(11);
+  });
+  await store.read(async (tx) => {
+    expect(await tx.findSeries(1, 'Old')).toMatchObject({ wrappedKey: 'wrapped', version: 2, settings: { gtin: '09506000134352' } });
+    expect((await tx.findRecords({ companyId: 1, lot: 'L', limit: 10 })).map((r) => r.serial)).toEqual(['SN-0002']);
+  });
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
+
+describe('migration 4 on a database of version 3', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('upgrades a SQLite file, keeping its rows and giving them the defaults', async () => {
+    const { dir, remove } = temporaryDirectory();
+    cleanups.push(remove);
+    const path = join(dir, 'v3.db');
+    const db = new Database(path);
+    for (const sql of [...version3(new SqliteSchemaCompiler()), ...version3Rows((v) => (v ? '1' : '0'))]) db.exec(sql);
+    db.close();
+
+    const store = SqliteStore.open({ path });
+    cleanups.push(() => store.close());
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(LATEST_SCHEMA_VERSION).toBe(4);
+    await checkUpgraded(store);
+  });
+
+  it('upgrades a PostgreSQL schema, keeping its rows and giving them the defaults', async () => {
+    const schema = uniqueSchema('v3');
+    cleanups.push(() => dropSchema(schema));
+    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
+    await withPgClient(schema, async (client) => {
+      for (const sql of [...version3(new PgSchemaCompiler()), ...version3Rows((v) => (v ? 'TRUE' : 'FALSE'))]) await client.query(sql);
+      // Version 3 of the PostgreSQL adapter counts global series on the company row, and the ids
+      // it wrote came from the identity sequences.
+      await client.query('UPDATE companies SET global_series = 1 WHERE id = 1');
+      for (const table of ['series', 'records']) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`);
+    });
+
+    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
+    cleanups.push(() => store.close());
+    await store.ping();
+    const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
+    expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+    await checkUpgraded(store);
+  });
+});
