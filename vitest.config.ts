@@ -14,6 +14,7 @@ const alias = {
   '@serialtrace/api': src('api'),
   '@serialtrace/client': src('client'),
   '@serialtrace/server': src('server'),
+  '@serialtrace/labels': src('labels'),
 };
 
 export default defineConfig({
@@ -28,6 +29,7 @@ export default defineConfig({
       { extends: true, test: { name: 'service', include: ['packages/service/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'labels', include: ['packages/labels/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['packages/server/test/**/*.test.ts'] } },
       // Components of the web UI in a simulated DOM; the real browser runs in the e2e tier.
       { extends: true, plugins: [react()], test: { name: 'web', include: ['packages/web/test/**/*.test.tsx'], environment: 'jsdom' } },
