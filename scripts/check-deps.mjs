@@ -9,7 +9,8 @@ const DEPS = {
   core: [],
   api: ['@serialtrace/core', 'typebox'],
   store: ['@serialtrace/core', 'better-sqlite3', 'pg'],
-  service: ['@serialtrace/core', '@serialtrace/store'],
+  service: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/labels'],
+  labels: ['@serialtrace/core', 'bwip-js', 'pdf-lib', 'pngjs'],
   server: [
     '@serialtrace/core',
     '@serialtrace/api',

@@ -1,3 +1,4 @@
+import { SerialtraceError } from '@serialtrace/core';
 import type { NewRecord, SeriesRow } from '@serialtrace/store';
 import type { AuditDraft } from './audit-writer.js';
 import type { Caller } from './caller.js';
@@ -29,6 +30,8 @@ export function recordTemplate(
     generatedBy: caller.actor,
     station: caller.station ?? null,
     auditSeq,
+    lot: valid.lot,
+    expiry: valid.expiry,
   };
 }
 
@@ -52,6 +55,8 @@ export function recordFrom(t: RecordTemplate, serial: string, sequence: bigint):
     generatedBy: t.generatedBy,
     station: t.station,
     auditSeq: t.auditSeq,
+    lot: t.lot,
+    expiry: t.expiry,
   };
 }
 
@@ -88,7 +93,18 @@ export function generationEntry(series: SeriesRow, period: string, valid: ValidG
       // The records keep the metadata; the chain keeps its digest, so a changed copy shows.
       ...(valid.metadata === null ? {} : { metadataSha256: fingerprint(valid.metadata) }),
       ...(valid.idempotencyKey === null ? {} : { idempotencyKey: valid.idempotencyKey }),
+      ...(valid.lot === null ? {} : { lot: valid.lot }),
+      ...(valid.expiry === null ? {} : { expiry: valid.expiry }),
       ...(skipped.length === 0 ? {} : { skipped }),
     },
   };
+}
+
+/** Lot and expiry are GS1 item data: only a series bound to a GTIN can carry them. */
+export function checkGs1Request(series: SeriesRow, valid: ValidGenerateRequest): void {
+  if (series.settings.gtin !== null || (valid.lot === null && valid.expiry === null)) return;
+  throw new SerialtraceError('VALUE_INVALID', {
+    field: valid.lot === null ? 'expiry' : 'lot',
+    reason: `series "${series.settings.name}" is not bound to a GTIN, and a lot or expiry date belongs to a GS1 item`,
+  });
 }

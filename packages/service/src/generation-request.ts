@@ -1,4 +1,4 @@
-import { collectProblems, normalizeContext, problem, SerialtraceError, showValue, type Problem } from '@serialtrace/core';
+import { collectProblems, normalizeContext, problem, readGs1Expiry, readGs1Lot, SerialtraceError, showValue, type Problem } from '@serialtrace/core';
 import { optionalMetadata, optionalReference } from './input-text.js';
 
 export const MIN_QUANTITY = 1;
@@ -14,6 +14,10 @@ export interface GenerateRequest {
   readonly metadata?: unknown;
   /** Repeating a request with the same key returns the first answer instead of new serials. */
   readonly idempotencyKey?: unknown;
+  /** GS1 batch/lot (AI 10) of the items, for a series bound to a GTIN. */
+  readonly lot?: unknown;
+  /** GS1 expiry date (AI 17), `YYYY-MM-DD` or `YYMMDD`, for a series bound to a GTIN. */
+  readonly expiry?: unknown;
 }
 
 export interface GenerateResult {
@@ -34,6 +38,9 @@ export interface ValidGenerateRequest {
   readonly context: Record<string, string>;
   readonly metadata: Record<string, unknown> | null;
   readonly idempotencyKey: string | null;
+  readonly lot: string | null;
+  /** YYYY-MM-DD (day 00: the end of the month). */
+  readonly expiry: string | null;
 }
 
 function readQuantity(value: unknown, problems: Problem[]): number {
@@ -73,6 +80,8 @@ export function validateGenerateRequest(request: GenerateRequest): ValidGenerate
   const context = collectProblems(problems, () => normalizeContext(request.context)) ?? {};
   const metadata = optionalMetadata(request.metadata, problems);
   const idempotencyKey = readIdempotencyKey(request.idempotencyKey, problems);
+  const lot = readGs1Lot(request.lot, problems);
+  const expiry = readGs1Expiry(request.expiry, problems);
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
-  return { quantity, workOrder, partNumber, context, metadata, idempotencyKey };
+  return { quantity, workOrder, partNumber, context, metadata, idempotencyKey, lot, expiry };
 }

@@ -1,17 +1,18 @@
 import {
-  compileRenderer,
+  compileSerialMaker,
+  exhaustedError,
   nextValues,
-  periodCapacity,
   remainingAfter,
   resolveContext,
   SerialtraceError,
   type Clock,
+  type SerialMaker,
   type SeriesPlan,
 } from '@serialtrace/core';
 import type { IssueLocks, NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
 import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
@@ -154,7 +155,7 @@ export class GenerationService {
     expect: { name: string; version: number } | undefined,
   ): Promise<
     | { kind: 'leased' }
-    | { kind: 'gapless'; plan: SeriesPlan; period: string; render: (value: bigint) => string; locks: IssueLocks }
+    | { kind: 'gapless'; plan: SeriesPlan; period: string; maker: SerialMaker; locks: IssueLocks }
     | undefined
   > {
     if (series.settings.allocation === 'leased') return { kind: 'leased' };
@@ -163,8 +164,9 @@ export class GenerationService {
     const locks = await tx.lockIssue(caller.companyId, series.id, period, expect);
     if (!locks.seriesCurrent) return undefined;
     const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
-    const render = compileRenderer(plan.format, { local, context: values, base: plan.base, minLength: plan.settings.minLength });
-    return { kind: 'gapless', plan, period, render, locks };
+    const maker = compileSerialMaker(plan, { local, context: values }, { period, permutation: this.#deps.plans.permutationFor(series, plan) });
+    checkGs1Request(series, valid);
+    return { kind: 'gapless', plan, period, maker, locks };
   }
 
   #write(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
@@ -201,10 +203,10 @@ export class GenerationService {
         if (outcome?.kind === 'refused') throw outcome.error;
         throw new Error(`series ${seriesName} changed allocation inside one transaction`);
       }
-      const { plan, period, render, locks } = attempt;
+      const { plan, period, maker, locks } = attempt;
       const { head, counter, otherGlobal } = locks;
       const template = recordTemplate(caller, series.id, period, valid, at, nextAuditSeq(head));
-      const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, render, template, {
+      const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, maker, template, {
         counter: counter ?? plan.settings.start,
         // Clashes with other series matter only for a global series, or when a global one exists.
         crossSeries: series.settings.global || otherGlobal,
@@ -242,7 +244,7 @@ async function issue(
   plan: SeriesPlan,
   period: string,
   quantity: number,
-  render: (value: bigint) => string,
+  maker: SerialMaker,
   template: RecordTemplate,
   locked: { readonly counter: bigint; readonly crossSeries: boolean },
 ): Promise<{ issued: Issued[]; skipped: Skipped[] }> {
@@ -254,20 +256,15 @@ async function issue(
   while (issued.length < quantity) {
     const candidates = nextValues(plan, counter, quantity - issued.length);
     if (candidates === undefined) {
-      throw new SerialtraceError('SERIES_EXHAUSTED', {
-        series: series.settings.name,
-        period,
-        requested: quantity,
-        remaining: ((remainingAfter(plan, counter) ?? 0n) + BigInt(issued.length)).toString(),
-        capacity: periodCapacity(plan)?.toString() ?? 'unbounded',
-      });
+      throw exhaustedError(plan, period, quantity, (remainingAfter(plan, counter) ?? 0n) + BigInt(issued.length));
     }
-    const rendered = candidates.map(render);
+    const values = maker.valuesOf === null ? candidates : maker.valuesOf(candidates);
+    const rendered = values.map(maker.render);
     const elsewhere = crossSeries
       ? new Map((await tx.findTakenSerials(series.companyId, series.id, global, rendered)).map((t) => [t.serial, t.seriesName]))
       : undefined;
     const rows: NewRecord[] = [];
-    candidates.forEach((sequence, i) => {
+    values.forEach((sequence, i) => {
       const serial = rendered[i]!;
       const owner = elsewhere?.get(serial);
       if (owner === undefined) rows.push(recordFrom(template, serial, sequence));
@@ -284,3 +281,4 @@ async function issue(
   await tx.saveCounter(series.id, period, counter, template.generatedAt);
   return { issued, skipped };
 }
+

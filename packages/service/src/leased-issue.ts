@@ -1,6 +1,6 @@
 import {
-  compileRenderer,
-  periodCapacity,
+  compileSerialMaker,
+  exhaustedError,
   remainingAfter,
   resolveContext,
   SerialtraceError,
@@ -10,7 +10,7 @@ import {
 import type { LeaseRow, NewRecord, SeriesRow, StoreTransaction } from '@serialtrace/store';
 import { appendAuditItems, nextAuditSeq, type AuditHead, type AuditItem } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import type { GenerateResult, ValidGenerateRequest } from './generation-request.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 
@@ -141,11 +141,13 @@ export async function issueLeased(
       const { local, period } = periodAt(plan, now);
       const { valid, caller } = request;
       const context = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
-      const render = compileRenderer(plan.format, { local, context, base: plan.base, minLength: plan.settings.minLength });
+      const maker = compileSerialMaker(plan, { local, context }, { period, permutation: deps.plans.permutationFor(row, plan) });
+      checkGs1Request(row, valid);
       const state = await leases.state(row, plan, period);
       const taken = await leases.take(state, valid.quantity);
-      if ('remaining' in taken) throw exhausted(state, valid.quantity, taken.remaining);
-      const candidates = taken.values;
+      if ('remaining' in taken) throw exhaustedError(plan, period, valid.quantity, taken.remaining);
+      const candidates = maker.valuesOf === null ? taken.values : maker.valuesOf(taken.values);
+      const render = maker.render;
       prepared.push({
         index: i,
         request,
@@ -247,16 +249,6 @@ async function recordRound(tx: StoreTransaction, companyId: number, round: reado
   });
 }
 
-function exhausted(state: LeaseState, requested: number, remaining: bigint): SerialtraceError {
-  const { plan, period, series } = state;
-  return new SerialtraceError('SERIES_EXHAUSTED', {
-    series: series.settings.name,
-    period,
-    requested,
-    remaining: remaining.toString(),
-    capacity: periodCapacity(plan)?.toString() ?? 'unbounded',
-  });
-}
 
 /**
  * This process's leases touched by one transaction: read once per series and period, moved on in

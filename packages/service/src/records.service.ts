@@ -8,6 +8,7 @@ import {
   type Clock,
   type Problem,
   type RecordStatus,
+  type SeriesSettings,
 } from '@serialtrace/core';
 import type { RecordFilter, RecordRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, nextAuditSeq } from './audit-writer.js';
@@ -15,18 +16,22 @@ import type { Caller } from './caller.js';
 import { keysetCursor } from './keyset-cursor.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
 import { requireSeries } from './series.service.js';
-import { historyView, recordView, type RecordDetails, type RecordView } from './views.js';
+import { historyView, printView, recordView, type RecordDetails, type RecordView } from './views.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 /** A count goes no further: past this many records the answer says "at least". */
 export const MAX_RECORD_COUNT = 10_000_000;
+/** Label prints a record's details list (its count, `labelPrints`, is exact beyond). */
+export const MAX_PRINTS_LISTED = 1000;
 
 export interface RecordQuery {
   readonly series?: string;
   readonly workOrder?: string;
   readonly partNumber?: string;
   readonly status?: string;
+  /** GS1 lot (exact): every record of one batch. */
+  readonly lot?: string;
   /** Text found anywhere in the serial, work order or part number. */
   readonly search?: string;
   /** ISO-8601 instants: generated at or after `from`, before `to`. */
@@ -77,6 +82,7 @@ function readFilters(query: Omit<RecordQuery, 'limit' | 'cursor'>, problems: Pro
     ...(query.workOrder ? { workOrder: query.workOrder } : {}),
     ...(query.partNumber ? { partNumber: query.partNumber } : {}),
     ...(status === undefined ? {} : { status }),
+    ...(query.lot ? { lot: query.lot } : {}),
     ...(query.search ? { text: query.search } : {}),
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
@@ -108,14 +114,30 @@ export class RecordsService {
    */
   async get(caller: Caller, serial: string, options: { series?: string } = {}): Promise<RecordDetails> {
     return this.#deps.store.read(async (tx) => {
-      const row = await findOne(tx, caller, serial, options.series);
+      const row = await findRecord(tx, caller, serial, options.series);
       const changes = await tx.listStatusChanges(row.id);
       // The entry that issued the serial (shared by its whole request), then one per change.
       const seqs = [row.auditSeq, ...changes.map((c) => c.auditSeq)].filter((seq): seq is number => seq !== null);
       const audit = await Promise.all(
         seqs.map(async (seq) => (await tx.listAudit({ companyId: caller.companyId, afterSeq: seq - 1, limit: 1, order: 'asc' }))[0]),
       );
-      return { ...recordView(row), history: historyView(row, changes), audit: audit.filter((e) => e !== undefined) };
+      // Reprints change no status, so their entries are found by the record and action.
+      const prints = await tx.listAudit({
+        companyId: caller.companyId,
+        entityType: 'record',
+        entityId: String(row.id),
+        action: 'record.label_printed',
+        limit: MAX_PRINTS_LISTED,
+        order: 'asc',
+      });
+      const entries = new Map([...audit, ...prints].filter((e) => e !== undefined).map((e) => [e.seq, e]));
+      const [view] = await recordViews(tx, [row]);
+      return {
+        ...view!,
+        history: historyView(row, changes),
+        prints: prints.map(printView),
+        audit: [...entries.values()].sort((a, b) => a.seq - b.seq),
+      };
     });
   }
 
@@ -138,7 +160,7 @@ export class RecordsService {
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { records: page.map(recordView), nextCursor: rows.length > limit && last !== undefined ? cursor.encode(last.id) : null };
+      return { records: await recordViews(tx, page), nextCursor: rows.length > limit && last !== undefined ? cursor.encode(last.id) : null };
     });
   }
 
@@ -177,7 +199,7 @@ export class RecordsService {
     const { to, reason, data } = validateStatusChange(status, { ...request, reason: request.reason ?? caller.reason ?? null });
     const at = this.#deps.clock.now().toISOString();
     await this.#deps.store.write(async (tx) => {
-      const row = await findOne(tx, caller, serial, request.series);
+      const row = await findRecord(tx, caller, serial, request.series);
       assertTransition(row.status, to);
       const head = await tx.lockAuditHead(caller.companyId);
       await tx.updateRecordStatus(row.id, to, at);
@@ -230,7 +252,17 @@ export function validateStatusChange(
   return { to, reason, data };
 }
 
-async function findOne(tx: StoreTransaction, caller: Caller, serial: string, seriesName: string | undefined): Promise<RecordRow> {
+/** Views of records, each with its GS1 identity when its series is bound to a GTIN or issues SSCCs. */
+export async function recordViews(tx: StoreTransaction, rows: readonly RecordRow[]): Promise<RecordView[]> {
+  const settings = new Map<number, SeriesSettings | undefined>();
+  for (const id of new Set(rows.map((r) => r.seriesId))) {
+    const series = (await tx.findSeriesById(id))?.settings;
+    settings.set(id, series !== undefined && (series.gtin !== null || series.sscc) ? series : undefined);
+  }
+  return rows.map((row) => recordView(row, settings.get(row.seriesId)));
+}
+
+export async function findRecord(tx: StoreTransaction, caller: Caller, serial: string, seriesName: string | undefined): Promise<RecordRow> {
   const seriesId = seriesName === undefined ? undefined : (await requireSeries(tx, caller, seriesName)).id;
   const rows = await tx.findRecordsBySerial(caller.companyId, serial, seriesId);
   if (rows.length === 0) {

@@ -5,7 +5,9 @@ import type { Store } from '@serialtrace/store';
 import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
 import { GenerationService, type LeasePolicy } from './generation.service.js';
+import { LabelsService } from './labels.service.js';
 import { RecordsService } from './records.service.js';
+import { MasterKey } from './series-keys.js';
 import { SeriesPlans } from './series-plans.js';
 import { SeriesService } from './series.service.js';
 import { hostTimeZone, systemClock } from './system-clock.js';
@@ -24,6 +26,11 @@ export interface SerialtraceOptions {
    * unused behind).
    */
   readonly leases?: Partial<LeasePolicy>;
+  /**
+   * The master key randomised series' keys are wrapped under (`SERIALTRACE_MASTER_KEY`): 32
+   * bytes as hex or base64. Without it randomised series cannot be created or issue serials.
+   */
+  readonly masterKey?: string | MasterKey;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
@@ -40,6 +47,10 @@ export interface Serialtrace {
   readonly records: RecordsService;
   readonly audit: AuditService;
   readonly access: AccessService;
+  /** Label templates, and printing records' labels. */
+  readonly labels: LabelsService;
+  /** Documents rendered from label templates (`documents.generate`); nothing is stored. */
+  readonly documents: Pick<LabelsService, 'generate'>;
 }
 
 /**
@@ -50,8 +61,10 @@ export interface Serialtrace {
 export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
   const clock = options.clock ?? systemClock;
   const defaultTimeZone = canonicalTimeZone(options.defaultTimeZone ?? hostTimeZone(), 'defaultTimeZone');
-  const plans = new SeriesPlans();
+  const masterKey = typeof options.masterKey === 'string' ? MasterKey.parse(options.masterKey) : options.masterKey;
+  const plans = new SeriesPlans(masterKey);
   const { store } = options;
+  const labels = new LabelsService({ store, clock });
   return {
     store,
     clock,
@@ -68,6 +81,8 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
       },
     }),
     records: new RecordsService({ store, clock }),
+    labels,
+    documents: labels,
     audit: new AuditService({ store }),
     access: new AccessService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),
   };

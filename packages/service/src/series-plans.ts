@@ -1,5 +1,14 @@
-import { compileSeries, localDateTime, periodKey, SerialtraceError, type LocalDateTime, type SeriesPlan } from '@serialtrace/core';
+import {
+  compileSeries,
+  localDateTime,
+  periodKey,
+  SerialtraceError,
+  type LocalDateTime,
+  type SequencePermutation,
+  type SeriesPlan,
+} from '@serialtrace/core';
 import type { SeriesRow, StoreTransaction } from '@serialtrace/store';
+import { seriesPermutation, type MasterKey } from './series-keys.js';
 
 const MAX_CACHED_PLANS = 1000;
 
@@ -9,6 +18,37 @@ const MAX_CACHED_PLANS = 1000;
  */
 export class SeriesPlans {
   readonly #plans = new Map<string, SeriesPlan>();
+  /** Randomised series' permutations by series id: the key never changes, the space may not either. */
+  readonly #permutations = new Map<number, SequencePermutation>();
+  readonly #masterKey: MasterKey | undefined;
+
+  /** @param masterKey the server master key randomised series' keys are wrapped under, if configured */
+  constructor(masterKey?: MasterKey) {
+    this.#masterKey = masterKey;
+  }
+
+  /** The master key, for wrapping the key of a series that becomes randomised. */
+  get masterKey(): MasterKey | undefined {
+    return this.#masterKey;
+  }
+
+  /**
+   * The keyed permutation of a randomised series (`undefined` for other series). Its key is
+   * unwrapped once per process; MASTER_KEY_MISSING or MASTER_KEY_MISMATCH refuse the request
+   * before anything is issued.
+   */
+  permutationFor(row: SeriesRow, plan: SeriesPlan): SequencePermutation | undefined {
+    if (plan.randomSpace === null) return undefined;
+    const known = this.#permutations.get(row.id);
+    if (known !== undefined && known.space === plan.randomSpace) return known;
+    if (this.#masterKey === undefined) throw new SerialtraceError('MASTER_KEY_MISSING', { series: row.settings.name });
+    if (row.wrappedKey === null) throw new Error(`randomised series ${row.id} has no key`);
+    const key = this.#masterKey.unwrap(row.wrappedKey, seriesKeyLabel(row.id), row.settings.name);
+    const permutation = seriesPermutation(key, plan.randomSpace);
+    if (this.#permutations.size >= MAX_CACHED_PLANS) this.#permutations.delete(this.#permutations.keys().next().value!);
+    this.#permutations.set(row.id, permutation);
+    return permutation;
+  }
   /** The last row read per company and name, reused while its version is current. */
   readonly #rows = new Map<string, SeriesRow>();
 
@@ -93,4 +133,9 @@ export class SeriesPlans {
 export function periodAt(plan: SeriesPlan, at: Date): { local: LocalDateTime; period: string } {
   const local = localDateTime(at.getTime(), plan.settings.timeZone);
   return { local, period: periodKey(plan.settings.reset, local, plan.calendar) };
+}
+
+/** What a series key is bound to when wrapped: unwrapping it for another series fails. */
+export function seriesKeyLabel(seriesId: number): string {
+  return `serialtrace series ${seriesId}`;
 }

@@ -11,7 +11,8 @@ import type { SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
 import { releaseLeasesIn } from './leased-issue.js';
 import type { Caller } from './caller.js';
-import { periodAt, type SeriesPlans } from './series-plans.js';
+import { newSeriesKey, seriesPermutation } from './series-keys.js';
+import { periodAt, seriesKeyLabel, type SeriesPlans } from './series-plans.js';
 import { seriesView, type SeriesView } from './views.js';
 
 export interface PreviewRequest {
@@ -39,7 +40,22 @@ export const MAX_PREVIEW_COUNT = 1000;
  * boundaries, a new reset rule reuses old counters). Making a series global later would have to
  * prove its past serials unique company-wide, so that is fixed too.
  */
-const SHAPING_FIELDS = ['format', 'base', 'minLength', 'reset', 'timeZone', 'shiftStarts'] as const;
+const SHAPING_FIELDS = [
+  'format',
+  'base',
+  'minLength',
+  'reset',
+  'timeZone',
+  'shiftStarts',
+  // A record of a GS1 series is its GTIN + serial, or its SSCC: a new key would re-identify the
+  // items already labelled. A new permutation or none would print values the old order may
+  // still print.
+  'gtin',
+  'sscc',
+  'companyPrefix',
+  'extensionDigit',
+  'randomized',
+] as const;
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -72,7 +88,7 @@ export class SeriesService {
       if ((await tx.findSeries(caller.companyId, settings.name)) !== undefined) {
         throw new SerialtraceError('SERIES_NAME_TAKEN', { field: 'name', series: settings.name });
       }
-      const created = await tx.insertSeries(caller.companyId, settings, { at, actor: caller.actor, reason: caller.reason ?? null });
+      const created = await this.#keyed(tx, await tx.insertSeries(caller.companyId, settings, { at, actor: caller.actor, reason: caller.reason ?? null }));
       await appendAudit(tx, caller, at, [
         { action: 'series.created', entityType: 'series', entityId: String(created.id), data: { version: 1, settings: settingsToJson(settings) } },
       ]);
@@ -136,7 +152,7 @@ export class SeriesService {
       if (changed.includes('name') && (await tx.findSeries(caller.companyId, settings.name)) !== undefined) {
         throw new SerialtraceError('SERIES_NAME_TAKEN', { field: 'name', series: settings.name });
       }
-      const updated = await tx.updateSeries(current, settings, { at, actor: caller.actor, reason: caller.reason ?? null });
+      const updated = await this.#keyed(tx, await tx.updateSeries(current, settings, { at, actor: caller.actor, reason: caller.reason ?? null }));
       const before = settingsToJson(current.settings) as unknown as Record<string, unknown>;
       const after = settingsToJson(settings) as unknown as Record<string, unknown>;
       await appendAudit(tx, caller, at, [
@@ -161,7 +177,9 @@ export class SeriesService {
   async previewDefinition(input: SeriesInput, request: PreviewRequest = {}): Promise<PreviewResult> {
     const named: SeriesInput = { ...input, name: typeof input.name === 'string' && input.name.trim() !== '' ? input.name : 'preview' };
     const { plan } = resolveSeriesSettings(named, { timeZone: this.#deps.defaultTimeZone });
-    const preview = previewSerials(plan, this.#previewOptions(request));
+    // A randomised definition has no key yet: a throwaway one shows what such serials look like.
+    const permutation = plan.randomSpace === null ? undefined : seriesPermutation(newSeriesKey(), plan.randomSpace);
+    const preview = previewSerials(plan, { ...this.#previewOptions(request), ...(permutation === undefined ? {} : { permutation }) });
     return { ...preview, warnings: plan.warnings };
   }
 
@@ -173,7 +191,11 @@ export class SeriesService {
       const options = this.#previewOptions(request);
       const { period } = periodAt(plan, options.at);
       const current = await tx.readCounter(row.id, period);
-      return { ...previewSerials(plan, { ...options, ...(current === undefined ? {} : { current }) }), warnings: plan.warnings };
+      const permutation = this.#deps.plans.permutationFor(row, plan);
+      return {
+        ...previewSerials(plan, { ...options, ...(current === undefined ? {} : { current }), ...(permutation === undefined ? {} : { permutation }) }),
+        warnings: plan.warnings,
+      };
     });
   }
 
@@ -189,6 +211,19 @@ export class SeriesService {
       partNumber: request.partNumber ?? null,
       placeholders: request.placeholders ?? false,
     };
+  }
+
+  /**
+   * Gives a series that is randomised its secret key, once: a new random key, stored wrapped
+   * under the master key and bound to the series, so it cannot be moved to another.
+   */
+  async #keyed(tx: StoreTransaction, row: SeriesRow): Promise<SeriesRow> {
+    if (!row.settings.randomized || row.wrappedKey !== null) return row;
+    const masterKey = this.#deps.plans.masterKey;
+    if (masterKey === undefined) throw new SerialtraceError('MASTER_KEY_MISSING', { field: 'randomized', series: row.settings.name });
+    const wrappedKey = masterKey.wrap(newSeriesKey(), seriesKeyLabel(row.id));
+    await tx.saveSeriesKey(row.id, wrappedKey);
+    return { ...row, wrappedKey };
   }
 
   async #viewIn(tx: StoreTransaction, row: SeriesRow, now: Date): Promise<SeriesView> {

@@ -1,8 +1,13 @@
 import {
   capacityOf,
+  gs1Identity,
+  guessLimit,
+  guessProbability,
   settingsToJson,
   type AuditEntry,
   type CapacityLevel,
+  type Gs1Identity,
+  type SeriesSettings,
   type Problem,
   type RecordStatus,
   type SeriesPlan,
@@ -32,6 +37,11 @@ export interface SeriesView extends SeriesSettingsJson {
   /** The reset period in force now and its counter (the start value when nothing was issued in it). */
   readonly current: { readonly period: string; readonly value: string };
   readonly capacity: CapacityView;
+  /**
+   * Randomised series: how many values a period's space holds, and the chance of guessing a valid
+   * serial of the current period (issued / space), which the series keeps below 1 in 10,000.
+   */
+  readonly guess: { readonly space: string; readonly issued: string; readonly probability: number; readonly limit: string } | null;
   readonly warnings: readonly Problem[];
 }
 
@@ -58,7 +68,19 @@ export function seriesView(row: SeriesRow, plan: SeriesPlan, period: string, cou
     updatedBy: row.updatedBy,
     current: { period, value: value.toString() },
     capacity: capacityView(plan, value),
+    guess: guessView(plan, value),
     warnings: plan.warnings,
+  };
+}
+
+function guessView(plan: SeriesPlan, counter: bigint): SeriesView['guess'] {
+  if (plan.randomSpace === null) return null;
+  const { used } = capacityOf(plan, counter);
+  return {
+    space: plan.randomSpace.toString(),
+    issued: used.toString(),
+    probability: guessProbability(used, plan.randomSpace),
+    limit: guessLimit(plan.randomSpace).toString(),
   };
 }
 
@@ -77,9 +99,19 @@ export interface RecordView {
   readonly generatedBy: string;
   readonly station: string | null;
   readonly updatedAt: string;
+  /** GS1 lot (AI 10) and expiry (AI 17, YYYY-MM-DD), for records of a series bound to a GTIN. */
+  readonly lot: string | null;
+  readonly expiry: string | null;
+  /** How many times its label was printed: the first print and every reprint. */
+  readonly labelPrints: number;
+  /** The record as GS1 data (element string, Digital Link, EPC URN) when its series is bound to a GTIN or issues SSCCs. */
+  readonly gs1: Gs1Identity | null;
 }
 
-export function recordView(row: RecordRow): RecordView {
+/**
+ * @param series the record's series settings, when the series is GS1-bound (for its GS1 identity)
+ */
+export function recordView(row: RecordRow, series?: Pick<SeriesSettings, 'gtin' | 'sscc' | 'companyPrefix'>): RecordView {
   return {
     id: row.id,
     serial: row.serial,
@@ -95,6 +127,10 @@ export function recordView(row: RecordRow): RecordView {
     generatedBy: row.generatedBy,
     station: row.station,
     updatedAt: row.updatedAt,
+    lot: row.lot,
+    expiry: row.expiry,
+    labelPrints: row.labelPrints,
+    gs1: series === undefined ? null : gs1Identity(series, row),
   };
 }
 
@@ -116,7 +152,24 @@ export function historyView(row: RecordRow, changes: readonly StatusChangeRow[])
   ];
 }
 
+/** One print of a record's label, from its audit entry. */
+export interface PrintView {
+  readonly print: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly station: string | null;
+  readonly template: string;
+  readonly format: string;
+}
+
+export function printView(entry: AuditEntry): PrintView {
+  const data = (entry.data ?? {}) as { print?: number; template?: string; format?: string };
+  return { print: data.print ?? 0, at: entry.at, actor: entry.actor, station: entry.station, template: data.template ?? '', format: data.format ?? '' };
+}
+
 export interface RecordDetails extends RecordView {
   readonly history: readonly HistoryView[];
+  /** Every print of its label, the first and the reprints, oldest first. */
+  readonly prints: readonly PrintView[];
   readonly audit: readonly AuditEntry[];
 }
