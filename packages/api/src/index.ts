@@ -6,3 +6,5 @@ export * from './schemas/records.schema.js';
 export * from './schemas/audit.schema.js';
 export * from './schemas/access.schema.js';
 export { default as Type } from 'typebox';
+export * from './schemas/labels.schema.js';
+export * from './schemas/gs1.schema.js';

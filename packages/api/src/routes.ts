@@ -3,6 +3,8 @@ import Type from 'typebox';
 import * as A from './schemas/access.schema.js';
 import * as Au from './schemas/audit.schema.js';
 import { Empty, WhereHeaders } from './schemas/common.schema.js';
+import * as G from './schemas/gs1.schema.js';
+import * as L from './schemas/labels.schema.js';
 import * as R from './schemas/records.schema.js';
 import * as S from './schemas/serials.schema.js';
 import * as Se from './schemas/series.schema.js';
@@ -79,7 +81,16 @@ export const ROUTES = {
   countRecords: spec({ method: 'GET', url: '/api/v1/record-count', summary: 'How many records a search with these filters finds', tag: 'records', access: 'records.read', querystring: R.RecordCountQuery, status: 200, response: R.RecordCount }),
   getRecord: spec({ method: 'GET', url: '/api/v1/records/:serial', summary: 'A record with its status history and audit entries', tag: 'records', access: 'records.read', params: R.SerialParams, querystring: R.SeriesFilter, status: 200, response: R.RecordDetails }),
   changeStatus: spec({ method: 'POST', url: '/api/v1/records/:serial/status', summary: 'Move a record to a new status', tag: 'records', access: 'records.status', headers: WhereHeaders, params: R.SerialParams, body: R.StatusChangeRequest, status: 200, response: R.RecordDetails }),
+  printLabel: spec({ method: 'POST', url: '/api/v1/records/:serial/label', summary: 'Print a record\'s label: the document, once its print is recorded (the first moves the record to printed; reprints are counted)', tag: 'labels', access: 'labels.print', headers: WhereHeaders, params: R.SerialParams, body: L.PrintRequest, status: 200, response: L.LabelBytes, produces: L.LABEL_MEDIA_TYPES }),
   workOrderRecords: spec({ method: 'GET', url: '/api/v1/work-orders/:workOrder/records', summary: 'Every record of a work order, oldest first', tag: 'records', access: 'records.read', params: R.WorkOrderParams, status: 200, response: R.RecordList }),
+
+  listLabelTemplates: spec({ method: 'GET', url: '/api/v1/label-templates', summary: 'Label templates: the built-in ones, then the company\'s', tag: 'labels', access: 'series.read', status: 200, response: L.LabelTemplateList }),
+  getLabelTemplate: spec({ method: 'GET', url: '/api/v1/label-templates/:name', summary: 'One label template', tag: 'labels', access: 'series.read', params: L.LabelTemplateParams, status: 200, response: L.LabelTemplateView }),
+  saveLabelTemplate: spec({ method: 'PUT', url: '/api/v1/label-templates/:name', summary: 'Create or replace a company label template', tag: 'labels', access: 'labels.write', headers: WhereHeaders, params: L.LabelTemplateParams, body: L.LabelTemplateInput, status: 200, response: L.LabelTemplateView }),
+  deleteLabelTemplate: spec({ method: 'DELETE', url: '/api/v1/label-templates/:name', summary: 'Delete a company label template', tag: 'labels', access: 'labels.write', headers: WhereHeaders, params: L.LabelTemplateParams, status: 204, response: Empty }),
+  renderDocument: spec({ method: 'POST', url: '/api/v1/documents', summary: 'Render a document from a label template (a record\'s or given values); nothing is recorded', tag: 'labels', access: 'labels.print', body: L.DocumentRequest, status: 200, response: L.LabelBytes, produces: L.LABEL_MEDIA_TYPES }),
+  gs1Parse: spec({ method: 'POST', url: '/api/v1/gs1/parse', summary: 'Read GS1 data in any notation and give it in all of them', tag: 'gs1', access: 'signedIn', body: G.Gs1ParseRequest, status: 200, response: G.Gs1Parsed }),
+  gs1CheckDigit: spec({ method: 'POST', url: '/api/v1/gs1/check-digit', summary: 'Complete a GS1 key with its check digit', tag: 'gs1', access: 'signedIn', body: G.Gs1CheckDigitRequest, status: 200, response: G.Gs1Key }),
 
   listAudit: spec({ method: 'GET', url: '/api/v1/audit', summary: 'Audit entries, newest first', tag: 'audit', access: 'audit.read', querystring: Au.AuditQuery, status: 200, response: Au.AuditList }),
   verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain and report the first broken link', tag: 'audit', access: 'audit.export', status: 200, response: Au.VerifyResult }),

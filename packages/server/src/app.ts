@@ -13,6 +13,7 @@ import type { ServerConfig } from './config.js';
 import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError } from './problem.js';
 import { accessRoutes } from './routes/access/index.js';
 import { auditRoutes } from './routes/audit/index.js';
+import { labelsRoutes } from './routes/labels/index.js';
 import { operationsRoutes } from './routes/operations/index.js';
 import { recordsRoutes } from './routes/records/index.js';
 import { seriesRoutes } from './routes/series/index.js';
@@ -159,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   accessRoutes(app, context);
   seriesRoutes(app, context);
   recordsRoutes(app, context);
+  labelsRoutes(app, context);
   auditRoutes(app, context);
   webUi.send = await registerWebUi(app, options.webRoot !== undefined ? options.webRoot : (config.webRoot ?? defaultWebRoot()));
   return app;

@@ -33,6 +33,8 @@ export interface ServerConfig {
   readonly timeZone: string | undefined;
   /** A folder with a build of the web UI to serve at `/` instead of packages/web/dist. */
   readonly webRoot: string | undefined;
+  /** The master key randomised series' keys are wrapped under (32 bytes, hex or base64); env only, never a flag. */
+  readonly masterKey: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -75,6 +77,8 @@ Environment only:
   SERIALTRACE_SECURE_COOKIES    true when clients use HTTPS (marks the session cookie Secure)
   SERIALTRACE_TIME_ZONE         time zone of series created without one (default: this machine's)
   SERIALTRACE_WEB_ROOT          folder of a web UI build to serve at / (default: the built packages/web/dist)
+  SERIALTRACE_MASTER_KEY        32 bytes (64 hex digits or base64) that encrypt the keys of randomised series;
+                                without it randomised series cannot be created or issue serials
   SERIALTRACE_NOW               stop the clock at an ISO-8601 instant (tests, simulations)
 `;
 
@@ -148,6 +152,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     now: env['SERIALTRACE_NOW'] || undefined,
     timeZone: env['SERIALTRACE_TIME_ZONE'] || undefined,
     webRoot: env['SERIALTRACE_WEB_ROOT'] || undefined,
+    masterKey: env['SERIALTRACE_MASTER_KEY'] || undefined,
   };
 }
 

@@ -58,6 +58,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       sessionHours: config.sessionHours,
       leases: { ttlMs: config.leaseSeconds * 1000 },
       ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
+      ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
     });
     const bootstrap = async () => {
       const admin = await services.access.bootstrap(config.adminPassword);

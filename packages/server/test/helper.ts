@@ -98,6 +98,7 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     now: undefined,
     timeZone: 'UTC',
     webRoot: undefined,
+    masterKey: undefined,
     ...overrides,
   };
 }

@@ -5,6 +5,22 @@ import { AuditEntry } from './audit.schema.js';
 
 const Status = Type.Enum(RECORD_STATUSES);
 
+export const AiValue = Type.Object({ ai: Type.String(), value: Type.String() });
+
+/** A record of a series bound to a GTIN, or issuing SSCCs, in GS1's notations. */
+export const Gs1Identity = Type.Object(
+  {
+    gtin: Nullable(Type.String()),
+    sscc: Nullable(Type.String()),
+    ais: Type.Array(AiValue),
+    bracketed: Type.String({ description: 'Human-readable form, e.g. (01)09520123456788(21)A1.' }),
+    elementString: Type.String({ description: 'As a scanner sends it: ASCII 29 (GS) after each variable-length value but the last.' }),
+    digitalLink: Type.String({ description: 'GS1 Digital Link URI.' }),
+    epcUrn: Nullable(Type.String({ description: 'EPC pure identity URN (SGTIN or SSCC); null when the series has no company prefix.' })),
+  },
+  { $id: 'Gs1Identity' },
+);
+
 export const RecordView = Type.Object(
   {
     id: Type.Integer(),
@@ -21,6 +37,10 @@ export const RecordView = Type.Object(
     generatedBy: Type.String(),
     station: Nullable(Type.String()),
     updatedAt: Instant,
+    lot: Nullable(Type.String({ description: 'GS1 batch/lot (AI 10).' })),
+    expiry: Nullable(Type.String({ description: 'GS1 expiry date (AI 17) as YYYY-MM-DD; day 00 is the end of the month.' })),
+    labelPrints: Type.Integer({ minimum: 0, description: 'How many times the label was printed (first print and reprints).' }),
+    gs1: Nullable(Gs1Identity),
   },
   { $id: 'Record' },
 );
@@ -35,9 +55,19 @@ export const HistoryView = Type.Object({
   data: Type.Unknown(),
 });
 
+export const PrintView = Type.Object({
+  print: Type.Integer({ minimum: 1, description: '1 for the first print, 2 for the first reprint, ...' }),
+  at: Instant,
+  actor: Type.String(),
+  station: Nullable(Type.String()),
+  template: Type.String(),
+  format: Type.String(),
+});
+
 export const RecordDetails = Type.Object({
   ...RecordView.properties,
   history: Type.Array(HistoryView),
+  prints: Type.Array(PrintView),
   audit: Type.Array(AuditEntry),
 });
 
@@ -54,6 +84,7 @@ export const RecordQuery = Type.Object(
     workOrder: Type.Optional(Type.String()),
     partNumber: Type.Optional(Type.String()),
     status: Type.Optional(Type.String({ description: RECORD_STATUSES.join(', ') })),
+    lot: Type.Optional(Type.String({ description: 'GS1 lot (exact).' })),
     q: Type.Optional(Type.String({ description: 'Text found in the serial, work order or part number.' })),
     from: Type.Optional(Type.String({ description: 'Generated at or after this ISO-8601 instant.' })),
     to: Type.Optional(Type.String({ description: 'Generated before this ISO-8601 instant.' })),
@@ -69,6 +100,7 @@ export const RecordCountQuery = Type.Object(
     workOrder: RecordQuery.properties.workOrder,
     partNumber: RecordQuery.properties.partNumber,
     status: RecordQuery.properties.status,
+    lot: RecordQuery.properties.lot,
     q: RecordQuery.properties.q,
     from: RecordQuery.properties.from,
     to: RecordQuery.properties.to,

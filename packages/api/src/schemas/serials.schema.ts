@@ -12,6 +12,10 @@ export const GenerateRequest = Type.Object(
       }),
     ),
     metadata: Type.Optional(Nullable(JsonObject)),
+    lot: Type.Optional(Nullable(Type.String({ description: 'GS1 batch/lot (AI 10) of the items; series bound to a GTIN only.' }))),
+    expiry: Type.Optional(
+      Nullable(Type.String({ description: 'GS1 expiry date (AI 17) as YYYY-MM-DD or YYMMDD (day 00: end of month); series bound to a GTIN only.' })),
+    ),
   },
   { additionalProperties: false },
 );

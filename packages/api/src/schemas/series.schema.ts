@@ -31,9 +31,24 @@ const seriesFields = {
     }),
   ),
   leaseSize: Type.Optional(WholeNumber),
+  gtin: Type.Optional(
+    Nullable(Type.String({ description: 'Bind the series to this GTIN (8, 12, 13 or 14 digits): its serials are GS1 serial numbers (AI 21), at most 20 characters of GS1 set 82.' })),
+  ),
+  sscc: Type.Optional(Type.Boolean({ description: 'Issue SSCCs: extension digit + company prefix + serial reference + check digit. The format may be left out.' })),
+  companyPrefix: Type.Optional(Nullable(Type.String({ description: 'GS1 company prefix (6-12 digits): required for SSCCs; with a GTIN it gives records their EPC URN.' }))),
+  extensionDigit: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 9, description: 'SSCC extension digit.' }))),
+  randomized: Type.Optional(
+    Type.Boolean({
+      description:
+        'Serials are a keyed pseudorandom permutation of the sequence space (never repeating, revealing no order), and at most one per 10,000 values of a period is issued (EU FMD). Needs the server master key.',
+    }),
+  ),
 };
 
-export const SeriesCreate = Type.Object({ name: Type.String({ description: 'Unique in the company.' }), ...seriesFields }, { additionalProperties: false });
+export const SeriesCreate = Type.Object(
+  { name: Type.String({ description: 'Unique in the company.' }), ...seriesFields, format: Type.Optional(seriesFields.format) },
+  { additionalProperties: false },
+);
 
 export const SeriesUpdate = Type.Object(
   { name: Type.Optional(Type.String({ description: 'A new name.' })), ...seriesFields, format: Type.Optional(seriesFields.format) },
@@ -63,6 +78,11 @@ export const SeriesSettingsView = Type.Object({
   allowGrowth: Type.Boolean(),
   allocation: Type.Enum(ALLOCATIONS),
   leaseSize: Type.Integer({ minimum: 1, maximum: MAX_LEASE_SIZE, description: 'Values a server leases at a time under leased allocation.' }),
+  gtin: Nullable(Type.String({ description: 'The GTIN-14 the series issues serial numbers of.' })),
+  sscc: Type.Boolean(),
+  companyPrefix: Nullable(Type.String()),
+  extensionDigit: Nullable(Type.Integer()),
+  randomized: Type.Boolean(),
 });
 
 export const SeriesView = Type.Object(
@@ -76,6 +96,17 @@ export const SeriesView = Type.Object(
     updatedBy: Type.String(),
     current: Type.Object({ period: Type.String(), value: BigNumber }),
     capacity: CapacityView,
+    guess: Nullable(
+      Type.Object(
+        {
+          space: BigNumber,
+          issued: BigNumber,
+          probability: Type.Number({ description: 'issued / space: the chance that a guessed value is a serial of the current period.' }),
+          limit: BigNumber,
+        },
+        { description: 'Randomised series only: the space of a period, serials issued in it, and the most it may issue (space / 10,000).' },
+      ),
+    ),
     warnings: Type.Array(ProblemSchema),
   },
   { $id: 'Series' },
