@@ -1,15 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@serialtrace/core';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
-import { PgStore, SqliteStore, type Store } from '@serialtrace/store';
+import { ENGINES, type Engine } from './engines.js';
 import { ManualClock, refused } from './harness.js';
-
-const PG_URL = process.env['SERIALTRACE_TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
 const TTL_MS = 60_000;
 
 /** Two servers (two stores, two lease owners) on one database, with one clock. */
@@ -21,52 +14,6 @@ interface Servers {
   oneShot(): Serialtrace;
   close(): Promise<void>;
 }
-
-interface Engine {
-  readonly name: string;
-  /** `stores` gives the store of each new server; `cleanup` closes them all and removes the database. */
-  open(): { stores: () => Store; cleanup: () => Promise<void> };
-}
-
-const ENGINES: readonly Engine[] = [
-  {
-    name: 'sqlite',
-    open() {
-      // Servers share one store: two SQLite writers in one process would wait on each other's
-      // lock with the event loop blocked (separate processes are the e2e tests' business).
-      const dir = mkdtempSync(join(tmpdir(), 'serialtrace-leased-'));
-      const store = SqliteStore.open({ path: join(dir, 'serialtrace.db') });
-      return {
-        stores: () => store,
-        cleanup: async () => {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  {
-    name: 'postgres',
-    open() {
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const opened: Store[] = [];
-      return {
-        stores: () => {
-          const store = PgStore.open({ url: PG_URL, schema, poolSize: 4 });
-          opened.push(store);
-          return store;
-        },
-        cleanup: async () => {
-          for (const store of opened) await store.close();
-          const client = new pg.Client(PG_URL);
-          await client.connect();
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await client.end();
-        },
-      };
-    },
-  },
-];
 
 function openServers(engine: Engine): Servers {
   const { stores, cleanup } = engine.open();
