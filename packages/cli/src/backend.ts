@@ -20,6 +20,29 @@ export type RecordPage = View<'searchRecords'>;
 export type RecordDetails = View<'getRecord'>;
 export type AuditPage = View<'listAudit'>;
 export type VerifyResult = View<'verifyAudit'>;
+export type LabelTemplateView = View<'getLabelTemplate'>;
+
+/** Label formats: PNG image, PDF, or ZPL for Zebra printers. */
+export type LabelFormat = 'png' | 'pdf' | 'zpl';
+
+/** What a rendered label is asked for: a record's serial, and which template and format. */
+export interface LabelRequest {
+  readonly serial: string;
+  /** The record's default template (gs1-product, sscc-logistic or serial) when absent. */
+  readonly template?: string;
+  readonly format: LabelFormat;
+  /** The series of the serial, when two non-global series issued the same text. */
+  readonly series?: string;
+}
+
+/** A rendered label as both backends give it back. */
+export interface RenderedLabel {
+  readonly bytes: Uint8Array;
+  readonly format: LabelFormat;
+  readonly template: string;
+  /** The record's print count with this print (1 for the first); `null` for a preview, which records nothing. */
+  readonly print: number | null;
+}
 
 /** Who does a change, where and why: the writing commands' `--actor`, `--station`, ... flags. */
 export interface AuditOptions {
@@ -51,6 +74,10 @@ export interface GenerateRequest {
   /** Parsed `--metadata` JSON, of any shape (the service refuses what is not an object). */
   readonly metadata?: unknown;
   readonly idempotencyKey?: string;
+  /** GS1 batch/lot (AI 10), for a series bound to a GTIN. */
+  readonly lot?: string;
+  /** GS1 expiry date (AI 17), YYYY-MM-DD or YYMMDD. */
+  readonly expiry?: string;
 }
 
 export interface StatusChange {
@@ -84,6 +111,15 @@ export interface Backend {
   verifyAudit(): Promise<VerifyResult>;
   /** Every audit entry in chain order, as the text chunks of the export file. */
   exportAudit(format: 'json' | 'csv'): AsyncIterable<string>;
+  /** Renders a record's label AND records the print (the first moves generated to printed). */
+  printLabel(who: AuditOptions, request: LabelRequest): Promise<RenderedLabel>;
+  /** Renders a record's label without recording anything. */
+  previewLabel(request: LabelRequest): Promise<RenderedLabel>;
+  listLabelTemplates(): Promise<readonly LabelTemplateView[]>;
+  getLabelTemplate(name: string): Promise<LabelTemplateView>;
+  /** Creates or replaces a company template; `definition` is the parsed JSON, of any shape (the service checks it). */
+  saveLabelTemplate(who: AuditOptions, name: string, definition: unknown): Promise<LabelTemplateView>;
+  deleteLabelTemplate(who: AuditOptions, name: string): Promise<void>;
   close(): Promise<void>;
 }
 

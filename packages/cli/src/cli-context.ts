@@ -14,6 +14,16 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The OS user, the default actor. */
   readonly username: () => string;
+  /** Everything on standard input, for arguments given as `-` (the process's stdin when absent). */
+  readonly stdin?: () => Promise<Uint8Array>;
+  /** Writes bytes to standard output, for documents written to `-` (the process's stdout when absent). */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
+}
+
+async function processStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
 }
 
 export const DEFAULT_DB_FILE = 'serialtrace.db';
@@ -121,6 +131,7 @@ export class CliContext {
         // One command, then the process ends: lease exactly what each command issues.
         leases: { hold: false },
         ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
+        ...(this.io.env['SERIALTRACE_MASTER_KEY'] ? { masterKey: this.io.env['SERIALTRACE_MASTER_KEY'] } : {}),
       }), this.io.username);
   }
 
@@ -144,6 +155,19 @@ export class CliContext {
 
   print(value: unknown, human: () => string): void {
     this.io.stdout(this.json ? `${JSON.stringify(value, jsonReplacer)}\n` : `${human()}\n`);
+  }
+
+  /** The text an argument names: itself, or all of standard input for `-` (one trailing line break dropped). */
+  async text(value: string): Promise<string> {
+    if (value !== '-') return value;
+    const bytes = await (this.io.stdin ?? processStdin)();
+    return new TextDecoder('utf-8').decode(bytes).replace(/\r?\n$/, '');
+  }
+
+  /** Bytes on standard output (a label written to `-`). */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.io.stdoutBytes !== undefined) this.io.stdoutBytes(bytes);
+    else process.stdout.write(bytes);
   }
 
   async close(): Promise<void> {

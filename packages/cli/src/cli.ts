@@ -4,6 +4,8 @@ import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './c
 import { auditCommand } from './commands/audit.command.js';
 import { copyCommand } from './commands/copy.command.js';
 import { generateCommand } from './commands/generate.command.js';
+import { gs1Command } from './commands/gs1.command.js';
+import { labelCommand } from './commands/label.command.js';
 import { previewCommand } from './commands/preview.command.js';
 import { recordsCommands } from './commands/records.command.js';
 import { seriesCommand } from './commands/series.command.js';
@@ -27,6 +29,8 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   program.addCommand(previewCommand(context));
   program.addCommand(generateCommand(context));
   for (const command of recordsCommands(context)) program.addCommand(command);
+  program.addCommand(labelCommand(context));
+  program.addCommand(gs1Command(context));
   program.addCommand(auditCommand(context));
   program.addCommand(copyCommand(context));
   // Every subcommand reports usage errors the same way as the program.

@@ -5,7 +5,9 @@ import {
   type AuditOptions,
   type Backend,
   type GenerateRequest,
+  type LabelRequest,
   type PreviewRequest,
+  type RenderedLabel,
   type SeriesFields,
   type StatusChange,
 } from './backend.js';
@@ -91,6 +93,41 @@ export class LocalBackend implements Backend {
 
   exportAudit(format: 'json' | 'csv') {
     return auditExportChunks(this.#app.audit.entries(this.#caller()), format);
+  }
+
+  async printLabel(who: AuditOptions, request: LabelRequest): Promise<RenderedLabel> {
+    const printed = await this.#app.labels.print(this.#caller(who), request.serial, {
+      format: request.format,
+      ...(request.template === undefined ? {} : { template: request.template }),
+      ...(request.series === undefined ? {} : { series: request.series }),
+    });
+    return { bytes: printed.bytes, format: printed.format, template: printed.template, print: printed.print };
+  }
+
+  async previewLabel(request: LabelRequest): Promise<RenderedLabel> {
+    const document = await this.#app.documents.generate(
+      this.#caller(),
+      request.template,
+      { serial: request.serial, ...(request.series === undefined ? {} : { series: request.series }) },
+      request.format,
+    );
+    return { bytes: document.bytes, format: document.format, template: document.template, print: null };
+  }
+
+  listLabelTemplates() {
+    return this.#app.labels.listTemplates(this.#caller());
+  }
+
+  getLabelTemplate(name: string) {
+    return this.#app.labels.getTemplate(this.#caller(), name);
+  }
+
+  saveLabelTemplate(who: AuditOptions, name: string, definition: unknown) {
+    return this.#app.labels.saveTemplate(this.#caller(who), name, definition);
+  }
+
+  deleteLabelTemplate(who: AuditOptions, name: string) {
+    return this.#app.labels.deleteTemplate(this.#caller(who), name);
   }
 
   async close(): Promise<void> {

@@ -21,8 +21,8 @@ export function withAuditOptions(command: Command): Command {
 }
 
 /** The series fields shared by `series create`, `series update` and `preview`. */
-export function withSeriesOptions(command: Command, formatRequired: boolean): Command {
-  const format = new Option('--format <format>', 'format string, e.g. SN-{YYYY}{JJJ}-{####}');
+export function withSeriesOptions(command: Command, formatRequired: boolean, formatHelp = 'format string, e.g. SN-{YYYY}{JJJ}-{####}'): Command {
+  const format = new Option('--format <format>', formatHelp);
   if (formatRequired) format.makeOptionMandatory();
   return command
     .addOption(format)
@@ -40,6 +40,16 @@ export function withSeriesOptions(command: Command, formatRequired: boolean): Co
     .option('--description <text>', 'what the series is for');
 }
 
+/** The GS1 and randomisation flags of `series create` and `series update`. */
+export function withGs1SeriesOptions(command: Command): Command {
+  return command
+    .option('--gtin <gtin>', 'bind the series to this GTIN (8, 12, 13 or 14 digits): its serials become GS1 serial numbers (AI 21) of that product')
+    .option('--sscc', 'issue SSCCs (18-digit pallet and case codes): extension digit + company prefix + serial reference + check digit; --format may then be left out')
+    .option('--company-prefix <prefix>', 'GS1 company prefix, 6 to 12 digits: required with --sscc; with --gtin it gives records their EPC URN')
+    .option('--extension-digit <digit>', 'SSCC extension digit, 0 to 9')
+    .option('--randomized', 'issue serials in an unguessable order (never repeating), at most one per 10,000 values of a period (EU FMD); needs the master key, SERIALTRACE_MASTER_KEY');
+}
+
 export interface SeriesFlags {
   readonly format?: string;
   readonly base?: string;
@@ -54,6 +64,11 @@ export interface SeriesFlags {
   readonly allocation?: string;
   readonly leaseSize?: string;
   readonly description?: string;
+  readonly gtin?: string;
+  readonly sscc?: boolean;
+  readonly companyPrefix?: string;
+  readonly extensionDigit?: string;
+  readonly randomized?: boolean;
 }
 
 /** Series flags as a service input; absent flags stay absent so defaults (or current values) apply. */
@@ -72,6 +87,11 @@ export function seriesInput(flags: SeriesFlags): Record<string, unknown> {
     allocation: flags.allocation,
     leaseSize: flags.leaseSize,
     description: flags.description,
+    gtin: flags.gtin,
+    sscc: flags.sscc,
+    companyPrefix: flags.companyPrefix,
+    extensionDigit: flags.extensionDigit,
+    randomized: flags.randomized,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
 }

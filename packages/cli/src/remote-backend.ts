@@ -12,7 +12,10 @@ import {
   type AuditOptions,
   type Backend,
   type GenerateRequest,
+  type LabelFormat,
+  type LabelRequest,
   type PreviewRequest,
+  type RenderedLabel,
   type SeriesFields,
   type SeriesView,
   type StatusChange,
@@ -34,6 +37,11 @@ interface WireSeries {
   allowGrowth?: boolean;
   allocation?: string;
   leaseSize?: string;
+  gtin?: string;
+  sscc?: boolean;
+  companyPrefix?: string;
+  extensionDigit?: number;
+  randomized?: boolean;
 }
 
 /**
@@ -53,6 +61,10 @@ function wireSeries(fields: SeriesFields, formatRequired: boolean): WireSeries |
       const n = readWholeNumber(value);
       if (n === undefined || n > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
       wire[key] = Number(n);
+    } else if (key === 'extensionDigit') {
+      // One digit, sent as the integer the API takes.
+      if (typeof value !== 'string' || !/^\s*\d\s*$/.test(value)) return undefined;
+      wire[key] = Number(value.trim());
     } else if (key === 'description' && typeof value === 'string') {
       // The core keeps the description trimmed, and checks its length after trimming.
       if (value.trim().length > MAX_DESCRIPTION_LENGTH) return undefined;
@@ -80,7 +92,28 @@ async function seriesBody(fields: SeriesFields, formatRequired: boolean, validat
 /** The series fields of a view, as the service merges changes into them. */
 function settingsOf(view: SeriesView): SeriesInput {
   const { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth, allocation, leaseSize } = view;
-  return { name, description, format, base, start, increment, minLength, reset, timeZone, shiftStarts, global, allowGrowth, allocation, leaseSize };
+  const { gtin, sscc, companyPrefix, extensionDigit, randomized } = view;
+  return {
+    name,
+    description,
+    format,
+    base,
+    start,
+    increment,
+    minLength,
+    reset,
+    timeZone,
+    shiftStarts,
+    global,
+    allowGrowth,
+    allocation,
+    leaseSize,
+    gtin,
+    sscc,
+    companyPrefix,
+    extensionDigit,
+    randomized,
+  };
 }
 
 /**
@@ -113,10 +146,11 @@ export class RemoteBackend implements Backend {
 
   async createSeries(who: AuditOptions, fields: SeriesFields) {
     const headers = this.#headers(who);
-    const body = await seriesBody(fields, true, () => {
+    // An SSCC series may leave its format out: it follows from the company prefix and extension digit.
+    const body = await seriesBody(fields, fields['sscc'] !== true, () => {
       resolveSeriesSettings(fields, { timeZone: zoneOr(fields) });
     });
-    return this.#client.call('createSeries', { headers, body: { ...body, name: String(fields['name']), format: body.format ?? '' } });
+    return this.#client.call('createSeries', { headers, body: { ...body, name: String(fields['name']) } });
   }
 
   async listSeries() {
@@ -162,6 +196,8 @@ export class RemoteBackend implements Backend {
         partNumber: valid.partNumber,
         context: valid.context,
         metadata: valid.metadata,
+        ...(valid.lot === null ? {} : { lot: valid.lot }),
+        ...(valid.expiry === null ? {} : { expiry: valid.expiry }),
       },
     });
   }
@@ -215,6 +251,53 @@ export class RemoteBackend implements Backend {
     }
   }
 
+  async printLabel(who: AuditOptions, request: LabelRequest): Promise<RenderedLabel> {
+    const headers = this.#headers(who);
+    const response = await this.#client.raw('printLabel', {
+      headers,
+      params: { serial: request.serial },
+      body: {
+        format: request.format,
+        ...(request.template === undefined ? {} : { template: request.template }),
+        ...(request.series === undefined ? {} : { series: request.series }),
+      },
+    });
+    const print = Number(response.headers.get('serialtrace-label-print'));
+    return labelOf(response, request.format, Number.isSafeInteger(print) && print > 0 ? print : null);
+  }
+
+  async previewLabel(request: LabelRequest): Promise<RenderedLabel> {
+    const response = await this.#client.raw('renderDocument', {
+      body: {
+        serial: request.serial,
+        format: request.format,
+        ...(request.template === undefined ? {} : { template: request.template }),
+        ...(request.series === undefined ? {} : { series: request.series }),
+      },
+    });
+    return labelOf(response, request.format, null);
+  }
+
+  async listLabelTemplates() {
+    return (await this.#client.call('listLabelTemplates')).templates;
+  }
+
+  async getLabelTemplate(name: string) {
+    return this.#client.call('getLabelTemplate', { params: { name } });
+  }
+
+  async saveLabelTemplate(who: AuditOptions, name: string, definition: unknown) {
+    const headers = this.#headers(who);
+    // As the service: anything but an object is an empty definition, refused field by field.
+    const body = typeof definition === 'object' && definition !== null && !Array.isArray(definition) ? definition : {};
+    return this.#client.call('saveLabelTemplate', { headers, params: { name }, body: body as { width: unknown; height: unknown; dpi: unknown; barcode: unknown } });
+  }
+
+  async deleteLabelTemplate(who: AuditOptions, name: string) {
+    const headers = this.#headers(who);
+    await this.#client.call('deleteLabelTemplate', { headers, params: { name } });
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -229,6 +312,12 @@ function zoneOr(fields: SeriesFields): string {
 
 function definedOnly(fields: SeriesFields): SeriesInput {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/** A label the server answered with: its bytes, and the template it names in a header. */
+async function labelOf(response: Response, format: LabelFormat, print: number | null): Promise<RenderedLabel> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return { bytes, format, template: response.headers.get('serialtrace-label-template') ?? '', print };
 }
 
 function previewBody(request: PreviewRequest) {

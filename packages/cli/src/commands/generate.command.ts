@@ -10,6 +10,8 @@ interface GenerateFlags extends AuditOptions {
   readonly context?: Record<string, string>;
   readonly metadata?: string;
   readonly idempotencyKey?: string;
+  readonly lot?: string;
+  readonly expiry?: string;
 }
 
 export function generateCommand(ctx: () => CliContext): Command {
@@ -22,7 +24,9 @@ export function generateCommand(ctx: () => CliContext): Command {
       .option('--part <pn>', 'part number (also fills {PART})')
       .option('--context <name=value>', 'context token value, repeatable (LINE=L1)', collectContext)
       .option('--metadata <json>', 'free metadata, a JSON object')
-      .option('--idempotency-key <key>', 'repeating the request with this key returns the same serials'),
+      .option('--idempotency-key <key>', 'repeating the request with this key returns the same serials')
+      .option('--lot <lot>', 'GS1 batch/lot (AI 10) of the items; series bound to a GTIN only')
+      .option('--expiry <date>', 'GS1 expiry date (AI 17), YYYY-MM-DD or YYMMDD (day 00: end of the month); series bound to a GTIN only'),
   ).action(async (series: string, flags: GenerateFlags) => {
     const c = ctx();
     const backend = c.backend();
@@ -33,6 +37,8 @@ export function generateCommand(ctx: () => CliContext): Command {
       context: flags.context ?? {},
       ...(flags.metadata === undefined ? {} : { metadata: parseMetadataText(flags.metadata) }),
       ...(flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey }),
+      ...(flags.lot === undefined ? {} : { lot: flags.lot }),
+      ...(flags.expiry === undefined ? {} : { expiry: flags.expiry }),
     });
     c.print(result, () => result.serials.join('\n'));
   });

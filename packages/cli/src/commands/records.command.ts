@@ -1,3 +1,4 @@
+import { GS } from '@serialtrace/core';
 import { parseMetadataText } from '@serialtrace/service';
 import { Command } from 'commander';
 import type { AuditOptions, RecordDetails } from '../backend.js';
@@ -10,11 +11,36 @@ interface RecordsFlags {
   readonly workOrder?: string;
   readonly part?: string;
   readonly status?: string;
+  readonly lot?: string;
   readonly search?: string;
   readonly from?: string;
   readonly to?: string;
   readonly limit?: string;
   readonly cursor?: string;
+}
+
+/** GS1 data as text: the GS separator (ASCII 29), invisible on a terminal, shown as `<GS>`. */
+export function showGs(text: string): string {
+  return text.replaceAll(GS, '<GS>');
+}
+
+function gs1Entries(record: RecordDetails): [string, string | number | null][] {
+  const gs1 = record.gs1;
+  return [
+    ...(record.lot === null ? [] : [['lot', record.lot] as [string, string]]),
+    ...(record.expiry === null ? [] : [['expiry', record.expiry] as [string, string]]),
+    ['label prints', record.labelPrints],
+    ...(gs1 === null
+      ? []
+      : ([
+          ...(gs1.gtin === null ? [] : [['gtin', gs1.gtin]]),
+          ...(gs1.sscc === null ? [] : [['sscc', gs1.sscc]]),
+          ['element string', showGs(gs1.elementString)],
+          ['bracketed', gs1.bracketed],
+          ['digital link', gs1.digitalLink],
+          ['epc urn', gs1.epcUrn],
+        ] as [string, string | null][])),
+  ];
 }
 
 export function recordDetails(record: RecordDetails): string {
@@ -30,6 +56,7 @@ export function recordDetails(record: RecordDetails): string {
       ['context', context],
       ['metadata', record.metadata === null ? null : JSON.stringify(record.metadata)],
       ['generated', `${record.generatedAt} by ${record.generatedBy}${record.station === null ? '' : ` at ${record.station}`}`],
+      ...gs1Entries(record),
     ]),
     '',
     'history:',
@@ -38,6 +65,15 @@ export function recordDetails(record: RecordDetails): string {
         `  ${h.at}  ${h.from === null ? '' : `${h.from} -> `}${h.to}  by ${h.actor}${h.station === null ? '' : ` at ${h.station}`}` +
         `${h.reason === null ? '' : `: ${h.reason}`}${h.data === null ? '' : ` ${JSON.stringify(h.data)}`}`,
     ),
+    ...(record.prints.length === 0
+      ? []
+      : [
+          '',
+          'label prints:',
+          ...record.prints.map(
+            (p) => `  #${p.print}  ${p.at}  ${p.template} (${p.format})  by ${p.actor}${p.station === null ? '' : ` at ${p.station}`}`,
+          ),
+        ]),
   ].join('\n');
 }
 
@@ -48,6 +84,7 @@ export function recordsCommands(ctx: () => CliContext): Command[] {
     .option('--work-order <wo>', 'only this work order')
     .option('--part <pn>', 'only this part number')
     .option('--status <status>', 'only this status')
+    .option('--lot <lot>', 'only this GS1 batch/lot (exact)')
     .option('--search <text>', 'text in the serial, work order or part number')
     .option('--from <instant>', 'generated at or after (ISO-8601)')
     .option('--to <instant>', 'generated before (ISO-8601)')
@@ -60,6 +97,7 @@ export function recordsCommands(ctx: () => CliContext): Command[] {
         ...(flags.workOrder === undefined ? {} : { workOrder: flags.workOrder }),
         ...(flags.part === undefined ? {} : { partNumber: flags.part }),
         ...(flags.status === undefined ? {} : { status: flags.status }),
+        ...(flags.lot === undefined ? {} : { lot: flags.lot }),
         ...(flags.search === undefined ? {} : { search: flags.search }),
         ...(flags.from === undefined ? {} : { from: flags.from }),
         ...(flags.to === undefined ? {} : { to: flags.to }),

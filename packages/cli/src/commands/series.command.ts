@@ -2,7 +2,7 @@ import { RESET_RULE_DESCRIPTIONS, type Problem } from '@serialtrace/core';
 import { Command } from 'commander';
 import type { AuditOptions, SeriesView } from '../backend.js';
 import type { CliContext } from '../cli-context.js';
-import { seriesInput, withAuditOptions, withSeriesOptions, type SeriesFlags } from '../options.js';
+import { seriesInput, withAuditOptions, withGs1SeriesOptions, withSeriesOptions, type SeriesFlags } from '../options.js';
 import { bar, fields, table } from '../output.js';
 
 function warningsText(warnings: readonly Pick<Problem, 'message'>[]): string {
@@ -13,6 +13,42 @@ function capacityText(view: SeriesView): string {
   const c = view.capacity;
   if (c.perPeriod === null) return `${c.used} used (grows without limit)`;
   return `${bar(c.usedRatio)} ${c.used} of ${c.perPeriod} used in period ${view.current.period}${c.level === 'ok' ? '' : ` (${c.level})`}`;
+}
+
+/** `1,000,000,000` */
+function grouped(value: bigint): string {
+  return value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A percentage with its first significant digits, never in exponent notation: `0.0000001`. */
+function percent(ratio: number): string {
+  const value = ratio * 100;
+  if (value === 0) return '0';
+  const decimals = Math.min(20, Math.max(2, 1 - Math.floor(Math.log10(value))));
+  return value.toFixed(decimals).replace(/\.?0+$/, '');
+}
+
+/**
+ * The chance that a guessed value is a serial of the current period, against the most the series
+ * allows: `1 in 1,000,000,000 (0.0000001%) of 1 in 10,000 allowed`.
+ */
+export function guessText(guess: NonNullable<SeriesView['guess']>): string {
+  const space = BigInt(guess.space);
+  const issued = BigInt(guess.issued);
+  const limit = BigInt(guess.limit);
+  const allowed = limit === 0n ? 'none allowed' : `1 in ${grouped((space + limit / 2n) / limit)} allowed`;
+  if (issued === 0n) return `none issued yet (0%) of ${allowed}`;
+  return `1 in ${grouped((space + issued / 2n) / issued)} (${percent(guess.probability)}%) of ${allowed}`;
+}
+
+function gs1Entries(view: SeriesView): [string, string | number | null][] {
+  return [
+    ...(view.gtin === null ? [] : [['gtin', view.gtin] as [string, string]]),
+    ...(view.sscc ? [['sscc', `yes, extension digit ${view.extensionDigit ?? '-'}`] as [string, string]] : []),
+    ...(view.companyPrefix === null ? [] : [['company prefix', view.companyPrefix] as [string, string]]),
+    ['randomized', view.randomized ? 'yes, serials in an unguessable order' : 'no'],
+    ...(view.guess === null ? [] : [['guess chance', guessText(view.guess)] as [string, string]]),
+  ];
 }
 
 export function seriesDetails(view: SeriesView): string {
@@ -30,6 +66,7 @@ export function seriesDetails(view: SeriesView): string {
     ['global', view.global ? 'yes, unique across the company' : 'no'],
     ['allow growth', view.allowGrowth ? 'yes' : 'no'],
     ['allocation', view.allocation === 'leased' ? `leased, ${view.leaseSize} values per lease` : 'gapless'],
+    ...gs1Entries(view),
     ['version', view.version],
     ['current value', `${view.current.value} (period ${view.current.period})`],
     ['capacity', capacityText(view)],
@@ -42,9 +79,21 @@ export function seriesDetails(view: SeriesView): string {
 export function seriesCommand(ctx: () => CliContext): Command {
   const series = new Command('series').description('define and inspect serial number series');
 
-  withAuditOptions(
-    withSeriesOptions(series.command('create').argument('<name>', 'series name').description('create a series'), true),
-  ).action(async (name: string, flags: SeriesFlags & AuditOptions) => {
+  const create = withAuditOptions(
+    withGs1SeriesOptions(withSeriesOptions(
+        series.command('create').argument('<name>', 'series name').description('create a series'),
+        false,
+        'format string, e.g. SN-{YYYY}{JJJ}-{####}; required, except for an --sscc series (derived from prefix and extension digit)',
+      )),
+  );
+  create.action(async (name: string, flags: SeriesFlags & AuditOptions) => {
+    // --format is required but for an SSCC series, whose format follows from its prefix and extension digit.
+    if (flags.format === undefined && flags.sscc !== true) {
+      create.error("error: required option '--format <format>' not specified (only an --sscc series may leave it out)", {
+        code: 'commander.missingMandatoryOptionValue',
+        exitCode: 1,
+      });
+    }
     const c = ctx();
     const backend = c.backend();
     const view = await backend.createSeries(flags, { name, ...seriesInput(flags) });
@@ -87,8 +136,9 @@ export function seriesCommand(ctx: () => CliContext): Command {
     });
 
   withAuditOptions(
-    withSeriesOptions(series.command('update').argument('<name>', 'series name').description('change a series (kept as a new version)'), false)
-      .option('--rename <name>', 'give the series a new name'),
+    withGs1SeriesOptions(
+      withSeriesOptions(series.command('update').argument('<name>', 'series name').description('change a series (kept as a new version)'), false),
+    ).option('--rename <name>', 'give the series a new name'),
   ).action(async (name: string, flags: SeriesFlags & AuditOptions & { rename?: string }) => {
     const c = ctx();
     const view = await c.backend().updateSeries(flags, name, { ...seriesInput(flags), ...(flags.rename === undefined ? {} : { name: flags.rename }) });
