@@ -170,65 +170,83 @@ export class GenerationService {
   }
 
   #write(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
-    return this.#deps.store.write(async (tx) => {
-      if (valid.idempotencyKey !== null) {
-        const previous = await tx.findIdempotency(caller.companyId, valid.idempotencyKey);
-        if (previous !== undefined) {
-          if (previous.requestHash !== requestHash) {
-            throw new SerialtraceError('IDEMPOTENCY_KEY_REUSED', { field: 'idempotencyKey', key: valid.idempotencyKey });
-          }
-          return { ...(JSON.parse(previous.response) as GenerateResult), replayed: true };
-        }
-      }
+    return this.#deps.store.write(async (tx) => this.#writeIn(tx, caller, seriesName, valid, requestHash));
+  }
 
-      const now = this.#deps.clock.now();
-      const at = now.toISOString();
-      // A copy of the series from an earlier request is checked by the same statement that takes
-      // the locks; without one, or when it is stale, the series is read first.
-      let series = this.#deps.plans.peek(caller.companyId, seriesName);
-      let expect: { name: string; version: number } | undefined;
-      if (series === undefined || series.settings.allocation === 'leased') series = (await this.#deps.plans.load(tx, caller.companyId, seriesName)).row;
-      else expect = { name: seriesName, version: series.version };
-      let attempt = await this.#prepare(tx, caller, series, valid, now, expect);
-      if (attempt === undefined) {
-        series = (await this.#deps.plans.load(tx, caller.companyId, seriesName)).row;
-        attempt = (await this.#prepare(tx, caller, series, valid, now, undefined))!;
+  /**
+   * Issues inside a transaction the caller owns (a script's run): the same checks, records and
+   * audit entry as {@link generate}, kept only if that transaction commits. Leased series issue
+   * from this process's leases as usual; the batching of concurrent requests does not apply.
+   */
+  async generateIn(tx: StoreTransaction, caller: Caller, seriesName: string, request: GenerateRequest = {}): Promise<GenerateResult> {
+    const valid = validateGenerateRequest(request);
+    const requestHash = valid.idempotencyKey === null ? '' : fingerprint({ series: seriesName, ...valid, idempotencyKey: undefined });
+    try {
+      return await this.#writeIn(tx, caller, seriesName, valid, requestHash);
+    } catch (error) {
+      this.#deps.plans.forget(caller.companyId, seriesName);
+      throw error;
+    }
+  }
+
+  async #writeIn(tx: StoreTransaction, caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
+    if (valid.idempotencyKey !== null) {
+      const previous = await tx.findIdempotency(caller.companyId, valid.idempotencyKey);
+      if (previous !== undefined) {
+        if (previous.requestHash !== requestHash) {
+          throw new SerialtraceError('IDEMPOTENCY_KEY_REUSED', { field: 'idempotencyKey', key: valid.idempotencyKey });
+        }
+        return { ...(JSON.parse(previous.response) as GenerateResult), replayed: true };
       }
-      if (attempt.kind === 'leased') {
-        // The key was looked up above, in this transaction.
-        const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }], {
-          idempotencyChecked: true,
-        });
-        if (outcome?.kind === 'done') return outcome.result;
-        if (outcome?.kind === 'refused') throw outcome.error;
-        throw new Error(`series ${seriesName} changed allocation inside one transaction`);
-      }
-      const { plan, period, maker, locks } = attempt;
-      const { head, counter, otherGlobal } = locks;
-      const template = recordTemplate(caller, series.id, period, valid, at, nextAuditSeq(head));
-      const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, maker, template, {
-        counter: counter ?? plan.settings.start,
-        // Clashes with other series matter only for a global series, or when a global one exists.
-        crossSeries: series.settings.global || otherGlobal,
+    }
+
+    const now = this.#deps.clock.now();
+    const at = now.toISOString();
+    // A copy of the series from an earlier request is checked by the same statement that takes
+    // the locks; without one, or when it is stale, the series is read first.
+    let series = this.#deps.plans.peek(caller.companyId, seriesName);
+    let expect: { name: string; version: number } | undefined;
+    if (series === undefined || series.settings.allocation === 'leased') series = (await this.#deps.plans.load(tx, caller.companyId, seriesName)).row;
+    else expect = { name: seriesName, version: series.version };
+    let attempt = await this.#prepare(tx, caller, series, valid, now, expect);
+    if (attempt === undefined) {
+      series = (await this.#deps.plans.load(tx, caller.companyId, seriesName)).row;
+      attempt = (await this.#prepare(tx, caller, series, valid, now, undefined))!;
+    }
+    if (attempt.kind === 'leased') {
+      // The key was looked up above, in this transaction.
+      const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }], {
+        idempotencyChecked: true,
       });
-      await appendAudit(tx, caller, at, [generationEntry(series, period, valid, issued, skipped)], { head });
-      const result: GenerateResult = {
-        series: series.settings.name,
-        serials: issued.map((i) => i.serial),
-        period,
-        skipped: skipped.length,
-        replayed: false,
-      };
-      if (valid.idempotencyKey !== null) {
-        await tx.insertIdempotency(caller.companyId, {
-          key: valid.idempotencyKey,
-          requestHash,
-          response: JSON.stringify(result),
-          createdAt: at,
-        });
-      }
-      return result;
+      if (outcome?.kind === 'done') return outcome.result;
+      if (outcome?.kind === 'refused') throw outcome.error;
+      throw new Error(`series ${seriesName} changed allocation inside one transaction`);
+    }
+    const { plan, period, maker, locks } = attempt;
+    const { head, counter, otherGlobal } = locks;
+    const template = recordTemplate(caller, series.id, period, valid, at, nextAuditSeq(head));
+    const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, maker, template, {
+      counter: counter ?? plan.settings.start,
+      // Clashes with other series matter only for a global series, or when a global one exists.
+      crossSeries: series.settings.global || otherGlobal,
     });
+    await appendAudit(tx, caller, at, [generationEntry(series, period, valid, issued, skipped)], { head });
+    const result: GenerateResult = {
+      series: series.settings.name,
+      serials: issued.map((i) => i.serial),
+      period,
+      skipped: skipped.length,
+      replayed: false,
+    };
+    if (valid.idempotencyKey !== null) {
+      await tx.insertIdempotency(caller.companyId, {
+        key: valid.idempotencyKey,
+        requestHash,
+        response: JSON.stringify(result),
+        createdAt: at,
+      });
+    }
+    return result;
   }
 }
 

@@ -78,11 +78,7 @@ export class LabelsService {
   }
 
   async getTemplate(caller: Caller, name: string): Promise<LabelTemplateView> {
-    const builtIn = builtInTemplate(name);
-    if (builtIn !== undefined) return builtInView(builtIn);
-    const row = await this.#deps.store.read((tx) => tx.findLabelTemplate(caller.companyId, name));
-    if (row === undefined) throw new SerialtraceError('LABEL_TEMPLATE_NOT_FOUND', { field: 'template', template: name });
-    return storedView(row);
+    return this.#deps.store.read((tx) => templateViewIn(tx, caller, name));
   }
 
   /** Creates or replaces a company template, after checking all of it; the name comes from `name`. */
@@ -123,9 +119,20 @@ export class LabelsService {
    * @example await labels.generate(caller, 'gs1-product', { serial: 'SN-0001' }, 'pdf')
    */
   async generate(caller: Caller, templateName: string | undefined, data: DocumentData, format: string = 'png'): Promise<LabelDocument & { template: string }> {
+    return this.#deps.store.read(async (tx) => this.generateIn(tx, caller, templateName, data, format));
+  }
+
+  /** {@link generate} inside a transaction the caller owns, seeing its uncommitted records (a script's run). */
+  async generateIn(
+    tx: StoreTransaction,
+    caller: Caller,
+    templateName: string | undefined,
+    data: DocumentData,
+    format: string = 'png',
+  ): Promise<LabelDocument & { template: string }> {
     const chosen = readFormat(format);
-    const { labelData } = await this.#deps.store.read(async (tx) => this.#dataIn(tx, caller, data));
-    const template = await this.#template(caller, templateName ?? defaultTemplateFor(labelData));
+    const { labelData } = await this.#dataIn(tx, caller, data);
+    const template = await templateIn(tx, caller, templateName ?? defaultTemplateFor(labelData));
     return { ...(await renderLabel(template, labelData, chosen)), template: template.name };
   }
 
@@ -136,8 +143,10 @@ export class LabelsService {
   async print(caller: Caller, serial: string, request: PrintRequest = {}): Promise<PrintedLabel> {
     const format = readFormat(request.format ?? 'png');
     const lookup = { serial, ...(request.series === undefined ? {} : { series: request.series }) };
-    const { row, labelData } = await this.#deps.store.read(async (tx) => this.#dataIn(tx, caller, lookup));
-    const template = await this.#template(caller, request.template ?? defaultTemplateFor(labelData));
+    const { row, labelData, template } = await this.#deps.store.read(async (tx) => {
+      const found = await this.#dataIn(tx, caller, lookup);
+      return { ...found, template: await templateIn(tx, caller, request.template ?? defaultTemplateFor(found.labelData)) };
+    });
     // Rendered before anything is written: a label that cannot be drawn is never counted.
     const document = await renderLabel(template, labelData, format);
     const at = this.#deps.clock.now().toISOString();
@@ -173,10 +182,6 @@ export class LabelsService {
       return { print, record: (await recordViews(tx, [{ ...current, status: firstMove ? 'printed' : current.status, labelPrints: print, updatedAt: at }]))[0]! };
     });
     return { ...document, template: template.name, ...printed };
-  }
-
-  async #template(caller: Caller, name: string): Promise<LabelTemplate> {
-    return (await this.getTemplate(caller, name)).template;
   }
 
   async #dataIn(tx: StoreTransaction, caller: Caller, data: DocumentData): Promise<{ row: RecordRow | undefined; labelData: LabelData }> {
@@ -219,6 +224,18 @@ export function labelDataOf(record: RecordView): LabelData {
     if (typeof value === 'string' || typeof value === 'number') fields[key] = String(value);
   }
   return { ...(Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as unknown as LabelData), fields };
+}
+
+async function templateViewIn(tx: StoreTransaction, caller: Caller, name: string): Promise<LabelTemplateView> {
+  const builtIn = builtInTemplate(name);
+  if (builtIn !== undefined) return builtInView(builtIn);
+  const row = await tx.findLabelTemplate(caller.companyId, name);
+  if (row === undefined) throw new SerialtraceError('LABEL_TEMPLATE_NOT_FOUND', { field: 'template', template: name });
+  return storedView(row);
+}
+
+async function templateIn(tx: StoreTransaction, caller: Caller, name: string): Promise<LabelTemplate> {
+  return (await templateViewIn(tx, caller, name)).template;
 }
 
 function readFormat(format: string): LabelFormat {

@@ -113,32 +113,35 @@ export class RecordsService {
    * non-global series needs `series` to say which one (SERIAL_AMBIGUOUS otherwise).
    */
   async get(caller: Caller, serial: string, options: { series?: string } = {}): Promise<RecordDetails> {
-    return this.#deps.store.read(async (tx) => {
-      const row = await findRecord(tx, caller, serial, options.series);
-      const changes = await tx.listStatusChanges(row.id);
-      // The entry that issued the serial (shared by its whole request), then one per change.
-      const seqs = [row.auditSeq, ...changes.map((c) => c.auditSeq)].filter((seq): seq is number => seq !== null);
-      const audit = await Promise.all(
-        seqs.map(async (seq) => (await tx.listAudit({ companyId: caller.companyId, afterSeq: seq - 1, limit: 1, order: 'asc' }))[0]),
-      );
-      // Reprints change no status, so their entries are found by the record and action.
-      const prints = await tx.listAudit({
-        companyId: caller.companyId,
-        entityType: 'record',
-        entityId: String(row.id),
-        action: 'record.label_printed',
-        limit: MAX_PRINTS_LISTED,
-        order: 'asc',
-      });
-      const entries = new Map([...audit, ...prints].filter((e) => e !== undefined).map((e) => [e.seq, e]));
-      const [view] = await recordViews(tx, [row]);
-      return {
-        ...view!,
-        history: historyView(row, changes),
-        prints: prints.map(printView),
-        audit: [...entries.values()].sort((a, b) => a.seq - b.seq),
-      };
+    return this.#deps.store.read(async (tx) => this.getIn(tx, caller, serial, options));
+  }
+
+  /** {@link get} inside a transaction the caller owns, seeing its uncommitted changes (a script's run). */
+  async getIn(tx: StoreTransaction, caller: Caller, serial: string, options: { series?: string } = {}): Promise<RecordDetails> {
+    const row = await findRecord(tx, caller, serial, options.series);
+    const changes = await tx.listStatusChanges(row.id);
+    // The entry that issued the serial (shared by its whole request), then one per change.
+    const seqs = [row.auditSeq, ...changes.map((c) => c.auditSeq)].filter((seq): seq is number => seq !== null);
+    const audit = await Promise.all(
+      seqs.map(async (seq) => (await tx.listAudit({ companyId: caller.companyId, afterSeq: seq - 1, limit: 1, order: 'asc' }))[0]),
+    );
+    // Reprints change no status, so their entries are found by the record and action.
+    const prints = await tx.listAudit({
+      companyId: caller.companyId,
+      entityType: 'record',
+      entityId: String(row.id),
+      action: 'record.label_printed',
+      limit: MAX_PRINTS_LISTED,
+      order: 'asc',
     });
+    const entries = new Map([...audit, ...prints].filter((e) => e !== undefined).map((e) => [e.seq, e]));
+    const [view] = await recordViews(tx, [row]);
+    return {
+      ...view!,
+      history: historyView(row, changes),
+      prints: prints.map(printView),
+      audit: [...entries.values()].sort((a, b) => a.seq - b.seq),
+    };
   }
 
   /** Records newest first, filtered, one page at a time (keyset paging: as fast on page 1000 as on page 1). */
@@ -152,16 +155,7 @@ export class RecordsService {
     const beforeId = query.cursor ? collectProblems(problems, () => cursor.decode(query.cursor!)) : undefined;
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
 
-    return this.#deps.store.read(async (tx) => {
-      const rows = await tx.findRecords({
-        ...(await storeFilter(tx, caller, query.series, filters)),
-        ...(beforeId === undefined ? {} : { beforeId }),
-        limit: limit + 1,
-      });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return { records: await recordViews(tx, page), nextCursor: rows.length > limit && last !== undefined ? cursor.encode(last.id) : null };
-    });
+    return this.#deps.store.read(async (tx) => searchIn(tx, caller, query.series, filters, beforeId, limit));
   }
 
   /**
@@ -180,13 +174,19 @@ export class RecordsService {
 
   /** Every record of a work order, oldest first. */
   async byWorkOrder(caller: Caller, workOrder: string): Promise<RecordView[]> {
+    return this.#deps.store.read(async (tx) => this.byWorkOrderIn(tx, caller, workOrder));
+  }
+
+  /** {@link byWorkOrder} inside a transaction the caller owns (a script's run). */
+  async byWorkOrderIn(tx: StoreTransaction, caller: Caller, workOrder: string): Promise<RecordView[]> {
     const out: RecordView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.search(caller, { workOrder, limit: MAX_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+    let beforeId: number | undefined;
+    for (;;) {
+      const page = await searchIn(tx, caller, undefined, { workOrder }, beforeId, MAX_PAGE_SIZE);
       out.push(...page.records);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
+      if (page.nextCursor === null) break;
+      beforeId = page.records[page.records.length - 1]!.id;
+    }
     return out.reverse();
   }
 
@@ -196,42 +196,50 @@ export class RecordsService {
    * and changes nothing.
    */
   async changeStatus(caller: Caller, serial: string, status: string, request: StatusChangeRequest = {}): Promise<RecordDetails> {
+    await this.#deps.store.write(async (tx) => this.#changeStatusIn(tx, caller, serial, status, request));
+    return this.get(caller, serial, request.series === undefined ? {} : { series: request.series });
+  }
+
+  /** {@link changeStatus} inside a transaction the caller owns (a script's run); kept only if it commits. */
+  async changeStatusIn(tx: StoreTransaction, caller: Caller, serial: string, status: string, request: StatusChangeRequest = {}): Promise<RecordDetails> {
+    await this.#changeStatusIn(tx, caller, serial, status, request);
+    return this.getIn(tx, caller, serial, request.series === undefined ? {} : { series: request.series });
+  }
+
+  async #changeStatusIn(tx: StoreTransaction, caller: Caller, serial: string, status: string, request: StatusChangeRequest): Promise<void> {
     const { to, reason, data } = validateStatusChange(status, { ...request, reason: request.reason ?? caller.reason ?? null });
     const at = this.#deps.clock.now().toISOString();
-    await this.#deps.store.write(async (tx) => {
-      const row = await findRecord(tx, caller, serial, request.series);
-      assertTransition(row.status, to);
-      const head = await tx.lockAuditHead(caller.companyId);
-      await tx.updateRecordStatus(row.id, to, at);
-      await tx.insertStatusChanges([
-        {
-          recordId: row.id,
-          fromStatus: row.status,
-          toStatus: to,
-          at,
-          actor: caller.actor,
-          station: caller.station ?? null,
-          reason,
-          data,
-          auditSeq: nextAuditSeq(head),
-        },
-      ]);
-      await appendAudit(
-        tx,
-        { ...caller, reason },
+    const row = await findRecord(tx, caller, serial, request.series);
+    assertTransition(row.status, to);
+    const head = await tx.lockAuditHead(caller.companyId);
+    await tx.updateRecordStatus(row.id, to, at);
+    await tx.insertStatusChanges([
+      {
+        recordId: row.id,
+        fromStatus: row.status,
+        toStatus: to,
         at,
-        [
-          {
-            action: 'record.status_changed',
-            entityType: 'record',
-            entityId: String(row.id),
-            data: { series: row.seriesName, serial: row.serial, from: row.status, to, data },
-          },
-        ],
-        { head },
-      );
-    });
-    return this.get(caller, serial, request.series === undefined ? {} : { series: request.series });
+        actor: caller.actor,
+        station: caller.station ?? null,
+        reason,
+        data,
+        auditSeq: nextAuditSeq(head),
+      },
+    ]);
+    await appendAudit(
+      tx,
+      { ...caller, reason },
+      at,
+      [
+        {
+          action: 'record.status_changed',
+          entityType: 'record',
+          entityId: String(row.id),
+          data: { series: row.seriesName, serial: row.serial, from: row.status, to, data },
+        },
+      ],
+      { head },
+    );
   }
 }
 
@@ -250,6 +258,25 @@ export function validateStatusChange(
   const data = optionalMetadata(request.data, problems, 'data');
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
   return { to, reason, data };
+}
+
+/** One page of records newest first: `limit` of them, and the cursor of the next page. */
+async function searchIn(
+  tx: StoreTransaction,
+  caller: Caller,
+  series: string | undefined,
+  filters: Filters,
+  beforeId: number | undefined,
+  limit: number,
+): Promise<RecordPage> {
+  const rows = await tx.findRecords({
+    ...(await storeFilter(tx, caller, series, filters)),
+    ...(beforeId === undefined ? {} : { beforeId }),
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { records: await recordViews(tx, page), nextCursor: rows.length > limit && last !== undefined ? cursor.encode(last.id) : null };
 }
 
 /** Views of records, each with its GS1 identity when its series is bound to a GTIN or issues SSCCs. */
