@@ -15,7 +15,12 @@ import type {
   LabelTemplateRow,
   LeaseRow,
   NewRecord,
+  NewScriptRun,
   RecordRow,
+  ScriptRow,
+  ScriptRunRow,
+  ScriptRunStatus,
+  ScriptVersionRow,
   SeriesRow,
   SeriesVersionRow,
   StatusChangeRow,
@@ -455,3 +460,133 @@ export function labelTemplateFromRow(row: LabelTemplateDbRow): LabelTemplateRow 
     updatedBy: row.updated_by,
   };
 }
+
+export interface ScriptDbRow {
+  id: number;
+  company_id: number;
+  name: string;
+  version: number;
+  source: string;
+  description: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export function scriptFromRow(row: ScriptDbRow): ScriptRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    name: row.name,
+    version: row.version,
+    source: row.source,
+    description: row.description,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+export interface ScriptVersionDbRow {
+  script_id: number;
+  version: number;
+  source: string;
+  description: string;
+  changed_at: string;
+  changed_by: string;
+  reason: string | null;
+}
+
+export function scriptVersionFromRow(row: ScriptVersionDbRow): ScriptVersionRow {
+  return {
+    scriptId: row.script_id,
+    version: row.version,
+    source: row.source,
+    description: row.description,
+    changedAt: row.changed_at,
+    changedBy: row.changed_by,
+    reason: row.reason,
+  };
+}
+
+export interface ScriptRunDbRow {
+  id: number;
+  company_id: number;
+  script_id: number;
+  script_name: string;
+  version: number;
+  actor: string;
+  station: string | null;
+  input: string;
+  status: string;
+  output: string | null;
+  error: string | null;
+  logs: string;
+  api_calls: number;
+  duration_ms: number;
+  started_at: string;
+  audit_seq: number | null;
+}
+
+const SCRIPT_RUN_STATUSES: readonly ScriptRunStatus[] = ['succeeded', 'failed'];
+
+function toScriptRunStatus(value: string): ScriptRunStatus {
+  if ((SCRIPT_RUN_STATUSES as readonly string[]).includes(value)) return value as ScriptRunStatus;
+  throw new Error(`unknown script run status in the database: ${value}`);
+}
+
+export function scriptRunFromRow(row: ScriptRunDbRow): ScriptRunRow {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    scriptId: row.script_id,
+    scriptName: row.script_name,
+    version: row.version,
+    actor: row.actor,
+    station: row.station,
+    input: JSON.parse(row.input) as unknown,
+    status: toScriptRunStatus(row.status),
+    output: row.output === null ? null : (JSON.parse(row.output) as unknown),
+    error: row.error === null ? null : (JSON.parse(row.error) as unknown),
+    logs: JSON.parse(row.logs) as unknown,
+    apiCalls: row.api_calls,
+    durationMs: row.duration_ms,
+    startedAt: row.started_at,
+    auditSeq: row.audit_seq,
+  };
+}
+
+/** The script run columns both engines insert, in the order {@link scriptRunValues} gives their values. */
+export const SCRIPT_RUN_INSERT_COLUMNS =
+  'company_id, script_id, version, actor, station, input, status, output, error, logs, api_calls, duration_ms, started_at, audit_seq';
+
+/**
+ * A run's column values in the order of {@link SCRIPT_RUN_INSERT_COLUMNS}. Input and logs are
+ * always a JSON document (`null` when absent); an output or error of null is SQL NULL. The duration
+ * is stored in whole milliseconds.
+ */
+export function scriptRunValues(run: NewScriptRun): (string | number | null)[] {
+  const optionalJson = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  return [
+    run.companyId,
+    run.scriptId,
+    run.version,
+    run.actor,
+    run.station,
+    JSON.stringify(run.input ?? null),
+    run.status,
+    optionalJson(run.output),
+    optionalJson(run.error),
+    JSON.stringify(run.logs ?? null),
+    run.apiCalls,
+    Math.round(run.durationMs),
+    run.startedAt,
+    run.auditSeq,
+  ];
+}
+
+/** The script run columns every read selects (over `script_runs r JOIN scripts s`). */
+export const SCRIPT_RUN_COLUMNS = `r.id, r.company_id, r.script_id, s.name AS script_name, r.version, r.actor, r.station, r.input, r.status,
+  r.output, r.error, r.logs, r.api_calls, r.duration_ms, r.started_at, r.audit_seq`;

@@ -14,6 +14,11 @@ import type {
   RecordCountFilter,
   RecordFilter,
   RecordRow,
+  NewScriptRun,
+  ScriptRow,
+  ScriptRunFilter,
+  ScriptRunRow,
+  ScriptVersionRow,
   SeriesRow,
   SeriesVersionRow,
   StatusChangeRow,
@@ -145,6 +150,25 @@ export interface StoreTransaction {
   saveLabelTemplate(companyId: number, name: string, definition: string, stamp: ChangeStamp): Promise<LabelTemplateRow>;
   /** Deletes the template; false when there was none. */
   deleteLabelTemplate(companyId: number, name: string): Promise<boolean>;
+
+  // Scripts: customer scripts by name per company, every version kept, every run recorded.
+  /** A company's scripts, by name. */
+  listScripts(companyId: number): Promise<ScriptRow[]>;
+  findScript(companyId: number, name: string): Promise<ScriptRow | undefined>;
+  /**
+   * Creates the script (version 1) or saves a new version (version + 1), and returns the row as it
+   * now is. Every version, the first too, is kept in the script's versions with the stamp.
+   */
+  saveScript(companyId: number, name: string, source: string, description: string, stamp: ChangeStamp): Promise<ScriptRow>;
+  /** Every version of a script, oldest first, the current one included. */
+  listScriptVersions(scriptId: number): Promise<ScriptVersionRow[]>;
+  findScriptVersion(scriptId: number, version: number): Promise<ScriptVersionRow | undefined>;
+  /** Records a run and returns its id. Works in any write transaction (a failed run's is one of its own). */
+  insertScriptRun(run: NewScriptRun): Promise<number>;
+  /** Runs of a company (or of one of its scripts), newest first. */
+  listScriptRuns(filter: ScriptRunFilter): Promise<ScriptRunRow[]>;
+  /** A run by id, only within the company. */
+  findScriptRun(companyId: number, id: number): Promise<ScriptRunRow | undefined>;
 
   // Idempotency keys
   findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined>;

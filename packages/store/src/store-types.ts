@@ -80,6 +80,74 @@ export interface LabelTemplateRow {
   readonly updatedBy: string;
 }
 
+/** A customer script (JavaScript defining `main(context)`), stored by name per company. */
+export interface ScriptRow {
+  readonly id: number;
+  readonly companyId: number;
+  readonly name: string;
+  /** The current version: 1 on creation, +1 on every save. */
+  readonly version: number;
+  /** The current version's source. */
+  readonly source: string;
+  readonly description: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** One saved version of a script (every version is kept, the current one too). */
+export interface ScriptVersionRow {
+  readonly scriptId: number;
+  readonly version: number;
+  readonly source: string;
+  readonly description: string;
+  readonly changedAt: string;
+  readonly changedBy: string;
+  readonly reason: string | null;
+}
+
+export type ScriptRunStatus = 'succeeded' | 'failed';
+
+/** One run of a script, recorded whether it succeeded or failed. */
+export interface ScriptRunRow {
+  readonly id: number;
+  readonly companyId: number;
+  readonly scriptId: number;
+  /** The script's name (joined from the script, so it is the current name). */
+  readonly scriptName: string;
+  /** The version of the script that ran. */
+  readonly version: number;
+  readonly actor: string;
+  readonly station: string | null;
+  /** The run's input, any JSON value. */
+  readonly input: unknown;
+  readonly status: ScriptRunStatus;
+  /** What the script returned (any JSON value); null when the run failed. */
+  readonly output: unknown;
+  /** `{code, message, details}` of a failed run; null when it succeeded. */
+  readonly error: unknown;
+  /** What the script logged, a JSON array. */
+  readonly logs: unknown;
+  readonly apiCalls: number;
+  /** Whole milliseconds (a fraction is rounded when stored). */
+  readonly durationMs: number;
+  readonly startedAt: string;
+  /** The audit entry that recorded the run, if any. */
+  readonly auditSeq: number | null;
+}
+
+export type NewScriptRun = Omit<ScriptRunRow, 'id' | 'scriptName'>;
+
+export interface ScriptRunFilter {
+  readonly companyId: number;
+  /** Only the runs of this script. */
+  readonly scriptId?: number;
+  /** Only runs with a smaller id (keyset paging, newest first). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
 export interface StatusChangeRow {
   readonly id: number;
   readonly recordId: number;

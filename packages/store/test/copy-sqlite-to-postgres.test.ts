@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copySqliteToPostgres, PgStore, SqliteStore, type NewRecord, type SeriesRow, type Store } from '@serialtrace/store';
+import { copySqliteToPostgres, PgStore, SqliteStore, type NewRecord, type NewScriptRun, type SeriesRow, type Store } from '@serialtrace/store';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './pg-harness.js';
 import { temporaryDirectory } from './sqlite-harness.js';
 import { seriesSettings } from './store-harness.js';
@@ -8,7 +8,8 @@ import { seriesSettings } from './store-harness.js';
 /*
  * The copy from an embedded SQLite file into PostgreSQL (the CLI's copy-to-postgres drives it end
  * to end): here, that what migration 4 added arrives whole, with its ids: the GS1 settings and
- * wrapped keys of series, the lots, expiries and print counts of records, and label templates.
+ * wrapped keys of series, the lots, expiries and print counts of records, and label templates; and
+ * what migration 5 added: scripts, their versions and their runs.
  */
 
 const AT = '2025-06-01T08:00:00.000Z';
@@ -117,6 +118,73 @@ describe('copySqliteToPostgres', () => {
       expect(carton).toMatchObject({ id: before.templates[0]!.find((t) => t.name === 'Carton')!.id, version: 3, createdAt: AT });
       const fresh = await target.write((tx) => tx.saveLabelTemplate(1, 'New', '{}', LATER));
       expect([...before.templates[0]!, ...before.templates[1]!].map((t) => t.id)).not.toContain(fresh.id);
+    } finally {
+      await target.close();
+    }
+  });
+  it('copies scripts with every version and their runs, JSON and all, ids and all', async () => {
+    const path = join(dir, 'serialtrace.db');
+    const source = SqliteStore.open({ path });
+    const run = (scriptId: number, overrides: Partial<NewScriptRun> = {}): NewScriptRun => ({
+      companyId: 1,
+      scriptId,
+      version: 1,
+      actor: 'alice',
+      station: 'ST-1',
+      input: { serials: ['SN-1'], nested: { ok: true, text: 'ünïcödé ✓ "q" \\' } },
+      status: 'succeeded',
+      output: [1, { two: 2 }],
+      error: null,
+      logs: ['one', { level: 'warn', message: 'two' }],
+      apiCalls: 3,
+      durationMs: 17,
+      startedAt: AT,
+      auditSeq: 4,
+      ...overrides,
+    });
+    await source.write(async (tx) => {
+      await tx.insertCompany('second', AT);
+      const hello = await tx.saveScript(1, 'Hello', 'export function main() { return 1; }', 'first', STAMP);
+      await tx.saveScript(1, 'Hello', 'export function main() { return 2; }', 'second', { ...LATER, reason: 'fix' });
+      const theirs = await tx.saveScript(2, 'Hello', 'export function main() { return 0; }', '', LATER);
+      await tx.insertScriptRun(run(hello.id));
+      await tx.insertScriptRun(run(hello.id, { version: 2, status: 'failed', output: null, error: { code: 'E', message: 'no', details: { at: 1 } }, auditSeq: null }));
+      await tx.insertScriptRun(run(theirs.id, { companyId: 2, station: null, input: null, logs: [] }));
+    });
+    const read = (store: Store) =>
+      store.read(async (tx) => {
+        const scripts = [...(await tx.listScripts(1)), ...(await tx.listScripts(2))];
+        const versions = [];
+        for (const script of scripts) versions.push(await tx.listScriptVersions(script.id));
+        const runs = [...(await tx.listScriptRuns({ companyId: 1, limit: 100 })), ...(await tx.listScriptRuns({ companyId: 2, limit: 100 }))];
+        return { scripts, versions, runs };
+      });
+    const before = await read(source);
+    await source.close();
+    expect(before.versions.map((v) => v.length)).toEqual([2, 1]);
+    expect(before.runs).toHaveLength(3);
+
+    const report = await copySqliteToPostgres(path, { url: TEST_DATABASE_URL, schema });
+    expect(report.tables).toEqual(
+      expect.arrayContaining([
+        { name: 'scripts', rows: 2 },
+        { name: 'script_versions', rows: 3 },
+        { name: 'script_runs', rows: 3 },
+      ]),
+    );
+
+    const target = PgStore.open({ url: TEST_DATABASE_URL, schema });
+    try {
+      expect(await read(target)).toEqual(before);
+      // The copied scripts go on: the next save is version 3, the next run takes a new id.
+      const hello = before.scripts[0]!;
+      const saved = await target.write((tx) => tx.saveScript(1, 'Hello', 'export function main() { return 3; }', 'third', LATER));
+      expect(saved).toMatchObject({ id: hello.id, version: 3, createdAt: AT });
+      expect((await target.read((tx) => tx.listScriptVersions(hello.id))).map((v) => v.version)).toEqual([1, 2, 3]);
+      const fresh = await target.write((tx) => tx.insertScriptRun(run(hello.id, { version: 3 })));
+      expect(before.runs.map((r) => r.id)).not.toContain(fresh);
+      const another = await target.write((tx) => tx.saveScript(1, 'Another', '', '', LATER));
+      expect(before.scripts.map((x) => x.id)).not.toContain(another.id);
     } finally {
       await target.close();
     }

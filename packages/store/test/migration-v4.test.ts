@@ -119,7 +119,7 @@ describe('migration 4 on a database of version 3', () => {
     const store = SqliteStore.open({ path });
     cleanups.push(() => store.close());
     expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    expect(LATEST_SCHEMA_VERSION).toBe(4);
+    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(4);
     await checkUpgraded(store);
   });
 
@@ -139,7 +139,7 @@ describe('migration 4 on a database of version 3', () => {
     cleanups.push(() => store.close());
     await store.ping();
     const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
-    expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     await checkUpgraded(store);
   });
 });

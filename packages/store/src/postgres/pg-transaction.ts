@@ -11,6 +11,12 @@ import {
   RECORD_INSERT_COLUMNS,
   RECORD_INSERT_WIDTH,
   recordValues,
+  SCRIPT_RUN_COLUMNS,
+  SCRIPT_RUN_INSERT_COLUMNS,
+  scriptFromRow,
+  scriptRunFromRow,
+  scriptRunValues,
+  scriptVersionFromRow,
   seriesVersionFromRow,
   statusChangeFromRow,
   recordFromRow,
@@ -24,6 +30,9 @@ import {
   type IdempotencyDbRow,
   type LabelTemplateDbRow,
   type LeaseDbRow,
+  type ScriptDbRow,
+  type ScriptRunDbRow,
+  type ScriptVersionDbRow,
   type SeriesVersionDbRow,
   type RecordDbRow,
   type SeriesDbRow,
@@ -40,10 +49,15 @@ import type {
   LeaseRow,
   NewLease,
   NewRecord,
+  NewScriptRun,
   NewStatusChange,
   RecordCountFilter,
   RecordFilter,
   RecordRow,
+  ScriptRow,
+  ScriptRunFilter,
+  ScriptRunRow,
+  ScriptVersionRow,
   SeriesRow,
   SeriesVersionRow,
   StatusChangeRow,
@@ -488,6 +502,88 @@ export class PgTransaction implements StoreTransaction {
   async deleteLabelTemplate(companyId: number, name: string): Promise<boolean> {
     const rows = await this.#db.query('DELETE FROM label_templates WHERE company_id = $1 AND name = $2 RETURNING 1', [companyId, name]);
     return rows.length > 0;
+  }
+
+  // Scripts
+
+  async listScripts(companyId: number): Promise<ScriptRow[]> {
+    return (await this.#db.query<ScriptDbRow>('SELECT * FROM scripts WHERE company_id = $1 ORDER BY name', [companyId])).map(scriptFromRow);
+  }
+
+  async findScript(companyId: number, name: string): Promise<ScriptRow | undefined> {
+    const [row] = await this.#db.query<ScriptDbRow>('SELECT * FROM scripts WHERE company_id = $1 AND name = $2', [companyId, name], 'script_find');
+    return row === undefined ? undefined : scriptFromRow(row);
+  }
+
+  async saveScript(companyId: number, name: string, source: string, description: string, stamp: ChangeStamp): Promise<ScriptRow> {
+    // One statement writes the row and its version. The upsert locks the row, so two saves of a
+    // script at once make one version and then the next; two of a new name make versions 1 and 2.
+    const [row] = await this.#db.query<ScriptDbRow>(
+      `WITH saved AS (
+         INSERT INTO scripts (company_id, name, version, source, description, created_at, created_by, updated_at, updated_by)
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $5, $6)
+         ON CONFLICT (company_id, name) DO UPDATE SET source = excluded.source, description = excluded.description,
+           version = scripts.version + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+         RETURNING *
+       ), kept AS (
+         INSERT INTO script_versions (script_id, version, source, description, changed_at, changed_by, reason)
+         SELECT id, version, source, description, $5, $6, $7 FROM saved
+       )
+       SELECT * FROM saved`,
+      [companyId, name, source, description, stamp.at, stamp.actor, stamp.reason ?? null],
+      'script_save',
+    );
+    return scriptFromRow(row!);
+  }
+
+  async listScriptVersions(scriptId: number): Promise<ScriptVersionRow[]> {
+    const rows = await this.#db.query<ScriptVersionDbRow>('SELECT * FROM script_versions WHERE script_id = $1 ORDER BY version', [scriptId]);
+    return rows.map(scriptVersionFromRow);
+  }
+
+  async findScriptVersion(scriptId: number, version: number): Promise<ScriptVersionRow | undefined> {
+    const [row] = await this.#db.query<ScriptVersionDbRow>(
+      'SELECT * FROM script_versions WHERE script_id = $1 AND version = $2',
+      [scriptId, version],
+      'script_version_find',
+    );
+    return row === undefined ? undefined : scriptVersionFromRow(row);
+  }
+
+  async insertScriptRun(run: NewScriptRun): Promise<number> {
+    const [row] = await this.#db.query<{ id: number }>(
+      `INSERT INTO script_runs (${SCRIPT_RUN_INSERT_COLUMNS}) VALUES (${placeholders(14)}) RETURNING id`,
+      scriptRunValues(run),
+      'script_run_insert',
+    );
+    return row!.id;
+  }
+
+  async listScriptRuns(filter: ScriptRunFilter): Promise<ScriptRunRow[]> {
+    const where = ['r.company_id = $1'];
+    const params: unknown[] = [filter.companyId];
+    const add = (condition: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.scriptId !== undefined) add((p) => `r.script_id = ${p}`, filter.scriptId);
+    if (filter.beforeId !== undefined) add((p) => `r.id < ${p}`, filter.beforeId);
+    params.push(filter.limit);
+    const rows = await this.#db.query<ScriptRunDbRow>(
+      `SELECT ${SCRIPT_RUN_COLUMNS} FROM script_runs r JOIN scripts s ON s.id = r.script_id
+       WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(scriptRunFromRow);
+  }
+
+  async findScriptRun(companyId: number, id: number): Promise<ScriptRunRow | undefined> {
+    const [row] = await this.#db.query<ScriptRunDbRow>(
+      `SELECT ${SCRIPT_RUN_COLUMNS} FROM script_runs r JOIN scripts s ON s.id = r.script_id WHERE r.id = $1 AND r.company_id = $2`,
+      [id, companyId],
+      'script_run_find',
+    );
+    return row === undefined ? undefined : scriptRunFromRow(row);
   }
 
   // Idempotency keys

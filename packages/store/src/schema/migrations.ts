@@ -347,6 +347,86 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 5,
+    name: 'stored scripts, their versions and runs',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          // A customer script (JavaScript defining `main(context)`), by name per company: the
+          // current version here, every version (this one too) in script_versions.
+          name: 'scripts',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            name: { type: 'text' },
+            version: { type: 'integer' },
+            source: { type: 'text' },
+            description: { type: 'text', default: '' },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            updated_at: { type: 'instant' },
+            updated_by: { type: 'text' },
+          },
+          unique: [['company_id', 'name']],
+        },
+      },
+      {
+        kind: 'table',
+        table: {
+          name: 'script_versions',
+          columns: {
+            script_id: { type: 'integer', references: 'scripts(id)' },
+            version: { type: 'integer' },
+            source: { type: 'text' },
+            description: { type: 'text' },
+            changed_at: { type: 'instant' },
+            changed_by: { type: 'text' },
+            reason: { type: 'text', nullable: true },
+          },
+          primaryKey: ['script_id', 'version'],
+          clustered: true,
+        },
+      },
+      {
+        kind: 'table',
+        table: {
+          // One run of a script, kept whether it succeeded or failed (a failed run's own work was
+          // rolled back; its row is written by a transaction of its own).
+          name: 'script_runs',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            script_id: { type: 'integer', references: 'scripts(id)' },
+            // The version of the script that ran.
+            version: { type: 'integer' },
+            actor: { type: 'text' },
+            station: { type: 'text', nullable: true },
+            input: { type: 'json' },
+            // 'succeeded' or 'failed'.
+            status: { type: 'text' },
+            // What `main` returned; null when the run failed.
+            output: { type: 'json', nullable: true },
+            // {code, message, details} of a failed run; null when it succeeded.
+            error: { type: 'json', nullable: true },
+            // The lines the script logged, a JSON array.
+            logs: { type: 'json' },
+            api_calls: { type: 'integer' },
+            duration_ms: { type: 'integer' },
+            started_at: { type: 'instant' },
+            audit_seq: { type: 'integer', nullable: true },
+          },
+        },
+      },
+      // Runs are listed newest first, per script or across the company, and found by id within a company.
+      {
+        kind: 'index',
+        index: { name: 'script_runs_company_script', table: 'script_runs', columns: ['company_id', 'script_id', 'id'] },
+      },
+      { kind: 'index', index: { name: 'script_runs_company', table: 'script_runs', columns: ['company_id', 'id'] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

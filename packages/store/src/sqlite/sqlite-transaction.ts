@@ -10,10 +10,15 @@ import type {
   LeaseRow,
   NewLease,
   NewRecord,
+  NewScriptRun,
   NewStatusChange,
   RecordCountFilter,
   RecordFilter,
   RecordRow,
+  ScriptRow,
+  ScriptRunFilter,
+  ScriptRunRow,
+  ScriptVersionRow,
   SeriesRow,
   SeriesVersionRow,
   StatusChangeRow,
@@ -28,6 +33,12 @@ import {
   RECORD_COLUMNS,
   RECORD_INSERT_COLUMNS,
   recordValues,
+  SCRIPT_RUN_COLUMNS,
+  SCRIPT_RUN_INSERT_COLUMNS,
+  scriptFromRow,
+  scriptRunFromRow,
+  scriptRunValues,
+  scriptVersionFromRow,
   seriesVersionFromRow,
   statusChangeFromRow,
   recordFromRow,
@@ -39,6 +50,9 @@ import {
   type IdempotencyDbRow,
   type LabelTemplateDbRow,
   type LeaseDbRow,
+  type ScriptDbRow,
+  type ScriptRunDbRow,
+  type ScriptVersionDbRow,
   type SeriesVersionDbRow,
   type RecordDbRow,
   type SeriesDbRow,
@@ -368,6 +382,75 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
 
   async deleteLabelTemplate(companyId: number, name: string): Promise<boolean> {
     return this.#sql('DELETE FROM label_templates WHERE company_id = ? AND name = ?').run(companyId, name).changes > 0;
+  }
+
+  async listScripts(companyId: number): Promise<ScriptRow[]> {
+    return (this.#sql('SELECT * FROM scripts WHERE company_id = ? ORDER BY name').all(companyId) as ScriptDbRow[]).map(scriptFromRow);
+  }
+
+  async findScript(companyId: number, name: string): Promise<ScriptRow | undefined> {
+    const row = this.#sql('SELECT * FROM scripts WHERE company_id = ? AND name = ?').get(companyId, name) as ScriptDbRow | undefined;
+    return row === undefined ? undefined : scriptFromRow(row);
+  }
+
+  async saveScript(companyId: number, name: string, source: string, description: string, stamp: ChangeStamp): Promise<ScriptRow> {
+    const row = this.#sql(
+      `INSERT INTO scripts (company_id, name, version, source, description, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (company_id, name) DO UPDATE SET source = excluded.source, description = excluded.description,
+         version = scripts.version + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+       RETURNING *`,
+    ).get(companyId, name, source, description, stamp.at, stamp.actor, stamp.at, stamp.actor) as ScriptDbRow;
+    this.#sql(
+      'INSERT INTO script_versions (script_id, version, source, description, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(row.id, row.version, source, description, stamp.at, stamp.actor, stamp.reason ?? null);
+    return scriptFromRow(row);
+  }
+
+  async listScriptVersions(scriptId: number): Promise<ScriptVersionRow[]> {
+    return (this.#sql('SELECT * FROM script_versions WHERE script_id = ? ORDER BY version').all(scriptId) as ScriptVersionDbRow[]).map(
+      scriptVersionFromRow,
+    );
+  }
+
+  async findScriptVersion(scriptId: number, version: number): Promise<ScriptVersionRow | undefined> {
+    const row = this.#sql('SELECT * FROM script_versions WHERE script_id = ? AND version = ?').get(scriptId, version) as
+      | ScriptVersionDbRow
+      | undefined;
+    return row === undefined ? undefined : scriptVersionFromRow(row);
+  }
+
+  async insertScriptRun(run: NewScriptRun): Promise<number> {
+    const info = this.#sql(`INSERT INTO script_runs (${SCRIPT_RUN_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      ...scriptRunValues(run),
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  async listScriptRuns(filter: ScriptRunFilter): Promise<ScriptRunRow[]> {
+    const where = ['r.company_id = ?'];
+    const params: unknown[] = [filter.companyId];
+    if (filter.scriptId !== undefined) {
+      where.push('r.script_id = ?');
+      params.push(filter.scriptId);
+    }
+    if (filter.beforeId !== undefined) {
+      where.push('r.id < ?');
+      params.push(filter.beforeId);
+    }
+    const rows = this.#sql(
+      `SELECT ${SCRIPT_RUN_COLUMNS} FROM script_runs r JOIN scripts s ON s.id = r.script_id
+       WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`,
+    ).all(...params, filter.limit) as ScriptRunDbRow[];
+    return rows.map(scriptRunFromRow);
+  }
+
+  async findScriptRun(companyId: number, id: number): Promise<ScriptRunRow | undefined> {
+    const row = this.#sql(`SELECT ${SCRIPT_RUN_COLUMNS} FROM script_runs r JOIN scripts s ON s.id = r.script_id WHERE r.id = ? AND r.company_id = ?`).get(
+      id,
+      companyId,
+    ) as ScriptRunDbRow | undefined;
+    return row === undefined ? undefined : scriptRunFromRow(row);
   }
 
   async findIdempotency(companyId: number, key: string): Promise<IdempotencyRow | undefined> {
