@@ -43,12 +43,16 @@ export function record(id: number, overrides: Partial<RecordView> = {}): RecordV
     generatedBy: 'user:jane',
     station: null,
     updatedAt: '2025-06-15T08:30:00.000Z',
+    lot: null,
+    expiry: null,
+    labelPrints: 0,
+    gs1: null,
     ...overrides,
   };
 }
 
 export function details(base: RecordView, overrides: Partial<RecordDetails> = {}): RecordDetails {
-  return { ...base, history: [{ from: null, to: 'generated', at: base.generatedAt, actor: base.generatedBy, station: null, reason: null, data: null }], audit: [], ...overrides };
+  return { ...base, history: [{ from: null, to: 'generated', at: base.generatedAt, actor: base.generatedBy, station: null, reason: null, data: null }], prints: [], audit: [], ...overrides };
 }
 
 export function auditEntry(seq: number, overrides: Partial<AuditEntryView> = {}): AuditEntryView {

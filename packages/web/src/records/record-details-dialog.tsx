@@ -8,6 +8,7 @@ import { Dialog } from '../ui/dialog';
 import { ErrorNotice } from '../ui/error-notice';
 import { Field } from '../ui/field';
 import { formatCount, formatInstant } from '../ui/text';
+import { Gs1Block, RecordLabels } from './record-labels';
 import { StatusBadge } from './record-status-select';
 import { nextStatuses, statusLabel } from './record-status-words';
 import { changeRecordStatus } from './status-change-dialog';
@@ -110,7 +111,11 @@ function RecordDetailsBody(props: { readonly record: RecordDetails; readonly onC
         </dl>
       </section>
 
+      <Gs1Block record={record} />
+
       {session.can('records.status') && <DetailsStatusChange record={record} onChanged={props.onChanged} />}
+
+      <RecordLabels record={record} onChanged={props.onChanged} />
 
       <section>
         <h3>Context data</h3>

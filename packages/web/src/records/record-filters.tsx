@@ -4,7 +4,7 @@ import { statusLabel } from './record-status-words';
 import type { RecordFilters } from './record-types';
 
 /** The address-bar keys of the explorer's search and filters (the page owns `series`). */
-export const FILTER_KEYS = ['q', 'status', 'workOrder', 'partNumber', 'from', 'to'] as const;
+export const FILTER_KEYS = ['q', 'status', 'workOrder', 'partNumber', 'lot', 'from', 'to'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** Typing settles for this long before a search is sent: one request per pause, not per key. */
@@ -25,7 +25,7 @@ export function hasFilters(query: URLSearchParams): boolean {
   return FILTER_KEYS.some((key) => (query.get(key) ?? '') !== '');
 }
 
-export const CLEARED_FILTERS: Readonly<Record<FilterKey, undefined>> = { q: undefined, status: undefined, workOrder: undefined, partNumber: undefined, from: undefined, to: undefined };
+export const CLEARED_FILTERS: Readonly<Record<FilterKey, undefined>> = { q: undefined, status: undefined, workOrder: undefined, partNumber: undefined, lot: undefined, from: undefined, to: undefined };
 
 /** A `datetime-local` value (the browser's local time) as an ISO instant for the API. */
 export function isoFromLocalInput(value: string): string | undefined {
@@ -44,13 +44,14 @@ export function localInputFromIso(iso: string | null): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}${seconds}`;
 }
 
-type Drafts = Record<'q' | 'workOrder' | 'partNumber' | 'from' | 'to', string>;
+type Drafts = Record<'q' | 'workOrder' | 'partNumber' | 'lot' | 'from' | 'to', string>;
 
 function draftsOf(query: URLSearchParams): Drafts {
   return {
     q: query.get('q') ?? '',
     workOrder: query.get('workOrder') ?? '',
     partNumber: query.get('partNumber') ?? '',
+    lot: query.get('lot') ?? '',
     from: localInputFromIso(query.get('from')),
     to: localInputFromIso(query.get('to')),
   };
@@ -148,6 +149,13 @@ export function RecordFilterBar(props: { readonly query: URLSearchParams; readon
         <div className="field">
           <label htmlFor={`${id}-pn`}>Part number</label>
           <input id={`${id}-pn`} autoComplete="off" spellCheck={false} value={drafts.partNumber} onChange={(e) => type('partNumber', e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-lot`}>Lot</label>
+          <input id={`${id}-lot`} autoComplete="off" spellCheck={false} value={drafts.lot} onChange={(e) => type('lot', e.target.value)} aria-describedby={`${id}-lot-hint`} />
+          <span id={`${id}-lot-hint`} className="visually-hidden">
+            The GS1 lot, matched exactly
+          </span>
         </div>
         <div className="field">
           <label htmlFor={`${id}-from`}>Generated from</label>

@@ -17,6 +17,7 @@ export interface RecordRow {
   readonly status: RecordView['status'];
   readonly workOrder: string | null;
   readonly partNumber: string | null;
+  readonly lot: string | null;
   readonly generatedAt: string;
   readonly generatedBy: string;
   readonly station: string | null;
@@ -29,6 +30,7 @@ export interface RecordFilters {
   readonly status?: string;
   readonly workOrder?: string;
   readonly partNumber?: string;
+  readonly lot?: string;
   readonly from?: string;
   readonly to?: string;
 }
@@ -57,6 +59,8 @@ export class RowInterner {
       status: record.status,
       workOrder: this.intern(record.workOrder),
       partNumber: this.intern(record.partNumber),
+      // Records generated before GS1 lots (or stubbed by an older server) carry none.
+      lot: this.intern(record.lot ?? null),
       generatedAt: record.generatedAt,
       generatedBy: this.intern(record.generatedBy),
       station: this.intern(record.station),

@@ -14,7 +14,7 @@ export interface RecordsExport {
   readonly capped: boolean;
 }
 
-const HEADER = ['serial', 'series', 'sequence', 'period', 'status', 'work_order', 'part_number', 'generated_at', 'generated_by', 'station', 'updated_at', 'context', 'metadata'];
+const HEADER = ['serial', 'series', 'sequence', 'period', 'status', 'work_order', 'part_number', 'lot', 'expiry', 'generated_at', 'generated_by', 'station', 'updated_at', 'context', 'metadata'];
 
 function line(record: RecordView): unknown[] {
   return [
@@ -25,6 +25,8 @@ function line(record: RecordView): unknown[] {
     record.status,
     record.workOrder,
     record.partNumber,
+    record.lot,
+    record.expiry,
     record.generatedAt,
     record.generatedBy,
     record.station,

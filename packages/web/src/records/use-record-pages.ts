@@ -40,7 +40,7 @@ interface Run {
 
 /** The filters in a fixed order: the key that says whether two renders ask the same question. */
 export function filtersKey(filters: RecordFilters): string {
-  return JSON.stringify([filters.series, filters.q, filters.status, filters.workOrder, filters.partNumber, filters.from, filters.to]);
+  return JSON.stringify([filters.series, filters.q, filters.status, filters.workOrder, filters.partNumber, filters.lot, filters.from, filters.to]);
 }
 
 function queryOf(filters: RecordFilters): RecordFilters {

@@ -46,6 +46,10 @@ function PreviewBody({ preview }: { readonly preview: Extract<DefinitionPreview,
           ))}
         </ol>
       )}
+      {preview.plan.settings.randomized && preview.serials.length > 0 && (
+        <p className="field-hint format-preview-randomized">Randomised: issued serials are scrambled; this preview shows them in order.</p>
+      )}
+      {preview.plan.settings.sscc && preview.serials.length > 0 && <p className="field-hint">Each SSCC ends with its GS1 check digit.</p>}
       {preview.truncated && preview.serials.length > 0 && <p className="field-hint">Only these fit before the sequence is full.</p>}
       {hasContext && (
         <p className="field-hint">

@@ -40,6 +40,19 @@ function quantityProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** The server has the last word on GS1 character sets; this catches what is plainly wrong. */
+function lotProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed.length > 20) return 'A lot has at most 20 characters.';
+  return undefined;
+}
+
+function expiryProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '' || /^\d{4}-\d{2}-\d{2}$/.test(trimmed) || /^\d{6}$/.test(trimmed)) return undefined;
+  return 'Enter the date as YYYY-MM-DD or YYMMDD.';
+}
+
 /** Issues serials from one series, then shows them to copy or download. */
 export function GenerateDialog(props: { readonly series: SeriesView; readonly onClose: () => void; readonly onGenerated: (answer: GenerateAnswer) => void }) {
   const session = useSession();
@@ -49,6 +62,9 @@ export function GenerateDialog(props: { readonly series: SeriesView; readonly on
   const [partNumber, setPartNumber] = useState('');
   const [context, setContext] = useState<Readonly<Record<string, string>>>({});
   const [quantity, setQuantity] = useState('1');
+  const [lot, setLot] = useState('');
+  const [expiry, setExpiry] = useState('');
+  const gtinSeries = series.gtin !== null;
   const [attempted, setAttempted] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -64,10 +80,13 @@ export function GenerateDialog(props: { readonly series: SeriesView; readonly on
 
   const problems = {
     quantity: quantityProblem(quantity),
+    lot: gtinSeries ? lotProblem(lot) : undefined,
+    expiry: gtinSeries ? expiryProblem(expiry) : undefined,
     part: needs.needsPart && partNumber.trim() === '' ? 'Enter the part number: the format prints it as {PART}.' : undefined,
     ...Object.fromEntries(needs.tokens.map((t) => [t, (context[t] ?? '').trim() === '' ? `Enter the ${t} value: the format prints {${t}}.` : undefined])),
   } as Record<string, string | undefined>;
-  const shown = (key: string) => (attempted ? problems[key] : key === 'quantity' && quantity.trim() !== '' ? problems[key] : undefined);
+  const typedIn: Readonly<Record<string, string>> = { quantity, lot, expiry };
+  const shown = (key: string) => (attempted ? problems[key] : (typedIn[key] ?? '').trim() !== '' ? problems[key] : undefined);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -89,6 +108,8 @@ export function GenerateDialog(props: { readonly series: SeriesView; readonly on
           workOrder: workOrder.trim() === '' ? null : workOrder.trim(),
           partNumber: partNumber.trim() === '' ? null : partNumber.trim(),
           ...(needs.tokens.length === 0 ? {} : { context: values }),
+          ...(gtinSeries && lot.trim() !== '' ? { lot: lot.trim() } : {}),
+          ...(gtinSeries && expiry.trim() !== '' ? { expiry: expiry.trim() } : {}),
         },
         headers: { 'idempotency-key': key },
       });
@@ -159,6 +180,20 @@ export function GenerateDialog(props: { readonly series: SeriesView; readonly on
                 )}
               </Field>
             ))}
+          </div>
+        )}
+        {gtinSeries && (
+          <div className="field-row">
+            <Field label="Lot" hint="Optional: the GS1 batch or lot (AI 10), up to 20 characters." error={shown('lot')}>
+              {({ id, describedBy, invalid }) => (
+                <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} value={lot} maxLength={20} autoComplete="off" spellCheck={false} onChange={(e) => { setLot(e.target.value); changed(); }} />
+              )}
+            </Field>
+            <Field label="Expiry" hint="Optional: the GS1 expiry date (AI 17) as YYYY-MM-DD or YYMMDD; day 00 means the end of the month." error={shown('expiry')}>
+              {({ id, describedBy, invalid }) => (
+                <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} value={expiry} maxLength={10} autoComplete="off" spellCheck={false} placeholder="YYYY-MM-DD" onChange={(e) => { setExpiry(e.target.value); changed(); }} />
+              )}
+            </Field>
           </div>
         )}
         {needs.shiftFromCalendar && <p className="field-hint">{'{SHIFT}'} comes from the series’ shift calendar.</p>}

@@ -16,10 +16,11 @@ import {
   toSeriesInput,
   toUpdateBody,
   type SeriesField,
+  type Gs1Kind,
   type SeriesFormValues,
   type SeriesView,
 } from './series-form-values';
-import { ALLOCATION_CHOICES, BASE_CHOICES, RESET_CHOICES } from './series-words';
+import { ALLOCATION_CHOICES, BASE_CHOICES, GS1_CHOICES, RESET_CHOICES } from './series-words';
 import { TokenButtons } from './token-buttons';
 import { useDebounced } from './use-debounced';
 import './series.css';
@@ -134,6 +135,7 @@ export function SeriesFormDialog(props: {
   const resetChoice = RESET_CHOICES.find((c) => c.value === values.reset);
   const allocationChoice = ALLOCATION_CHOICES.find((c) => c.value === values.allocation);
   const baseChoice = BASE_CHOICES.find((c) => c.value === values.base);
+  const gs1Choice = GS1_CHOICES.find((c) => c.value === values.gs1);
   const localErrors = local.some((p) => p.severity === 'error');
   const generalProblems = [...placedLocal.general.filter((p) => p.severity === 'error'), ...placedServer.general];
 
@@ -142,8 +144,8 @@ export function SeriesFormDialog(props: {
       <form ref={formRef} className="series-form" onSubmit={(event) => void submit(event)} noValidate>
         {locked && issued === true && (
           <p className="notice series-form-locked">
-            This series has issued serials, so its format, base, minimum length, reset rule, time zone and shift starts are fixed: a
-            new value could print a serial that was already issued. To change them, add a new series.
+            This series has issued serials, so its format, base, minimum length, reset rule, time zone, shift starts and GS1 settings
+            are fixed: a new value could print a serial that was already issued. To change them, add a new series.
           </p>
         )}
         <div className="series-form-grid">
@@ -162,7 +164,10 @@ export function SeriesFormDialog(props: {
               label="Format"
               hint={
                 <>
-                  {lockedHint ?? 'Text and tokens; put the caret where a token belongs and pick it below. Write {{ or }} for a literal brace.'}
+                  {lockedHint ??
+                    (values.gs1 === 'sscc'
+                      ? 'Optional for SSCCs: left empty, it is derived from the extension digit and company prefix, and the check digit is appended.'
+                      : 'Text and tokens; put the caret where a token belongs and pick it below. Write {{ or }} for a literal brace.')}
                   <FormatProblems format={settled.format} problems={(placedLocal.byField.get('format') ?? []).filter((p) => p.severity === 'warning')} />
                 </>
               }
@@ -177,11 +182,11 @@ export function SeriesFormDialog(props: {
                   aria-invalid={invalid}
                   value={values.format}
                   readOnly={locked}
-                  required
+                  required={values.gs1 !== 'sscc'}
                   spellCheck={false}
                   autoComplete="off"
                   autoCapitalize="off"
-                  placeholder="e.g. SN-{YYYY}{JJJ}-{####}"
+                  placeholder={values.gs1 === 'sscc' ? 'Derived from the company prefix' : 'e.g. SN-{YYYY}{JJJ}-{####}'}
                   onChange={(e) => set('format', e.target.value)}
                 />
               )}
@@ -191,7 +196,7 @@ export function SeriesFormDialog(props: {
           </div>
 
           <aside className="series-form-aside">
-            <FormatPreview preview={settled.format.trim() === '' ? null : preview} pending={settled !== values} />
+            <FormatPreview preview={settled.format.trim() === '' && settled.gs1 !== 'sscc' ? null : preview} pending={settled !== values} />
           </aside>
 
           <div className="series-form-rest">
@@ -233,6 +238,59 @@ export function SeriesFormDialog(props: {
                 checked={values.allowGrowth}
                 onChange={(checked) => set('allowGrowth', checked)}
                 error={errorOf('allowGrowth')}
+              />
+            </fieldset>
+
+            <fieldset>
+              <legend>GS1</legend>
+              <Field label="GS1 identity" hint={lockedHint ?? gs1Choice?.description} error={errorOf('sscc')}>
+                {({ id, describedBy, invalid }) => (
+                  <select id={id} aria-describedby={describedBy} aria-invalid={invalid} value={values.gs1} disabled={locked} onChange={(e) => set('gs1', e.target.value as Gs1Kind)}>
+                    {GS1_CHOICES.map((choice) => (
+                      <option key={choice.value} value={choice.value}>
+                        {choice.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              {values.gs1 === 'gtin' && (
+                <Field label="GTIN" hint={lockedHint ?? '8, 12, 13 or 14 digits, the last being the GS1 check digit; kept as a GTIN-14.'} error={errorOf('gtin')}>
+                  {({ id, describedBy, invalid }) => (
+                    <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} inputMode="numeric" value={values.gtin} readOnly={locked} autoComplete="off" spellCheck={false} placeholder="e.g. 09520123456788" onChange={(e) => set('gtin', e.target.value)} />
+                  )}
+                </Field>
+              )}
+              {values.gs1 !== 'none' && (
+                <div className="field-row">
+                  <Field
+                    label="Company prefix"
+                    hint={lockedHint ?? (values.gs1 === 'sscc' ? 'Your GS1 company prefix, 6 to 12 digits. Required for SSCCs.' : 'Optional, 6 to 12 digits: gives each record its EPC URN.')}
+                    error={errorOf('companyPrefix')}
+                  >
+                    {({ id, describedBy, invalid }) => (
+                      <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} inputMode="numeric" value={values.companyPrefix} readOnly={locked} autoComplete="off" spellCheck={false} onChange={(e) => set('companyPrefix', e.target.value)} />
+                    )}
+                  </Field>
+                  {values.gs1 === 'sscc' && (
+                    <Field label="Extension digit" hint={lockedHint ?? 'One digit, 0 to 9: the first digit of every SSCC.'} error={errorOf('extensionDigit')}>
+                      {({ id, describedBy, invalid }) => (
+                        <input id={id} className="mono" aria-describedby={describedBy} aria-invalid={invalid} inputMode="numeric" maxLength={1} value={values.extensionDigit} readOnly={locked} autoComplete="off" onChange={(e) => set('extensionDigit', e.target.value)} />
+                      )}
+                    </Field>
+                  )}
+                </div>
+              )}
+              <Check
+                label="Randomised serials (EU FMD)"
+                hint={
+                  lockedHint ??
+                  'Serials are a keyed pseudorandom permutation of the sequence, so none can be guessed from another; at most one in 10,000 values of a period is issued. Needs the server’s master key.'
+                }
+                checked={values.randomized}
+                disabled={locked}
+                onChange={(checked) => set('randomized', checked)}
+                error={errorOf('randomized')}
               />
             </fieldset>
 

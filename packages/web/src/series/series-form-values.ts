@@ -21,7 +21,15 @@ export interface SeriesFormValues {
   readonly allowGrowth: boolean;
   readonly allocation: string;
   readonly leaseSize: string;
+  /** What GS1 key the serials belong to: none, serial numbers (AI 21) of a GTIN, or whole SSCCs. */
+  readonly gs1: Gs1Kind;
+  readonly gtin: string;
+  readonly companyPrefix: string;
+  readonly extensionDigit: string;
+  readonly randomized: boolean;
 }
+
+export type Gs1Kind = 'none' | 'gtin' | 'sscc';
 
 export type SeriesField = keyof SeriesFormValues;
 
@@ -29,7 +37,7 @@ export type SeriesField = keyof SeriesFormValues;
  * Fields the server fixes once a series has issued (SHAPING_FIELDS in the series service): a new
  * value could print an issued serial again.
  */
-export const SHAPING_FIELDS = ['format', 'base', 'minLength', 'reset', 'timeZone', 'shiftStarts'] as const satisfies readonly SeriesField[];
+export const SHAPING_FIELDS = ['format', 'base', 'minLength', 'reset', 'timeZone', 'shiftStarts', 'gtin', 'sscc', 'companyPrefix', 'extensionDigit', 'randomized'] as const;
 
 export function newSeriesValues(timeZone: string): SeriesFormValues {
   return {
@@ -47,6 +55,11 @@ export function newSeriesValues(timeZone: string): SeriesFormValues {
     allowGrowth: SERIES_DEFAULTS.allowGrowth,
     allocation: SERIES_DEFAULTS.allocation,
     leaseSize: String(SERIES_DEFAULTS.leaseSize),
+    gs1: 'none',
+    gtin: '',
+    companyPrefix: '',
+    extensionDigit: '',
+    randomized: SERIES_DEFAULTS.randomized,
   };
 }
 
@@ -70,6 +83,11 @@ export function seriesValues(series: SeriesView): SeriesFormValues {
     allowGrowth: series.allowGrowth,
     allocation: series.allocation,
     leaseSize: String(series.leaseSize),
+    gs1: series.sscc ? 'sscc' : series.gtin !== null ? 'gtin' : 'none',
+    gtin: series.gtin ?? '',
+    companyPrefix: series.companyPrefix ?? '',
+    extensionDigit: series.extensionDigit === null ? '' : String(series.extensionDigit),
+    randomized: series.randomized,
   };
 }
 
@@ -90,7 +108,8 @@ export function toSeriesInput(values: SeriesFormValues): SeriesInput {
   return {
     name: values.name,
     description: values.description,
-    format: values.format,
+    // An SSCC series may leave its format out: core derives it from the prefix and extension digit.
+    format: values.gs1 === 'sscc' && values.format.trim() === '' ? undefined : values.format,
     base: values.base,
     start: blankToUndefined(values.start),
     increment: blankToUndefined(values.increment),
@@ -102,15 +121,23 @@ export function toSeriesInput(values: SeriesFormValues): SeriesInput {
     allowGrowth: values.allowGrowth,
     allocation: values.allocation,
     leaseSize: values.allocation === 'leased' ? integerOrText(values.leaseSize) : undefined,
+    gtin: values.gs1 === 'gtin' ? (blankToUndefined(values.gtin) ?? null) : null,
+    sscc: values.gs1 === 'sscc',
+    companyPrefix: values.gs1 === 'none' ? null : (blankToUndefined(values.companyPrefix) ?? null),
+    extensionDigit: values.gs1 === 'sscc' ? (integerOrText(values.extensionDigit) ?? null) : null,
+    randomized: values.randomized,
   };
 }
+
+/** Settings a new series only sends when they differ from the server's default. */
+const DEFAULT_FALSE = new Set(['sscc', 'randomized']);
 
 /** The create request; only called once core has accepted the same input. */
 export function toCreateBody(values: SeriesFormValues): CreateBody {
   const input = toSeriesInput(values);
   const body: Record<string, unknown> = { name: values.name.trim() };
   for (const [key, value] of Object.entries(input)) {
-    if (key === 'name' || value === undefined || value === null) continue;
+    if (key === 'name' || value === undefined || value === null || (DEFAULT_FALSE.has(key) && value === false)) continue;
     body[key] = value;
   }
   return body as CreateBody;

@@ -2,7 +2,7 @@ import { PERMANENT_PERIOD } from '@serialtrace/core';
 import { formatCount } from '../ui/text';
 import { CapacityBar } from './capacity-bar';
 import type { SeriesView } from './series-form-values';
-import { allocationLabel, baseShortLabel, resetLabel } from './series-words';
+import { allocationLabel, baseShortLabel, guessWords, resetLabel } from './series-words';
 
 /** One series in the panel: its name selects it; its settings and capacity at a glance. */
 export function SeriesListItem(props: {
@@ -21,6 +21,21 @@ export function SeriesListItem(props: {
           {series.name}
         </button>
         {series.global && <span className="badge" title="Serials unique across the whole company">Global</span>}
+        {series.gtin !== null && (
+          <span className="badge badge-gs1" title="Its serials are GS1 serial numbers (AI 21) of this GTIN">
+            GTIN <span className="mono">{series.gtin}</span>
+          </span>
+        )}
+        {series.sscc && (
+          <span className="badge badge-gs1" title="Issues SSCCs: extension digit, company prefix, serial reference and check digit">
+            SSCC <span className="mono">{`${series.extensionDigit ?? ''}${series.companyPrefix ?? ''}`}</span>
+          </span>
+        )}
+        {series.randomized && (
+          <span className="badge" title="Serials are a keyed pseudorandom permutation of the sequence (EU FMD)">
+            Randomised
+          </span>
+        )}
         {(props.onEdit !== undefined || props.onGenerate !== undefined) && (
           <span className="series-item-actions">
             {props.onGenerate !== undefined && (
@@ -60,6 +75,19 @@ export function SeriesListItem(props: {
         </div>
       </dl>
       <CapacityBar series={series} />
+      {series.guess !== null && <GuessChance guess={series.guess} />}
     </li>
+  );
+}
+
+/** How likely a guessed value is a real serial of the current period, against the EU FMD bound. */
+function GuessChance({ guess }: { readonly guess: NonNullable<SeriesView['guess']> }) {
+  return (
+    <p
+      className="series-guess"
+      title={`The chance that a value guessed from the ${formatCount(guess.space)} of a period is a serial issued in it; at most ${formatCount(guess.limit)} may be issued.`}
+    >
+      {guessWords(guess)}
+    </p>
   );
 }

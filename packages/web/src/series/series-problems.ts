@@ -1,8 +1,10 @@
 import { isSerialtraceError, type Problem } from '@serialtrace/core';
 import type { SeriesField } from './series-form-values';
 
-const FORM_FIELDS: ReadonlySet<string> = new Set<SeriesField>([
+/** Fields with a place in the form; `sscc` problems go to the GS1 identity choice. */
+const FORM_FIELDS: ReadonlySet<string> = new Set<SeriesField | 'sscc'>([
   'name', 'description', 'format', 'base', 'start', 'increment', 'minLength', 'reset', 'timeZone', 'shiftStarts', 'global', 'allowGrowth', 'allocation', 'leaseSize',
+  'gtin', 'sscc', 'companyPrefix', 'extensionDigit', 'randomized',
 ]);
 
 export const REASON_HEADER = 'serialtrace-reason';

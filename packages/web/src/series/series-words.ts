@@ -97,3 +97,34 @@ const BASE_SHORT: Readonly<Record<BaseName, string>> = {
 export function baseShortLabel(base: BaseName): string {
   return BASE_SHORT[base];
 }
+
+/** What GS1 key a series' serials belong to, each with what it means. */
+export const GS1_CHOICES: readonly { readonly value: 'none' | 'gtin' | 'sscc'; readonly label: string; readonly description: string }[] = [
+  { value: 'none', label: 'None', description: 'Plain serials, not bound to a GS1 key.' },
+  { value: 'gtin', label: 'Serial numbers of a GTIN', description: 'Each serial is the GS1 serial number (AI 21) of one item of the GTIN: at most 20 characters.' },
+  { value: 'sscc', label: 'SSCCs', description: 'Each serial is an 18-digit SSCC for a logistic unit: extension digit, company prefix, serial reference and check digit.' },
+];
+
+/** "1 in 10,101,010": how many values of the space there are per issued serial, rounded down. */
+function oneIn(space: string, per: string): string {
+  try {
+    const total = BigInt(space);
+    const part = BigInt(per);
+    if (part <= 0n) return '0';
+    return `1 in ${formatCount(total / part)}`;
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * A randomised series' guess chance in words, e.g. "guess chance 1 in 10,101,010 · limit 1 in
+ * 10,000": the limit is the EU FMD bound, at most one issued serial per 10,000 values.
+ */
+export function guessWords(guess: { readonly space: string; readonly issued: string }): string {
+  const chance = guess.issued === '0' ? 'guess chance 0 (nothing issued yet)' : `guess chance ${oneIn(guess.space, guess.issued)}`;
+  return `${chance} · limit 1 in ${formatCount(GUESS_BOUND)}`;
+}
+
+/** EU FMD: the chance of guessing a serial must stay below 1 in 10,000. */
+export const GUESS_BOUND = 10_000;
