@@ -15,6 +15,7 @@ const alias = {
   '@serialtrace/client': src('client'),
   '@serialtrace/server': src('server'),
   '@serialtrace/labels': src('labels'),
+  '@serialtrace/scripting': src('scripting'),
 };
 
 export default defineConfig({
@@ -30,6 +31,7 @@ export default defineConfig({
       { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'labels', include: ['packages/labels/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'scripting', include: ['packages/scripting/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['packages/server/test/**/*.test.ts'] } },
       // Components of the web UI in a simulated DOM; the real browser runs in the e2e tier.
       { extends: true, plugins: [react()], test: { name: 'web', include: ['packages/web/test/**/*.test.tsx'], environment: 'jsdom' } },
