@@ -9,9 +9,9 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
   admin: 'Everything in the company: users, API keys, series, generation, records, audit.',
-  engineer: 'Defines and changes series and label templates (and, later, scripts), prints labels; reads everything but the audit trail.',
-  operator: 'Generates serials, prints their labels and moves records along their lifecycle; reads series and records.',
-  auditor: 'Reads everything, exports and verifies the audit trail; changes nothing.',
+  engineer: 'Defines and changes series, label templates and scripts, prints labels and runs scripts; reads everything but the audit trail.',
+  operator: 'Generates serials, prints their labels, runs scripts and moves records along their lifecycle; reads series, records and scripts.',
+  auditor: 'Reads everything, scripts included, exports and verifies the audit trail; changes nothing.',
   viewer: 'Reads series and records.',
 };
 
@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   'records.status',
   'labels.write',
   'labels.print',
+  'scripts.read',
+  'scripts.write',
+  'scripts.run',
   'audit.read',
   'audit.export',
   'users.read',
@@ -36,9 +39,9 @@ const READ: readonly Permission[] = ['series.read', 'records.read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  engineer: [...READ, 'series.write', 'labels.write', 'labels.print'],
-  operator: [...READ, 'serials.generate', 'records.status', 'labels.print'],
-  auditor: [...READ, 'audit.read', 'audit.export', 'users.read', 'keys.read'],
+  engineer: [...READ, 'series.write', 'labels.write', 'labels.print', 'scripts.read', 'scripts.write', 'scripts.run'],
+  operator: [...READ, 'serials.generate', 'records.status', 'labels.print', 'scripts.read', 'scripts.run'],
+  auditor: [...READ, 'audit.read', 'audit.export', 'users.read', 'keys.read', 'scripts.read'],
   viewer: READ,
 };
 

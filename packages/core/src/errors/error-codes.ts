@@ -317,6 +317,48 @@ export const ERROR_CODES = {
     message: 'Cannot draw a {barcode} barcode: {reason}',
     description: 'The barcode data cannot be encoded in the symbology of the template or do not fit its size on the label.',
   },
+  SCRIPT_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No script named "{script}"',
+    description: 'The named script does not exist in this company.',
+  },
+  SCRIPT_RUN_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No script run {id}',
+    description: 'No run of that number was recorded in this company.',
+  },
+  SCRIPT_INVALID: {
+    category: 'invalid',
+    message: 'Script "{script}" cannot be used: {reason}',
+    description:
+      'The script does not compile, or defines no `main(context)` function; `line` and `column` point at a syntax error. Nothing was saved or run.',
+  },
+  SCRIPT_FAILED: {
+    category: 'state',
+    message: 'Script "{script}" failed: {reason}',
+    description:
+      'The script threw an error of its own (`reason` is its message, `stack` where it was thrown). Everything the run generated or changed was undone.',
+  },
+  SCRIPT_TIMEOUT: {
+    category: 'state',
+    message: 'Script "{script}" ran longer than {limitMs} ms and was stopped',
+    description: 'A run exceeded its time limit; everything it generated or changed was undone.',
+  },
+  SCRIPT_MEMORY_EXCEEDED: {
+    category: 'state',
+    message: 'Script "{script}" used more than {limitBytes} bytes of memory (or nested calls too deeply) and was stopped',
+    description: 'A run exceeded its memory or stack limit; everything it generated or changed was undone.',
+  },
+  SCRIPT_API_LIMIT: {
+    category: 'state',
+    message: 'Script "{script}" made more than {limit} calls to the manufacturing and documents APIs and was stopped',
+    description: 'A run exceeded its limit on API calls; everything it generated or changed was undone.',
+  },
+  SCRIPT_OUTPUT_INVALID: {
+    category: 'state',
+    message: 'Script "{script}" returned a value that is not JSON: {reason}',
+    description: 'What `main` returns must survive JSON (no functions, cycles or undefined at the top); the run was undone.',
+  },
   RECORD_NOT_FOUND: {
     category: 'not_found',
     message: 'No record with serial "{serial}"{scope}',
