@@ -9,8 +9,9 @@ const DEPS = {
   core: [],
   api: ['@serialtrace/core', 'typebox'],
   store: ['@serialtrace/core', 'better-sqlite3', 'pg'],
-  service: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/labels'],
+  service: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/labels', '@serialtrace/scripting'],
   labels: ['@serialtrace/core', 'bwip-js', 'pdf-lib', 'pngjs'],
+  scripting: ['@serialtrace/core', 'quickjs-emscripten'],
   server: [
     '@serialtrace/core',
     '@serialtrace/api',
@@ -29,7 +30,8 @@ const DEPS = {
   cli: ['@serialtrace/core', '@serialtrace/api', '@serialtrace/client', '@serialtrace/store', '@serialtrace/service', 'commander'],
   // The UI speaks to the server only through the typed client; core gives it the same format
   // preview the server computes.
-  web: ['@serialtrace/core', '@serialtrace/api', '@serialtrace/client', 'react', 'react-dom', '@tanstack/react-virtual'],
+  web: ['@serialtrace/core', '@serialtrace/api', '@serialtrace/client', 'react', 'react-dom', '@tanstack/react-virtual',
+    '@codemirror/state', '@codemirror/view', '@codemirror/commands', '@codemirror/language', '@codemirror/lang-javascript', '@codemirror/lint'],
 };
 // The API contract, the client and the UI run in browsers.
 const NODE_BUILTINS_FORBIDDEN = new Set(['core', 'api', 'client', 'web']);

@@ -8,3 +8,4 @@ export * from './schemas/access.schema.js';
 export { default as Type } from 'typebox';
 export * from './schemas/labels.schema.js';
 export * from './schemas/gs1.schema.js';
+export * from './schemas/scripts.schema.js';

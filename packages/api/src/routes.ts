@@ -6,6 +6,7 @@ import { Empty, WhereHeaders } from './schemas/common.schema.js';
 import * as G from './schemas/gs1.schema.js';
 import * as L from './schemas/labels.schema.js';
 import * as R from './schemas/records.schema.js';
+import * as Sc from './schemas/scripts.schema.js';
 import * as S from './schemas/serials.schema.js';
 import * as Se from './schemas/series.schema.js';
 
@@ -91,6 +92,14 @@ export const ROUTES = {
   renderDocument: spec({ method: 'POST', url: '/api/v1/documents', summary: 'Render a document from a label template (a record\'s or given values); nothing is recorded', tag: 'labels', access: 'labels.print', body: L.DocumentRequest, status: 200, response: L.LabelBytes, produces: L.LABEL_MEDIA_TYPES }),
   gs1Parse: spec({ method: 'POST', url: '/api/v1/gs1/parse', summary: 'Read GS1 data in any notation and give it in all of them', tag: 'gs1', access: 'signedIn', body: G.Gs1ParseRequest, status: 200, response: G.Gs1Parsed }),
   gs1CheckDigit: spec({ method: 'POST', url: '/api/v1/gs1/check-digit', summary: 'Complete a GS1 key with its check digit', tag: 'gs1', access: 'signedIn', body: G.Gs1CheckDigitRequest, status: 200, response: G.Gs1Key }),
+
+  listScripts: spec({ method: 'GET', url: '/api/v1/scripts', summary: 'The company\'s scripts (without their source)', tag: 'scripts', access: 'scripts.read', status: 200, response: Sc.ScriptList }),
+  getScript: spec({ method: 'GET', url: '/api/v1/scripts/:name', summary: 'A script\'s current version, with its source', tag: 'scripts', access: 'scripts.read', params: Sc.ScriptNameParams, status: 200, response: Sc.ScriptView }),
+  saveScript: spec({ method: 'PUT', url: '/api/v1/scripts/:name', summary: 'Create a script or save a new version of it (it must compile and define main)', tag: 'scripts', access: 'scripts.write', headers: WhereHeaders, params: Sc.ScriptNameParams, body: Sc.ScriptSave, status: 200, response: Sc.ScriptView }),
+  scriptVersions: spec({ method: 'GET', url: '/api/v1/scripts/:name/versions', summary: 'Every version of a script: source, who saved it, when and why', tag: 'scripts', access: 'scripts.read', params: Sc.ScriptNameParams, status: 200, response: Sc.ScriptVersions }),
+  runScript: spec({ method: 'POST', url: '/api/v1/scripts/:name/runs', summary: 'Run a script\'s main(context) in one transaction: {result, logs}, or its error with nothing kept', tag: 'scripts', access: 'scripts.run', headers: WhereHeaders, params: Sc.ScriptNameParams, body: Sc.ScriptRunRequest, status: 200, response: Sc.ScriptRunResult }),
+  listScriptRuns: spec({ method: 'GET', url: '/api/v1/scripts/:name/runs', summary: 'A script\'s runs, newest first', tag: 'scripts', access: 'scripts.read', params: Sc.ScriptNameParams, querystring: Sc.ScriptRunQuery, status: 200, response: Sc.ScriptRunPage }),
+  getScriptRun: spec({ method: 'GET', url: '/api/v1/script-runs/:id', summary: 'One recorded run: version, who, input, output or error, logs, duration', tag: 'scripts', access: 'scripts.read', params: Sc.ScriptRunParams, status: 200, response: Sc.ScriptRunView }),
 
   listAudit: spec({ method: 'GET', url: '/api/v1/audit', summary: 'Audit entries, newest first', tag: 'audit', access: 'audit.read', querystring: Au.AuditQuery, status: 200, response: Au.AuditList }),
   verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain and report the first broken link', tag: 'audit', access: 'audit.export', status: 200, response: Au.VerifyResult }),

@@ -14,6 +14,7 @@ import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError 
 import { accessRoutes } from './routes/access/index.js';
 import { auditRoutes } from './routes/audit/index.js';
 import { labelsRoutes } from './routes/labels/index.js';
+import { scriptsRoutes } from './routes/scripts/index.js';
 import { operationsRoutes } from './routes/operations/index.js';
 import { recordsRoutes } from './routes/records/index.js';
 import { seriesRoutes } from './routes/series/index.js';
@@ -161,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   seriesRoutes(app, context);
   recordsRoutes(app, context);
   labelsRoutes(app, context);
+  scriptsRoutes(app, context);
   auditRoutes(app, context);
   webUi.send = await registerWebUi(app, options.webRoot !== undefined ? options.webRoot : (config.webRoot ?? defaultWebRoot()));
   return app;

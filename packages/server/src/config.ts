@@ -35,6 +35,10 @@ export interface ServerConfig {
   readonly webRoot: string | undefined;
   /** The master key randomised series' keys are wrapped under (32 bytes, hex or base64); env only, never a flag. */
   readonly masterKey: string | undefined;
+  /** Limits of each script run. */
+  readonly scriptTimeLimitMs: number;
+  readonly scriptMemoryLimitMb: number;
+  readonly scriptApiCallLimit: number;
 }
 
 export const DEFAULTS = {
@@ -49,6 +53,9 @@ export const DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   sessionHours: 12,
   leaseSeconds: 300,
+  scriptTimeLimitMs: 5_000,
+  scriptMemoryLimitMb: 64,
+  scriptApiCallLimit: 10_000,
 } as const;
 
 const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE | --database URL] [--log-level L]
@@ -77,6 +84,9 @@ Environment only:
   SERIALTRACE_SECURE_COOKIES    true when clients use HTTPS (marks the session cookie Secure)
   SERIALTRACE_TIME_ZONE         time zone of series created without one (default: this machine's)
   SERIALTRACE_WEB_ROOT          folder of a web UI build to serve at / (default: the built packages/web/dist)
+  SERIALTRACE_SCRIPT_TIME_LIMIT_MS   longest a script run may take (default ${DEFAULTS.scriptTimeLimitMs}); it holds a write transaction
+  SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB memory a script run may allocate (default ${DEFAULTS.scriptMemoryLimitMb})
+  SERIALTRACE_SCRIPT_API_CALL_LIMIT  calls to the manufacturing and documents APIs per run (default ${DEFAULTS.scriptApiCallLimit})
   SERIALTRACE_MASTER_KEY        32 bytes (64 hex digits or base64) that encrypt the keys of randomised series;
                                 without it randomised series cannot be created or issue serials
   SERIALTRACE_NOW               stop the clock at an ISO-8601 instant (tests, simulations)
@@ -153,6 +163,9 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     timeZone: env['SERIALTRACE_TIME_ZONE'] || undefined,
     webRoot: env['SERIALTRACE_WEB_ROOT'] || undefined,
     masterKey: env['SERIALTRACE_MASTER_KEY'] || undefined,
+    scriptTimeLimitMs: whole(env['SERIALTRACE_SCRIPT_TIME_LIMIT_MS'] ?? String(DEFAULTS.scriptTimeLimitMs), 'SERIALTRACE_SCRIPT_TIME_LIMIT_MS', 10, 3_600_000),
+    scriptMemoryLimitMb: whole(env['SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB'] ?? String(DEFAULTS.scriptMemoryLimitMb), 'SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB', 1, 4096),
+    scriptApiCallLimit: whole(env['SERIALTRACE_SCRIPT_API_CALL_LIMIT'] ?? String(DEFAULTS.scriptApiCallLimit), 'SERIALTRACE_SCRIPT_API_CALL_LIMIT', 1, 10_000_000),
   };
 }
 

@@ -59,6 +59,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       leases: { ttlMs: config.leaseSeconds * 1000 },
       ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
       ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
+      scriptLimits: { timeMs: config.scriptTimeLimitMs, memoryBytes: config.scriptMemoryLimitMb * 1024 * 1024, apiCalls: config.scriptApiCallLimit },
     });
     const bootstrap = async () => {
       const admin = await services.access.bootstrap(config.adminPassword);
@@ -140,6 +141,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
         await services.generation.releaseLeases().catch((error: unknown) => {
           app.log.error({ err: error }, 'could not release this server\'s leases; another server releases them once they expire');
         });
+        services.dispose();
         await store.close();
       },
     };

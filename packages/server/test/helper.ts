@@ -99,6 +99,9 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     timeZone: 'UTC',
     webRoot: undefined,
     masterKey: undefined,
+    scriptTimeLimitMs: DEFAULTS.scriptTimeLimitMs,
+    scriptMemoryLimitMb: DEFAULTS.scriptMemoryLimitMb,
+    scriptApiCallLimit: DEFAULTS.scriptApiCallLimit,
     ...overrides,
   };
 }

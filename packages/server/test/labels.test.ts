@@ -26,7 +26,7 @@ afterAll(async () => {
 /** A binary answer, its bytes intact. */
 async function binary(method: 'POST', url: string, as: Credentials, body: unknown) {
   const answer = await t.app.inject({ method, url, headers: { ...as.headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-  return { status: answer.statusCode, headers: answer.headers, bytes: answer.rawPayload, json: () => answer.json() as Record<string, unknown> };
+  return { status: answer.statusCode, headers: answer.headers, bytes: answer.rawPayload, json: () => answer.json<Record<string, unknown>>() };
 }
 
 describe('GS1 series over HTTP', () => {

@@ -5,7 +5,9 @@ import type { Store } from '@serialtrace/store';
 import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
 import { GenerationService, type LeasePolicy } from './generation.service.js';
+import { DEFAULT_SCRIPT_LIMITS, ScriptEngine, type ScriptLimits } from '@serialtrace/scripting';
 import { LabelsService } from './labels.service.js';
+import { ScriptsService } from './scripts.service.js';
 import { RecordsService } from './records.service.js';
 import { MasterKey } from './series-keys.js';
 import { SeriesPlans } from './series-plans.js';
@@ -31,6 +33,8 @@ export interface SerialtraceOptions {
    * bytes as hex or base64. Without it randomised series cannot be created or issue serials.
    */
   readonly masterKey?: string | MasterKey;
+  /** Limits of every script run: time, memory, stack, API calls, captured logs (defaults: DEFAULT_SCRIPT_LIMITS). */
+  readonly scriptLimits?: Partial<ScriptLimits>;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
@@ -51,6 +55,10 @@ export interface Serialtrace {
   readonly labels: LabelsService;
   /** Documents rendered from label templates (`documents.generate`); nothing is stored. */
   readonly documents: Pick<LabelsService, 'generate'>;
+  /** Customer scripts: stored versions, sandboxed runs, their records. */
+  readonly scripts: ScriptsService;
+  /** Frees what the services hold beyond the store (the script engine's sandboxes). */
+  dispose(): void;
 }
 
 /**
@@ -65,24 +73,42 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
   const plans = new SeriesPlans(masterKey);
   const { store } = options;
   const labels = new LabelsService({ store, clock });
+  const records = new RecordsService({ store, clock });
+  const generation = new GenerationService({
+    store,
+    clock,
+    plans,
+    leases: {
+      owner: options.leases?.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      ttlMs: options.leases?.ttlMs ?? DEFAULT_LEASE_TTL_MS,
+      hold: options.leases?.hold ?? true,
+    },
+  });
+  // The sandbox's WebAssembly is loaded on the first script that is saved or run, not at start.
+  let engine: Promise<ScriptEngine> | undefined;
+  const scripts = new ScriptsService({
+    store,
+    clock,
+    engine: () => (engine ??= ScriptEngine.create()),
+    limits: { ...DEFAULT_SCRIPT_LIMITS, ...Object.fromEntries(Object.entries(options.scriptLimits ?? {}).filter(([, v]) => v !== undefined)) },
+    generation,
+    records,
+    labels,
+  });
   return {
     store,
     clock,
     defaultTimeZone,
     series: new SeriesService({ store, clock, plans, defaultTimeZone }),
-    generation: new GenerationService({
-      store,
-      clock,
-      plans,
-      leases: {
-        owner: options.leases?.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-        ttlMs: options.leases?.ttlMs ?? DEFAULT_LEASE_TTL_MS,
-        hold: options.leases?.hold ?? true,
-      },
-    }),
-    records: new RecordsService({ store, clock }),
+    generation,
+    records,
     labels,
     documents: labels,
+    scripts,
+    dispose() {
+      void engine?.then((e) => e.dispose());
+      engine = undefined;
+    },
     audit: new AuditService({ store }),
     access: new AccessService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),
   };

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, openApp, type Credentials, type TestApp } from './helper.js';
+
+/** Scripts over HTTP: saving versions, running them as one transaction, their records. */
+
+let t: TestApp;
+let engineer: Credentials;
+let operator: Credentials;
+let auditor: Credentials;
+let viewer: Credentials;
+beforeAll(async () => {
+  t = await openApp();
+  engineer = await t.key('engineer');
+  operator = await t.key('operator', { name: 'Line 1 runner', station: 'RUN-1' });
+  auditor = await t.key('auditor');
+  viewer = await t.key('viewer');
+  expect((await t.call('POST', '/api/v1/series', { as: engineer, body: { name: 'Widgets', format: 'W-{####}' } })).status).toBe(201);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const ISSUE = `function main(context) {
+  const serials = manufacturing.generateSerials('Widgets', context.quantity, { workOrder: context.workOrder });
+  console.log('issued', serials.length);
+  if (context.fail) throw new Error('stop here');
+  return { serials };
+}`;
+
+describe('scripts over HTTP', () => {
+  it('saves versions (engineers), runs them (operators), and answers {result, logs}', async () => {
+    const saved = await t.call('PUT', '/api/v1/scripts/issue', { as: engineer, body: { source: ISSUE, description: 'Issue a work order' } });
+    expect(saved.status, saved.body).toBe(200);
+    expect(saved.json).toMatchObject({ name: 'issue', version: 1, description: 'Issue a work order', source: ISSUE });
+    expect((await t.call('PUT', '/api/v1/scripts/issue', { as: engineer, body: { source: ISSUE } })).json.version).toBe(2);
+
+    const run = await t.call('POST', '/api/v1/scripts/issue/runs', { as: operator, body: { context: { quantity: 3, workOrder: 'WO-7' } } });
+    expect(run.status, run.body).toBe(200);
+    expect(run.json).toEqual({ result: { serials: ['W-0001', 'W-0002', 'W-0003'] }, logs: [{ level: 'log', message: 'issued 3', at: expect.any(Number) }] });
+    const runId = Number(run.headers['serialtrace-script-run']);
+    const recorded = await t.call('GET', `/api/v1/script-runs/${runId}`, { as: auditor });
+    expect(recorded.json).toMatchObject({ script: 'issue', version: 2, status: 'succeeded', station: 'RUN-1', context: { quantity: 3, workOrder: 'WO-7' }, apiCalls: 1 });
+    const records = await t.call('GET', '/api/v1/work-orders/WO-7/records', { as: viewer });
+    expect(records.json.records.map((r: { serial: string }) => r.serial)).toEqual(['W-0001', 'W-0002', 'W-0003']);
+  });
+
+  it('answers a failed run as a problem document with its logs and run, keeping nothing it did', async () => {
+    const failed = await t.call('POST', '/api/v1/scripts/issue/runs', { as: operator, body: { context: { quantity: 2, workOrder: 'WO-8', fail: true } } });
+    const problem = expectProblem(failed, 409, 'SCRIPT_FAILED');
+    expect(problem).toMatchObject({ script: 'issue', logs: [{ level: 'log', message: 'issued 2' }] });
+    expect((await t.call('GET', '/api/v1/work-orders/WO-8/records', { as: viewer })).json.records).toEqual([]);
+    const runs = await t.call('GET', '/api/v1/scripts/issue/runs', { as: auditor, query: { limit: '1' } });
+    expect(runs.json.runs[0]).toMatchObject({ id: problem.runId, status: 'failed', error: { code: 'SCRIPT_FAILED' } });
+    expect(runs.json.nextCursor).not.toBeNull();
+    // The values the failed run took are issued next.
+    const next = await t.call('POST', '/api/v1/series/Widgets/serials', { as: operator, body: {} });
+    expect(next.json.serials).toEqual(['W-0004']);
+  });
+
+  it('checks the caller\'s role for the script\'s calls, and for saving and running', async () => {
+    // An engineer may run scripts but not issue serials: the script's call is refused as the API would refuse it.
+    const asEngineer = await t.call('POST', '/api/v1/scripts/issue/runs', { as: engineer, body: { context: { quantity: 1 } } });
+    expect(expectProblem(asEngineer, 403, 'FORBIDDEN')).toMatchObject({ permission: 'serials.generate' });
+    expect((await t.call('PUT', '/api/v1/scripts/x', { as: operator, body: { source: ISSUE } })).status).toBe(403);
+    expect((await t.call('POST', '/api/v1/scripts/issue/runs', { as: auditor, body: {} })).status).toBe(403);
+    expect((await t.call('GET', '/api/v1/scripts', { as: viewer })).status).toBe(403);
+    expect((await t.call('GET', '/api/v1/scripts', { as: auditor })).json.scripts.map((s: { name: string }) => s.name)).toEqual(['issue']);
+  });
+
+  it('refuses a script that does not compile, naming the line, and an unknown script', async () => {
+    const bad = await t.call('PUT', '/api/v1/scripts/bad', { as: engineer, body: { source: 'function main() {\n  return ;;(\n}' } });
+    expect(expectProblem(bad, 422, 'SCRIPT_INVALID')).toMatchObject({ line: expect.any(Number) });
+    expectProblem(await t.call('POST', '/api/v1/scripts/nope/runs', { as: operator, body: {} }), 404, 'SCRIPT_NOT_FOUND');
+    const versions = await t.call('GET', '/api/v1/scripts/issue/versions', { as: auditor });
+    expect(versions.json.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  });
+});
