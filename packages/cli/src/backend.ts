@@ -21,6 +21,13 @@ export type RecordDetails = View<'getRecord'>;
 export type AuditPage = View<'listAudit'>;
 export type VerifyResult = View<'verifyAudit'>;
 export type LabelTemplateView = View<'getLabelTemplate'>;
+export type ScriptView = View<'getScript'>;
+export type ScriptSummary = View<'listScripts'>['scripts'][number];
+export type ScriptVersionView = View<'scriptVersions'>['versions'][number];
+/** What `script run --json` prints: what main returned (`null` for nothing) and the script's console output. */
+export type ScriptRunOutput = View<'runScript'>;
+export type ScriptRunPage = View<'listScriptRuns'>;
+export type ScriptRunView = View<'getScriptRun'>;
 
 /** Label formats: PNG image, PDF, or ZPL for Zebra printers. */
 export type LabelFormat = 'png' | 'pdf' | 'zpl';
@@ -120,6 +127,21 @@ export interface Backend {
   /** Creates or replaces a company template; `definition` is the parsed JSON, of any shape (the service checks it). */
   saveLabelTemplate(who: AuditOptions, name: string, definition: unknown): Promise<LabelTemplateView>;
   deleteLabelTemplate(who: AuditOptions, name: string): Promise<void>;
+  listScripts(): Promise<readonly ScriptSummary[]>;
+  getScript(name: string): Promise<ScriptView>;
+  /** Every saved version of a script, oldest first. */
+  scriptVersions(name: string): Promise<readonly ScriptVersionView[]>;
+  /** Saves a new version of a script (the first creates it); `source` must compile and define main. */
+  saveScript(who: AuditOptions, name: string, input: { readonly source: string; readonly description?: string }): Promise<ScriptView>;
+  /**
+   * Runs a script's current version in one transaction. A failed run throws its error (the
+   * script's own code, SCRIPT_FAILED, SCRIPT_TIMEOUT, ...) with `script`, `runId` and `logs` in
+   * its details, nothing it did kept.
+   */
+  runScript(who: AuditOptions, name: string, context: unknown): Promise<ScriptRunOutput>;
+  /** A script's recorded runs, newest first. */
+  listScriptRuns(name: string, query: { readonly limit?: number; readonly cursor?: string }): Promise<ScriptRunPage>;
+  getScriptRun(id: number): Promise<ScriptRunView>;
   close(): Promise<void>;
 }
 

@@ -98,6 +98,21 @@ function postgresSettings(env: CliIo['env']): { schema?: string; statementTimeou
   return { ...(schema === undefined ? {} : { schema }), ...(timeout === undefined ? {} : { statementTimeoutMs: timeout }) };
 }
 
+/**
+ * The limits of script runs on a local database, from the variables a server reads (with the
+ * same bounds); unset ones keep the service's defaults.
+ */
+function scriptLimits(env: CliIo['env']): { timeMs?: number; memoryBytes?: number; apiCalls?: number } {
+  const timeMs = wholeNumber(env['SERIALTRACE_SCRIPT_TIME_LIMIT_MS'] || undefined, 'SERIALTRACE_SCRIPT_TIME_LIMIT_MS', 10, 3_600_000);
+  const memoryMb = wholeNumber(env['SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB'] || undefined, 'SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB', 1, 4096);
+  const apiCalls = wholeNumber(env['SERIALTRACE_SCRIPT_API_CALL_LIMIT'] || undefined, 'SERIALTRACE_SCRIPT_API_CALL_LIMIT', 1, 10_000_000);
+  return {
+    ...(timeMs === undefined ? {} : { timeMs }),
+    ...(memoryMb === undefined ? {} : { memoryBytes: memoryMb * 1024 * 1024 }),
+    ...(apiCalls === undefined ? {} : { apiCalls }),
+  };
+}
+
 /** One CLI invocation: its output mode, and the backend opened on first use. */
 export class CliContext {
   readonly io: CliIo;
@@ -124,6 +139,7 @@ export class CliContext {
     const clock = clockFromSetting(this.io.env['SERIALTRACE_NOW']);
     const zone = this.io.env['SERIALTRACE_TIME_ZONE'];
     const defaultTimeZone = zone ? canonicalTimeZone(zone, 'SERIALTRACE_TIME_ZONE') : undefined;
+    const limits = scriptLimits(this.io.env);
     const store = openStore({ databaseUrl: target.databaseUrl, path: target.db, postgres: postgresSettings(this.io.env) });
     return new LocalBackend(createSerialtrace({
         store,
@@ -132,6 +148,7 @@ export class CliContext {
         leases: { hold: false },
         ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
         ...(this.io.env['SERIALTRACE_MASTER_KEY'] ? { masterKey: this.io.env['SERIALTRACE_MASTER_KEY'] } : {}),
+        ...(Object.keys(limits).length === 0 ? {} : { scriptLimits: limits }),
       }), this.io.username);
   }
 
@@ -162,6 +179,11 @@ export class CliContext {
     if (value !== '-') return value;
     const bytes = await (this.io.stdin ?? processStdin)();
     return new TextDecoder('utf-8').decode(bytes).replace(/\r?\n$/, '');
+  }
+
+  /** All of standard input as text, exactly as given (a script's source read from `-`). */
+  async stdinText(): Promise<string> {
+    return new TextDecoder('utf-8').decode(await (this.io.stdin ?? processStdin)());
   }
 
   /** Bytes on standard output (a label written to `-`). */

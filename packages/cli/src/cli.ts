@@ -8,6 +8,7 @@ import { gs1Command } from './commands/gs1.command.js';
 import { labelCommand } from './commands/label.command.js';
 import { previewCommand } from './commands/preview.command.js';
 import { recordsCommands } from './commands/records.command.js';
+import { scriptCommand } from './commands/script.command.js';
 import { seriesCommand } from './commands/series.command.js';
 
 export const EXIT_OK = 0;
@@ -31,6 +32,7 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   for (const command of recordsCommands(context)) program.addCommand(command);
   program.addCommand(labelCommand(context));
   program.addCommand(gs1Command(context));
+  program.addCommand(scriptCommand(context));
   program.addCommand(auditCommand(context));
   program.addCommand(copyCommand(context));
   // Every subcommand reports usage errors the same way as the program.

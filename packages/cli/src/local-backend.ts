@@ -8,6 +8,12 @@ import {
   type LabelRequest,
   type PreviewRequest,
   type RenderedLabel,
+  type ScriptRunOutput,
+  type ScriptRunPage,
+  type ScriptRunView,
+  type ScriptSummary,
+  type ScriptVersionView,
+  type ScriptView,
   type SeriesFields,
   type StatusChange,
 } from './backend.js';
@@ -130,7 +136,46 @@ export class LocalBackend implements Backend {
     return this.#app.labels.deleteTemplate(this.#caller(who), name);
   }
 
+  listScripts(): Promise<readonly ScriptSummary[]> {
+    return this.#app.scripts.list(this.#caller());
+  }
+
+  async getScript(name: string): Promise<ScriptView> {
+    return inApiOrder(await this.#app.scripts.get(this.#caller(), name));
+  }
+
+  scriptVersions(name: string): Promise<readonly ScriptVersionView[]> {
+    return this.#app.scripts.versions(this.#caller(), name);
+  }
+
+  async saveScript(who: AuditOptions, name: string, input: { readonly source: string; readonly description?: string }): Promise<ScriptView> {
+    return inApiOrder(await this.#app.scripts.save(this.#caller(who), name, input));
+  }
+
+  async runScript(who: AuditOptions, name: string, context: unknown): Promise<ScriptRunOutput> {
+    // On a local database every call the script makes is allowed, as every command is.
+    const { result, logs } = await this.#app.scripts.run(this.#caller(who), name, context === undefined ? {} : { context });
+    // As the server answers: a main that returns nothing gives null.
+    return { result: result ?? null, logs };
+  }
+
+  listScriptRuns(name: string, query: { readonly limit?: number; readonly cursor?: string }): Promise<ScriptRunPage> {
+    return this.#app.scripts.runs(this.#caller(), name, query);
+  }
+
+  getScriptRun(id: number): Promise<ScriptRunView> {
+    return this.#app.scripts.getRun(this.#caller(), id);
+  }
+
   async close(): Promise<void> {
+    // The script sandbox, if a command loaded it, goes with the database.
+    this.#app.dispose();
     await this.#app.store.close();
   }
+}
+
+/** A script with its members in the order the server sends them (the source last), so `--json` prints the same bytes. */
+function inApiOrder(view: ScriptView): ScriptView {
+  const { name, description, version, createdAt, createdBy, updatedAt, updatedBy, source } = view;
+  return { name, description, version, createdAt, createdBy, updatedAt, updatedBy, source };
 }

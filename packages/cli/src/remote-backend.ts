@@ -298,6 +298,41 @@ export class RemoteBackend implements Backend {
     await this.#client.call('deleteLabelTemplate', { headers, params: { name } });
   }
 
+  async listScripts() {
+    return (await this.#client.call('listScripts')).scripts;
+  }
+
+  async getScript(name: string) {
+    return this.#client.call('getScript', { params: { name } });
+  }
+
+  async scriptVersions(name: string) {
+    return (await this.#client.call('scriptVersions', { params: { name } })).versions;
+  }
+
+  async saveScript(who: AuditOptions, name: string, input: { readonly source: string; readonly description?: string }) {
+    const headers = this.#headers(who);
+    return this.#client.call('saveScript', {
+      headers,
+      params: { name },
+      body: { source: input.source, ...(input.description === undefined ? {} : { description: input.description }) },
+    });
+  }
+
+  /** The run's id comes back in the Serialtrace-Script-Run header; what is printed is the body. */
+  async runScript(who: AuditOptions, name: string, context: unknown) {
+    const headers = this.#headers(who);
+    return this.#client.call('runScript', { headers, params: { name }, body: context === undefined ? {} : { context } });
+  }
+
+  async listScriptRuns(name: string, query: { readonly limit?: number; readonly cursor?: string }) {
+    return this.#client.call('listScriptRuns', { params: { name }, query: { ...query } });
+  }
+
+  async getScriptRun(id: number) {
+    return this.#client.call('getScriptRun', { params: { id } });
+  }
+
   async close(): Promise<void> {}
 }
 
