@@ -170,3 +170,12 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
 }
 
 export { USAGE };
+
+/** The limits of each script run, as the services take them. */
+export function scriptLimitsOf(config: Pick<ServerConfig, 'scriptTimeLimitMs' | 'scriptMemoryLimitMb' | 'scriptApiCallLimit'>): {
+  timeMs: number;
+  memoryBytes: number;
+  apiCalls: number;
+} {
+  return { timeMs: config.scriptTimeLimitMs, memoryBytes: config.scriptMemoryLimitMb * 1024 * 1024, apiCalls: config.scriptApiCallLimit };
+}

@@ -3,7 +3,7 @@ import { clockFromSetting, createSerialtrace, type Serialtrace } from '@serialtr
 import { openStore } from '@serialtrace/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { ServerConfig } from './config.js';
+import { scriptLimitsOf, type ServerConfig } from './config.js';
 
 /** How often a server that started without its database tries the first start again. */
 export const FIRST_START_RETRY_MS = 2000;
@@ -59,7 +59,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       leases: { ttlMs: config.leaseSeconds * 1000 },
       ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
       ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
-      scriptLimits: { timeMs: config.scriptTimeLimitMs, memoryBytes: config.scriptMemoryLimitMb * 1024 * 1024, apiCalls: config.scriptApiCallLimit },
+      scriptLimits: scriptLimitsOf(config),
     });
     const bootstrap = async () => {
       const admin = await services.access.bootstrap(config.adminPassword);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { Role } from '@serialtrace/core';
-import { buildApp, DEFAULTS, type AppOptions, type ServerConfig } from '@serialtrace/server';
+import { buildApp, DEFAULTS, scriptLimitsOf, type AppOptions, type ServerConfig } from '@serialtrace/server';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -159,7 +159,10 @@ async function underTest(services: Serialtrace, config: ServerConfig, options: V
     },
     async close() {
       await app.close();
-      if (closeStore) await services.store.close();
+      if (closeStore) {
+        services.dispose();
+        await services.store.close();
+      }
     },
   };
 }
@@ -172,9 +175,16 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
   const dir = mkdtempSync(join(tmpdir(), 'serialtrace-server-'));
   const path = join(dir, 'serialtrace.db');
   const clock = new ManualClock(options.at ?? '2025-06-15T10:00:00Z');
-  const open = () => createSerialtrace({ store: SqliteStore.open({ path }), clock, defaultTimeZone: 'UTC' });
-  const services = open();
   const config = testConfig(path, options.config);
+  const open = () =>
+    createSerialtrace({
+      store: SqliteStore.open({ path }),
+      clock,
+      defaultTimeZone: 'UTC',
+      // As server.ts passes them, so tests may narrow the limits through the config.
+      scriptLimits: scriptLimitsOf(config),
+    });
+  const services = open();
   await services.access.bootstrap(config.adminPassword);
   const main = await underTest(services, config, options, true);
   const variants: AppUnderTest[] = [];

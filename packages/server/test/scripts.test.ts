@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, openApp, type Credentials, type TestApp } from './helper.js';
+import { DEFAULTS } from '@serialtrace/server';
 
 /** Scripts over HTTP: saving versions, running them as one transaction, their records. */
 
@@ -9,7 +10,8 @@ let operator: Credentials;
 let auditor: Credentials;
 let viewer: Credentials;
 beforeAll(async () => {
-  t = await openApp();
+  t = await openApp({ config: { scriptTimeLimitMs: 2000, scriptMemoryLimitMb: 8, scriptApiCallLimit: 50 } });
+  expect(DEFAULTS.scriptTimeLimitMs).toBe(5000);
   engineer = await t.key('engineer');
   operator = await t.key('operator', { name: 'Line 1 runner', station: 'RUN-1' });
   auditor = await t.key('auditor');
@@ -73,5 +75,47 @@ describe('scripts over HTTP', () => {
     expectProblem(await t.call('POST', '/api/v1/scripts/nope/runs', { as: operator, body: {} }), 404, 'SCRIPT_NOT_FOUND');
     const versions = await t.call('GET', '/api/v1/scripts/issue/versions', { as: auditor });
     expect(versions.json.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  });
+});
+
+describe('escape attempts over HTTP', () => {
+  const attempts: [string, string, string][] = [
+    ['an endless loop', 'function main() { for (;;) {} }', 'SCRIPT_TIMEOUT'],
+    ['an endless loop that swallows errors', 'function main() { for (;;) { try { for (;;) {} } catch (e) {} } }', 'SCRIPT_TIMEOUT'],
+    ['a huge allocation', "function main() { return 'x'.repeat(1e9).length; }", 'SCRIPT_MEMORY_EXCEEDED'],
+    ['a growing heap', "function main() { const a = []; for (let i = 0; ; i++) a.push({ i, s: 'abc' + i }); }", 'SCRIPT_MEMORY_EXCEEDED'],
+    ['unbounded recursion', 'function main() { const f = (n) => f(n + 1) + 1; return f(0); }', 'SCRIPT_MEMORY_EXCEEDED'],
+    ['reaching Node through constructors', "function main() { return this.constructor.constructor('return process')().pid; }", 'SCRIPT_FAILED'],
+    ['reaching the host through an API function', "function main() { return manufacturing.generateSerial.constructor('return process')().env; }", 'SCRIPT_FAILED'],
+    ['changing the API objects', "function main() { 'use strict'; manufacturing.generateSerial = () => 'fake'; }", 'SCRIPT_FAILED'],
+    ['flooding the API', "function main() { for (let i = 0; i < 100; i++) { try { manufacturing.getRecordBySerial('nope'); } catch (e) {} } }", 'SCRIPT_API_LIMIT'],
+  ];
+  for (const [what, source, code] of attempts) {
+    it(`${what} ends with ${code}, and the server keeps answering`, async () => {
+      const name = what.replace(/\W+/g, '-');
+      expect((await t.call('PUT', `/api/v1/scripts/${name}`, { as: engineer, body: { source } })).status).toBe(200);
+      expectProblem(await t.call('POST', `/api/v1/scripts/${name}/runs`, { as: operator, body: {} }), 409, code);
+      expect((await t.call('GET', '/ready')).status).toBe(200);
+      const next = await t.call('POST', '/api/v1/series/Widgets/serials', { as: operator, body: {} });
+      expect(next.status).toBe(201);
+    });
+  }
+
+  it('sees only the standard built-ins, the two APIs and console; nothing of Node, and no state from earlier runs', async () => {
+    const source = `function main() {
+      globalThis.leftBehind = true;
+      Object.prototype.polluted = 1;
+      return {
+        node: [typeof require, typeof process, typeof fetch, typeof setTimeout, typeof Buffer, typeof module],
+        globals: Object.getOwnPropertyNames(globalThis).filter((k) => !/^[A-Z]/.test(k)).sort(),
+      };
+    }`;
+    await t.call('PUT', '/api/v1/scripts/look-around', { as: engineer, body: { source } });
+    const first = await t.call('POST', '/api/v1/scripts/look-around/runs', { as: operator, body: {} });
+    expect(first.json.result.node).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined']);
+    expect(first.json.result.globals).toEqual(expect.arrayContaining(['console', 'documents', 'manufacturing']));
+    expect(first.json.result.globals).not.toContain('leftBehind_from_before');
+    await t.call('PUT', '/api/v1/scripts/look-back', { as: engineer, body: { source: 'function main() { return [typeof leftBehind, ({}).polluted === undefined]; }' } });
+    expect((await t.call('POST', '/api/v1/scripts/look-back/runs', { as: operator, body: {} })).json.result).toEqual(['undefined', true]);
   });
 });
