@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { client, isSignedOut } from './api';
 import { AuditPage } from './audit/audit-page';
 import { Link, navigate, useLocation } from './router';
+import { ScriptsPage } from './scripts/scripts-page';
 import { makeCan, SessionContext, useSession, type Identity, type ServerInfo, type Session } from './session';
 import { ChangePasswordDialog } from './sign-in/change-password-dialog';
 import { SignInPage } from './sign-in/sign-in-page';
@@ -103,6 +104,13 @@ function Shell(props: { readonly mustChangePassword: boolean; readonly onPasswor
                 Traceability
               </Link>
             </li>
+            {session.can('scripts.read') && (
+              <li>
+                <Link href="/scripts" aria-current={page.key === 'scripts' ? 'page' : undefined}>
+                  Scripts
+                </Link>
+              </li>
+            )}
             {session.can('audit.read') && (
               <li>
                 <Link href="/audit" aria-current={page.key === 'audit' ? 'page' : undefined}>
@@ -146,6 +154,10 @@ function pageFor(path: string, session: Session): { key: string; title: string; 
   if (path === '/audit') {
     if (!session.can('audit.read')) return { key: 'forbidden', title: 'Not allowed', element: <NotAllowed /> };
     return { key: 'audit', title: 'Audit trail', element: <AuditPage /> };
+  }
+  if (path === '/scripts') {
+    if (!session.can('scripts.read')) return { key: 'forbidden', title: 'Not allowed', element: <NotAllowed /> };
+    return { key: 'scripts', title: 'Scripts', element: <ScriptsPage /> };
   }
   return { key: 'missing', title: 'Page not found', element: <NotFound /> };
 }
