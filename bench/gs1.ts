@@ -12,7 +12,7 @@ import bwipjs from 'bwip-js';
 import { builtInTemplate, renderLabel, type LabelData } from '@serialtrace/labels';
 import { createSerialtrace, newSeriesKey, seriesPermutation } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
-import { measureInterleaved } from './stats.js';
+import { callsPerSecond, measureInterleaved } from './stats.js';
 
 const caller = { companyId: 1, actor: 'bench', station: 'BENCH-1' };
 const GTIN = '09520123456788';
@@ -73,16 +73,6 @@ async function generation(quick: boolean): Promise<Gs1Report['generation']> {
   }
 }
 
-/** Calls of `once` per second over at least `seconds`. */
-async function rate(seconds: number, once: () => unknown): Promise<number> {
-  let calls = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    await once();
-    calls++;
-  }
-  return calls / ((performance.now() - start) / 1000);
-}
 
 function permutation(quick: boolean): Gs1Report['permutation'] {
   const p = seriesPermutation(newSeriesKey(), 10n ** 12n);
@@ -112,11 +102,11 @@ async function labels(quick: boolean): Promise<Pick<Gs1Report, 'labels' | 'bareB
     elementString: `01${GTIN}1727033110L1\u001d21R104729388471`,
   };
   const seconds = quick ? 1 : 3;
-  const bare = await rate(seconds, () => bwipjs.toBuffer({ bcid: 'gs1datamatrix', text: data.bracketed!, scale: 5 }));
+  const bare = await callsPerSecond(seconds, () => bwipjs.toBuffer({ bcid: 'gs1datamatrix', text: data.bracketed!, scale: 5 }));
   const out = [];
   for (const format of ['png', 'zpl', 'pdf'] as const) {
     let bytes = 0;
-    const perSecond = await rate(seconds, async () => {
+    const perSecond = await callsPerSecond(seconds, async () => {
       bytes = (await renderLabel(template, data, format)).bytes.byteLength;
     });
     out.push({ format, rendersPerSecond: round(perSecond, 0), bytes, ratioToBareBarcode: round(perSecond / bare, 2) });

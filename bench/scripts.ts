@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { ScriptEngine } from '@serialtrace/scripting';
 import { createSerialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
-import { measureInterleaved } from './stats.js';
+import { callsPerSecond, measureInterleaved } from './stats.js';
 
 const caller = { companyId: 1, actor: 'bench', station: 'BENCH-1' };
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -26,15 +26,6 @@ export interface ScriptsReport {
   }[];
 }
 
-async function rate(seconds: number, once: () => Promise<unknown>): Promise<number> {
-  let calls = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    await once();
-    calls++;
-  }
-  return calls / ((performance.now() - start) / 1000);
-}
 
 export async function runScriptsBench(options: { quick: boolean }): Promise<ScriptsReport> {
   const dir = mkdtempSync(join(tmpdir(), 'serialtrace-bench-scripts-'));
@@ -55,8 +46,8 @@ export async function runScriptsBench(options: { quick: boolean }): Promise<Scri
       await app.scripts.run(caller, 'trivial');
       await engine.run({ name: 'trivial', source: trivial, context: {}, host: {} });
     }
-    const sandboxRunsPerSecond = await rate(seconds, () => engine.run({ name: 'trivial', source: trivial, context: {}, host: {} }));
-    const serviceRunsPerSecond = await rate(seconds, () => app.scripts.run(caller, 'trivial'));
+    const sandboxRunsPerSecond = await callsPerSecond(seconds, () => engine.run({ name: 'trivial', source: trivial, context: {}, host: {} }));
+    const serviceRunsPerSecond = await callsPerSecond(seconds, () => app.scripts.run(caller, 'trivial'));
 
     const generation = [];
     for (const c of [

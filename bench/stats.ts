@@ -62,3 +62,14 @@ export async function measureInterleaved(
   }
   return results;
 }
+
+/** Calls of `once` per second, one after another, over at least `seconds`. */
+export async function callsPerSecond(seconds: number, once: () => unknown): Promise<number> {
+  let calls = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    await once();
+    calls++;
+  }
+  return calls / ((performance.now() - start) / 1000);
+}

@@ -99,3 +99,34 @@ export function layoutLabel(template: LabelTemplate, data: LabelData): LabelLayo
   }
   return { template, data, width, height: dots(template.height), barcode, lines };
 }
+
+/** A rectangle in dots from the label's top-left corner. */
+export interface DotRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The barcode's dark modules as rectangles, one per run of dark modules in a row, so that every
+ * format draws the same shapes (and a linear symbol's bars are one rectangle each).
+ */
+export function darkRuns(barcode: PlacedBarcode): DotRect[] {
+  const { modules, moduleDots } = barcode;
+  const runs: DotRect[] = [];
+  const height = modules.linear ? barcode.height : moduleDots;
+  for (let row = 0; row < modules.rows; row++) {
+    let column = 0;
+    while (column < modules.columns) {
+      if (modules.dark[row * modules.columns + column] !== 1) {
+        column++;
+        continue;
+      }
+      const start = column;
+      while (column < modules.columns && modules.dark[row * modules.columns + column] === 1) column++;
+      runs.push({ x: barcode.x + start * moduleDots, y: barcode.y + row * moduleDots, width: (column - start) * moduleDots, height });
+    }
+  }
+  return runs;
+}

@@ -1,5 +1,5 @@
 import { PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
-import type { LabelLayout, PlacedBarcode } from './label-layout.js';
+import { darkRuns, type LabelLayout, type PlacedBarcode } from './label-layout.js';
 import { BASELINE_RATIO } from './render-png.js';
 
 /** PDF points per millimetre. */
@@ -43,21 +43,7 @@ export async function renderPdf(layout: LabelLayout): Promise<Uint8Array> {
 
 /** SVG path data, in dots from the label's top-left corner, of the runs of dark modules. */
 function barcodePath(barcode: PlacedBarcode): string {
-  const { modules, moduleDots } = barcode;
-  const parts: string[] = [];
-  for (let row = 0; row < modules.rows; row++) {
-    const height = modules.linear ? barcode.height : moduleDots;
-    let column = 0;
-    while (column < modules.columns) {
-      if (modules.dark[row * modules.columns + column] !== 1) {
-        column++;
-        continue;
-      }
-      const start = column;
-      while (column < modules.columns && modules.dark[row * modules.columns + column] === 1) column++;
-      const width = (column - start) * moduleDots;
-      parts.push(`M${barcode.x + start * moduleDots} ${barcode.y + row * moduleDots}h${width}v${height}h${-width}Z`);
-    }
-  }
-  return parts.join('');
+  return darkRuns(barcode)
+    .map((r) => `M${r.x} ${r.y}h${r.width}v${r.height}h${-r.width}Z`)
+    .join('');
 }

@@ -1,6 +1,6 @@
 import bwipjs from 'bwip-js';
 import { PNG } from 'pngjs';
-import type { LabelLayout, PlacedBarcode, PlacedLine } from './label-layout.js';
+import { darkRuns, type LabelLayout, type PlacedBarcode, type PlacedLine } from './label-layout.js';
 
 /** Where the baseline of a line sits below its top, as a share of its height (all three writers agree). */
 export const BASELINE_RATIO = 0.75;
@@ -49,21 +49,7 @@ function fillRect(bitmap: GreyBitmap, x: number, y: number, width: number, heigh
 }
 
 function paintBarcode(bitmap: GreyBitmap, barcode: PlacedBarcode): void {
-  const { modules, moduleDots } = barcode;
-  for (let row = 0; row < modules.rows; row++) {
-    const height = modules.linear ? barcode.height : moduleDots;
-    // Runs of dark modules as one rectangle each.
-    let column = 0;
-    while (column < modules.columns) {
-      if (modules.dark[row * modules.columns + column] !== 1) {
-        column++;
-        continue;
-      }
-      const start = column;
-      while (column < modules.columns && modules.dark[row * modules.columns + column] === 1) column++;
-      fillRect(bitmap, barcode.x + start * moduleDots, barcode.y + row * moduleDots, (column - start) * moduleDots, height);
-    }
-  }
+  for (const r of darkRuns(barcode)) fillRect(bitmap, r.x, r.y, r.width, r.height);
 }
 
 /** Draws `line` with bwip-js glyph bitmaps, as its built-in drawing draws a barcode's text. */
