@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { ScriptEngine } from '@serialtrace/scripting';
 import { createSerialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
