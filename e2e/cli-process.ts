@@ -11,8 +11,11 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
-/** Runs the real `serialtrace` binary in its own process. */
-export function serialtrace(args: readonly string[], env: Record<string, string> = {}): Promise<ProcessResult> {
+/**
+ * Runs the real `serialtrace` binary in its own process, with `input` on standard input, which is
+ * then closed (so an argument given as `-` reads to its end instead of waiting for more).
+ */
+export function serialtrace(args: readonly string[], env: Record<string, string> = {}, input = ''): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...env } });
     let stdout = '';
@@ -21,5 +24,8 @@ export function serialtrace(args: readonly string[], env: Record<string, string>
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A process that ends without reading its input closes the pipe first (EPIPE): nothing to report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
   });
 }

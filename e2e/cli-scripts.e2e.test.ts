@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, type ProcessResult } from './cli-process.js';
+import { serialtrace } from './cli-process.js';
 import { http, signIn, startServer, type ServerProcess } from './server-process.js';
 
 /**
@@ -19,20 +18,6 @@ const FAILS = "async function main() { await manufacturing.generateSerials('Widg
 let dir: string;
 let server: ServerProcess;
 let key: string;
-
-/** The binary with `input` on standard input, which is then closed. */
-function serialtrace(args: readonly string[], env: Record<string, string>, input = ''): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-scripts-e2e-'));

@@ -100,8 +100,10 @@ describe('Scripts', () => {
     await run.getByRole('button', { name: 'Save and run', exact: true }).waitFor();
     await run.getByRole('button', { name: 'Run version 1', exact: true }).waitFor();
     await run.getByRole('button', { name: 'Save and run', exact: true }).click();
-    await page.getByText('Saved version 2', { exact: true }).waitFor();
-    await expect.poll(async () => (await runs.getByRole('row').count()) - 1).toBe(2);
+    // Saving compiles the script in the sandbox and the run follows: under a loaded machine (the
+    // whole suite on two cores) that has taken longer than the usual ten seconds.
+    await page.getByText('Saved version 2', { exact: true }).waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await runs.getByRole('row').count()) - 1, { timeout: 30_000 }).toBe(2);
     await page.getByRole('list', { name: 'Script versions' }).getByRole('button', { name: 'Version 1', exact: true }).waitFor();
     await screenshot(page, 'scripts-4-versions');
   });

@@ -1,47 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '@serialtrace/cli';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { hasValidCheckDigit } from '@serialtrace/core';
+import { useLocalDatabase } from './cli-harness.js';
 
-let dir: string;
-let db: string;
-const NOW = '2025-06-15T10:00:00Z';
 const MASTER_KEY = 'a1'.repeat(32);
 const GS = '\u001d';
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-gs1-'));
-  db = join(dir, 'st.db');
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  bytes: Buffer;
-  json: () => any;
-}
-
-async function cli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const chunks: Buffer[] = [];
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: { SERIALTRACE_DB: db, SERIALTRACE_NOW: NOW, SERIALTRACE_TIME_ZONE: 'UTC', ...options.env },
-    username: () => 'osuser',
-    stdin: async () => Buffer.from(options.stdin ?? '', 'utf-8'),
-    stdoutBytes: (bytes) => chunks.push(Buffer.from(bytes)),
-  });
-  return { code, stdout, stderr, bytes: Buffer.concat(chunks), json: () => JSON.parse(stdout) };
-}
+const { cli, dir, db } = useLocalDatabase('serialtrace-cli-gs1-');
 
 describe('serialtrace gs1 check-digit', () => {
   it('completes a key with its check digit, in text and JSON', async () => {
@@ -49,7 +15,7 @@ describe('serialtrace gs1 check-digit', () => {
     expect(text).toMatchObject({ code: 0, stdout: '6291041500213\n' });
     expect((await cli(['gs1', 'check-digit', '629104150021', '--json'])).json()).toEqual({ key: '6291041500213' });
     // No database is opened for it: the file never appears.
-    expect(existsSync(db)).toBe(false);
+    expect(existsSync(db())).toBe(false);
   });
 
   it('refuses what is not a key body with a GS1 code', async () => {
@@ -207,7 +173,7 @@ describe('serialtrace label render', () => {
   const record = async (serial = 'SN000001') => (await cli(['record', serial, '--json'])).json();
 
   it('prints PNG, PDF and ZPL labels, recording each print', async () => {
-    const png = join(dir, 'label.png');
+    const png = join(dir(), 'label.png');
     const first = await cli(['label', 'render', '--serial', 'SN000001', '--format', 'png', '--out', png, '--station', 'ST-1', '--json']);
     expect(first.code).toBe(0);
     const bytes = readFileSync(png);
@@ -215,14 +181,14 @@ describe('serialtrace label render', () => {
     expect(first.json()).toEqual({ file: png, bytes: bytes.byteLength, format: 'png', template: 'gs1-product', print: 1, serial: 'SN000001' });
     expect(await record()).toMatchObject({ status: 'printed', labelPrints: 1 });
 
-    const pdf = join(dir, 'label.pdf');
+    const pdf = join(dir(), 'label.pdf');
     const second = await cli(['label', 'render', '--serial', 'SN000001', '--format', 'pdf', '--out', pdf]);
     expect(second.code).toBe(0);
     expect(readFileSync(pdf).subarray(0, 4).toString('latin1')).toBe('%PDF');
     expect(second.stdout).toBe(`Wrote ${pdf} (${readFileSync(pdf).byteLength} bytes, template gs1-product, print #2 of SN000001)\n`);
     expect(await record()).toMatchObject({ status: 'printed', labelPrints: 2 });
 
-    const zpl = join(dir, 'label.zpl');
+    const zpl = join(dir(), 'label.zpl');
     // The format follows from the file's extension when --format is left out.
     const third = await cli(['label', 'render', '--serial', 'SN000001', '--out', zpl, '--template', 'digital-link', '--json']);
     expect(third.json()).toMatchObject({ format: 'zpl', template: 'digital-link', print: 3 });
@@ -231,11 +197,11 @@ describe('serialtrace label render', () => {
     expect(details).toMatchObject({ status: 'printed', labelPrints: 3 });
     expect(details.history.map((h: { to: string }) => h.to)).toEqual(['generated', 'printed']);
     expect((await cli(['record', 'SN000001'])).stdout).toMatch(/label prints:\s+3/);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('renders a preview without recording it', async () => {
-    const out = join(dir, 'preview.png');
+    const out = join(dir(), 'preview.png');
     const run = await cli(['label', 'render', '--serial', 'SN000002', '--out', out, '--preview', '--json']);
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ print: null, template: 'gs1-product', format: 'png' });
@@ -253,7 +219,7 @@ describe('serialtrace label render', () => {
   });
 
   it('leaves no file when the print is refused', async () => {
-    const out = join(dir, 'refused.png');
+    const out = join(dir(), 'refused.png');
     const unknown = await cli(['label', 'render', '--serial', 'SN000001', '--template', 'nope', '--out', out, '--json']);
     expect(unknown.code).toBe(1);
     expect(unknown.json().error.code).toBe('LABEL_TEMPLATE_NOT_FOUND');
@@ -262,11 +228,11 @@ describe('serialtrace label render', () => {
     const noRecord = await cli(['label', 'render', '--serial', 'SN999999', '--out', out, '--json']);
     expect(noRecord.json().error.code).toBe('RECORD_NOT_FOUND');
     // A folder that cannot take the file is refused before the print is recorded.
-    const noFolder = await cli(['label', 'render', '--serial', 'SN000001', '--out', join(dir, 'missing', 'x.png'), '--json']);
+    const noFolder = await cli(['label', 'render', '--serial', 'SN000001', '--out', join(dir(), 'missing', 'x.png'), '--json']);
     expect(noFolder.json().error).toMatchObject({ code: 'VALUE_INVALID', field: 'out' });
     expect(existsSync(out)).toBe(false);
     expect(await record()).toMatchObject({ status: 'generated', labelPrints: 0 });
-    expect(readdirSync(dir).filter((f) => f !== 'st.db' && !f.startsWith('st.db-'))).toEqual([]);
+    expect(readdirSync(dir()).filter((f) => f !== 'st.db' && !f.startsWith('st.db-'))).toEqual([]);
   });
 });
 
@@ -279,7 +245,7 @@ describe('serialtrace label templates', () => {
 
     // What `show --json` prints, `save` reads back.
     const shown = await cli(['label', 'template', 'show', 'serial', '--json']);
-    const file = join(dir, 'template.json');
+    const file = join(dir(), 'template.json');
     writeFileSync(file, shown.stdout);
     const saved = await cli(['label', 'template', 'save', 'Boxes', file, '--reason', 'new box', '--json']);
     expect(saved.code).toBe(0);
@@ -306,7 +272,7 @@ describe('serialtrace label templates', () => {
   });
 
   it('refuses to replace or delete a built-in template, and a template that is not JSON', async () => {
-    const file = join(dir, 'template.json');
+    const file = join(dir(), 'template.json');
     writeFileSync(file, (await cli(['label', 'template', 'show', 'serial', '--json'])).stdout);
     const save = await cli(['label', 'template', 'save', 'gs1-product', file, '--json']);
     expect(save.code).toBe(1);

@@ -1,57 +1,17 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '@serialtrace/cli';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareDatabase, serve, type TestServer } from '../../client/test/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useParity } from './cli-harness.js';
 
 /**
  * The GS1, series and label commands over HTTP (`--server`) print what they print on a local
  * database, byte for byte, and write the same label files: both sides start from copies of one
- * fresh install, as in cli-remote.test.ts.
+ * fresh install (see `useParity` in cli-harness.ts).
  */
 
-const NOW = '2025-06-15T10:00:00Z';
 const GS = '\u001d';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-let dir: string;
-let localDb: string;
-let server: TestServer;
-let key: string;
-let actor: string;
-let templateFile: string;
-
-async function run(args: readonly string[], env: Record<string, string | undefined>, username: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, username: () => username });
-  return { code, stdout, stderr };
-}
-
-const local = (args: readonly string[]) => run(args, { SERIALTRACE_DB: localDb, SERIALTRACE_NOW: NOW, SERIALTRACE_TIME_ZONE: 'UTC' }, actor);
-const remote = (args: readonly string[]) => run(['--server', server.url, '--api-key', key, ...args], {}, 'osuser');
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-labels-remote-'));
-  const serverDb = join(dir, 'server.db');
-  localDb = join(dir, 'local.db');
-  const created = await prepareDatabase(serverDb, NOW, 'parity');
-  copyFileSync(serverDb, localDb);
-  key = created.key;
-  actor = created.actor;
-  server = await serve(serverDb, NOW);
-  templateFile = join(dir, 'template.json');
-});
-afterAll(async () => {
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, local, remote } = useParity('serialtrace-cli-labels-remote-');
 
 type Mode = 'json' | 'text' | 'both';
 
@@ -101,10 +61,11 @@ const SEQUENCE: readonly (readonly [Mode, readonly string[]])[] = [
 
 describe('GS1, series and label commands on a local database and against a server', () => {
   it('print the same output and write the same label files', async () => {
+    const templateFile = join(dir(), 'template.json');
     writeFileSync(templateFile, (await local(['label', 'template', 'show', 'serial', '--json'])).stdout);
     const outputs = { ok: 0, refused: 0 };
     for (const [mode, args] of SEQUENCE) {
-      const line = args.map((a) => (a === '@template' ? templateFile : a.startsWith('@dir/') ? join(dir, a.slice(5)) : a));
+      const line = args.map((a) => (a === '@template' ? templateFile : a.startsWith('@dir/') ? join(dir(), a.slice(5)) : a));
       const out = line[line.indexOf('--out') + 1];
       for (const json of mode === 'both' ? [true, false] : [mode === 'json']) {
         const full = json ? [...line, '--json'] : line;
@@ -126,6 +87,6 @@ describe('GS1, series and label commands on a local database and against a serve
     expect(record).toMatchObject({ status: 'printed', labelPrints: 2, lot: 'LOT42', expiry: '2026-12-31' });
     expect(record.gs1.elementString).toBe(`01095201234567881726123110LOT42${GS}21SN000001`);
     expect(JSON.parse((await remote(['record', 'SN000002', '--json'])).stdout)).toMatchObject({ status: 'generated', labelPrints: 0 });
-    expect([...readFileSync(join(dir, 'first.png')).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect([...readFileSync(join(dir(), 'first.png')).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });
 });

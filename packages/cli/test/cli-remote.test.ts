@@ -1,61 +1,18 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runCli } from '@serialtrace/cli';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, prepareDatabase, serve, type TestServer } from '../../client/test/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { createKey } from '../../client/test/test-server.js';
+import { NOW, outputOf, runCapture, useParity } from './cli-harness.js';
 
 /**
  * The CLI over HTTP (`--server`, `--api-key`) prints what it prints on a local database: the same
  * text, the same JSON byte for byte (key order included), the same refusals and exit statuses.
  */
 
-const NOW = '2025-06-15T10:00:00Z';
+const { localDb, serverDb, server, key, actor, local, remote } = useParity('serialtrace-cli-remote-');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-let dir: string;
-let localDb: string;
-let server: TestServer;
-let key: string;
-let actor: string;
-
-async function run(args: readonly string[], env: Record<string, string | undefined>, username: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, username: () => username });
-  return { code, stdout, stderr };
-}
-
-/** The CLI on the local database file, at the fixed instant. */
-const local = (args: readonly string[]) => run(args, { SERIALTRACE_DB: localDb, SERIALTRACE_NOW: NOW, SERIALTRACE_TIME_ZONE: 'UTC' }, actor);
-/** The CLI against the server, signed with the API key. */
-const remote = (args: readonly string[]) => run(['--server', server.url, '--api-key', key, ...args], {}, 'osuser');
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-remote-'));
-  const serverDb = join(dir, 'server.db');
-  localDb = join(dir, 'local.db');
-  // Both sides start from copies of one fresh install (the admin and the API key, with their audit
-  // entries), and the local OS user is named as the server names the key. So nothing needs
-  // normalising: record ids, audit sequence numbers, actors (`createdBy`, `generatedBy`), and with
-  // them every audit hash, must come out the same on both sides.
-  const created = await prepareDatabase(serverDb, NOW, 'parity');
-  copyFileSync(serverDb, localDb);
-  key = created.key;
-  actor = created.actor;
-  server = await serve(serverDb, NOW);
-});
-afterAll(async () => {
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** The CLI with an environment and an OS user of the test's choosing. */
+const run = async (args: readonly string[], env: Record<string, string | undefined>, username: string) => outputOf(await runCapture(args, { env, username }));
 
 /** A port that was free a moment ago: nothing listens there. */
 function closedPort(): Promise<number> {
@@ -189,7 +146,7 @@ describe('the same commands on a local database and against a server', () => {
   });
 
   it('agree on a history edited behind their backs: the chain is broken at the same entry', async () => {
-    for (const path of [localDb, join(dir, 'server.db')]) {
+    for (const path of [localDb(), serverDb()]) {
       const raw = new Database(path);
       raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4").run();
       raw.close();
@@ -216,28 +173,28 @@ describe('--server and --api-key', () => {
   });
 
   it('are read from SERIALTRACE_SERVER and SERIALTRACE_API_KEY, and the flags win', async () => {
-    const env = { SERIALTRACE_SERVER: server.url, SERIALTRACE_API_KEY: key };
+    const env = { SERIALTRACE_SERVER: server().url, SERIALTRACE_API_KEY: key() };
     const byFlags = await remote(['series', 'show', 'Widgets', '--json']);
     expect(byFlags.code).toBe(0);
     expect(await run(['series', 'show', 'Widgets', '--json'], env, 'osuser')).toEqual(byFlags);
     // A wrong key in the environment loses to the flag.
-    expect(await run(['--api-key', key, 'series', 'show', 'Widgets', '--json'], { ...env, SERIALTRACE_API_KEY: 'stk_0_wrong' }, 'osuser')).toEqual(byFlags);
+    expect(await run(['--api-key', key(), 'series', 'show', 'Widgets', '--json'], { ...env, SERIALTRACE_API_KEY: 'stk_0_wrong' }, 'osuser')).toEqual(byFlags);
     const unauthenticated = await run(['series', 'show', 'Widgets', '--json'], { ...env, SERIALTRACE_API_KEY: 'stk_0_wrong' }, 'osuser');
     expect(JSON.parse(unauthenticated.stdout).error).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'the API key is unknown, expired or revoked' });
     // An explicit --db runs locally even with SERIALTRACE_SERVER set.
-    const localRun = await run(['--db', localDb, 'series', 'show', 'Widgets', '--json'], { ...env, SERIALTRACE_NOW: NOW }, actor);
+    const localRun = await run(['--db', localDb(), 'series', 'show', 'Widgets', '--json'], { ...env, SERIALTRACE_NOW: NOW }, actor());
     expect(localRun.stdout).toBe(byFlags.stdout);
   });
 
   it('refuse --db together with --server, and --api-key without a server, as usage errors', async () => {
-    const both = await run(['--db', localDb, '--server', server.url, 'series', 'list', '--json'], {}, 'osuser');
+    const both = await run(['--db', localDb(), '--server', server().url, 'series', 'list', '--json'], {}, 'osuser');
     expect(both.code).toBe(2);
     expect(JSON.parse(both.stdout).error).toMatchObject({ code: 'USAGE_INVALID' });
     expect(JSON.parse(both.stdout).error.message).toContain('--db and --server exclude each other');
-    const text = await run(['--db', localDb, '--server', server.url, 'series', 'list'], {}, 'osuser');
+    const text = await run(['--db', localDb(), '--server', server().url, 'series', 'list'], {}, 'osuser');
     expect(text).toMatchObject({ code: 2, stdout: '' });
     expect(text.stderr).toMatch(/^error: USAGE_INVALID: --db and --server/);
-    const keyAlone = await run(['--api-key', key, 'series', 'list', '--json'], { SERIALTRACE_DB: localDb }, 'osuser');
+    const keyAlone = await run(['--api-key', key(), 'series', 'list', '--json'], { SERIALTRACE_DB: localDb() }, 'osuser');
     expect(keyAlone.code).toBe(2);
     expect(JSON.parse(keyAlone.stdout).error.message).toContain('--api-key needs a server');
   });
@@ -255,10 +212,10 @@ describe('--server and --api-key', () => {
   });
 
   it('answer FORBIDDEN for a role without the permission, and UNAUTHENTICATED without a key', async () => {
-    const viewer = await createKey(server.services, 'viewer', 'cli viewer');
-    const refused = await run(['--server', server.url, '--api-key', viewer.key, 'generate', 'Widgets'], {}, 'osuser');
+    const viewer = await createKey(server().services, 'viewer', 'cli viewer');
+    const refused = await run(['--server', server().url, '--api-key', viewer.key, 'generate', 'Widgets'], {}, 'osuser');
     expect(refused).toEqual({ code: 1, stdout: '', stderr: 'error: FORBIDDEN: The role viewer may not serials.generate\n' });
-    const anonymous = await run(['--server', server.url, 'series', 'list'], {}, 'osuser');
+    const anonymous = await run(['--server', server().url, 'series', 'list'], {}, 'osuser');
     expect(anonymous.stderr).toBe('error: UNAUTHENTICATED: Sign in or send an API key: no session cookie and no Authorization header\n');
   });
 

@@ -1,45 +1,15 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '@serialtrace/cli';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareDatabase, serve, type TestServer } from '../../client/test/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliOutput, useParity } from './cli-harness.js';
 
 /**
  * The script commands over HTTP (`--server`) print what they print on a local database: both
- * sides start from copies of one fresh install, as in cli-remote.test.ts. Only timings differ
- * (a log's `at`, a run's duration), and are set aside.
+ * sides start from copies of one fresh install (see `useParity` in cli-harness.ts). Only timings
+ * differ (a log's `at`, a run's duration), and are set aside.
  */
 
-const NOW = '2025-06-15T10:00:00Z';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-let dir: string;
-let localDb: string;
-let server: TestServer;
-let key: string;
-let actor: string;
-
-async function run(args: readonly string[], env: Record<string, string | undefined>, username: string, stdin: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env,
-    username: () => username,
-    stdin: async () => Buffer.from(stdin, 'utf-8'),
-  });
-  return { code, stdout, stderr };
-}
-
-const local = (args: readonly string[], stdin = '') => run(args, { SERIALTRACE_DB: localDb, SERIALTRACE_NOW: NOW, SERIALTRACE_TIME_ZONE: 'UTC' }, actor, stdin);
-const remote = (args: readonly string[], stdin = '') => run(['--server', server.url, '--api-key', key, ...args], {}, 'osuser', stdin);
+const { dir, local, remote } = useParity('serialtrace-cli-scripts-remote-');
 
 const SCRIPTS: Readonly<Record<string, string>> = {
   double: "function main(ctx) { console.log('hi', ctx.n); return { doubled: ctx.n * 2 } }\n",
@@ -59,20 +29,8 @@ const SCRIPTS: Readonly<Record<string, string>> = {
   ].join('\n'),
 };
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-scripts-remote-'));
-  const serverDb = join(dir, 'server.db');
-  localDb = join(dir, 'local.db');
-  const created = await prepareDatabase(serverDb, NOW, 'parity');
-  copyFileSync(serverDb, localDb);
-  key = created.key;
-  actor = created.actor;
-  server = await serve(serverDb, NOW);
-  for (const [name, source] of Object.entries(SCRIPTS)) writeFileSync(join(dir, `${name}.js`), source);
-}, 30_000);
-afterAll(async () => {
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  for (const [name, source] of Object.entries(SCRIPTS)) writeFileSync(join(dir(), `${name}.js`), source);
 });
 
 type Mode = 'json' | 'text' | 'both';
@@ -108,7 +66,7 @@ const SEQUENCE: readonly (readonly [Mode, readonly string[], string?])[] = [
 ];
 
 /** Timings set aside: `at` and `durationMs` in JSON, `N ms` in text (and the column widths they set). */
-function withoutTimings(out: Run): Run {
+function withoutTimings(out: CliOutput): CliOutput {
   const json = (() => {
     try {
       return JSON.parse(out.stdout) as unknown;
@@ -134,7 +92,7 @@ describe('script commands on a local database and against a server', () => {
   it('print the same output', async () => {
     const outputs = { ok: 0, refused: 0 };
     for (const [mode, args, stdin] of SEQUENCE) {
-      const line = args.map((a) => (a.startsWith('@') ? join(dir, `${a.slice(1)}.js`) : a));
+      const line = args.map((a) => (a.startsWith('@') ? join(dir(), `${a.slice(1)}.js`) : a));
       for (const json of mode === 'both' ? [true, false] : [mode === 'json']) {
         const full = json ? [...line, '--json'] : line;
         const label = `serialtrace ${args.join(' ')}${json ? ' --json' : ''}`;

@@ -1,44 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '@serialtrace/cli';
+import { describe, expect, it } from 'vitest';
+import { useLocalDatabase } from './cli-harness.js';
 
-let dir: string;
-let db: string;
-const NOW = '2025-06-15T10:00:00Z';
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-scripts-'));
-  db = join(dir, 'st.db');
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: () => any;
-}
-
-async function cli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: { SERIALTRACE_DB: db, SERIALTRACE_NOW: NOW, SERIALTRACE_TIME_ZONE: 'UTC', ...options.env },
-    username: () => 'osuser',
-    stdin: async () => Buffer.from(options.stdin ?? '', 'utf-8'),
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
+const { cli, dir } = useLocalDatabase('serialtrace-cli-scripts-');
 
 /** A script written to a file of the test's folder. */
 function scriptFile(name: string, source: string): string {
-  const file = join(dir, name);
+  const file = join(dir(), name);
   writeFileSync(file, source);
   return file;
 }
@@ -122,7 +91,7 @@ describe('serialtrace script save, list, show', () => {
   });
 
   it('refuses a file it cannot read, and an unknown script', async () => {
-    const unreadable = await cli(['script', 'save', 'x', join(dir, 'nope.js'), '--json']);
+    const unreadable = await cli(['script', 'save', 'x', join(dir(), 'nope.js'), '--json']);
     expect(unreadable.code).toBe(1);
     expect(unreadable.json().error).toMatchObject({ code: 'VALUE_INVALID', field: 'file' });
     const unknown = await cli(['script', 'run', 'nope', '--json']);
@@ -146,7 +115,7 @@ describe('serialtrace script run', () => {
     expect(text).toMatchObject({ code: 0, stdout: '{\n  "doubled": 10\n}\n', stderr: '[log] hi 5\n' });
 
     // The context from a file, or from standard input.
-    const contextFile = join(dir, 'context.json');
+    const contextFile = join(dir(), 'context.json');
     writeFileSync(contextFile, '{"n": 21}\n');
     expect((await cli(['script', 'run', 'double', '--context', `@${contextFile}`, '--json'])).json().result).toEqual({ doubled: 42 });
     expect((await cli(['script', 'run', 'double', '--context', '-', '--json'], { stdin: '{"n": 3}' })).json().result).toEqual({ doubled: 6 });

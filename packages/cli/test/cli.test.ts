@@ -1,43 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '@serialtrace/cli';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useLocalDatabase } from './cli-harness.js';
 
-let dir: string;
-let db: string;
-const NOW = '2025-06-15T10:00:00Z';
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'serialtrace-cli-'));
-  db = join(dir, 'st.db');
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: () => any;
-}
-
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: { SERIALTRACE_DB: db, SERIALTRACE_NOW: NOW, SERIALTRACE_TIME_ZONE: 'UTC', ...env },
-    username: () => 'osuser',
-  });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
+const { cli, dir, db } = useLocalDatabase('serialtrace-cli-');
 
 function auditCount(): number {
-  const raw = new Database(db, { readonly: true });
+  const raw = new Database(db(), { readonly: true });
   try {
     return (raw.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
   } finally {
@@ -111,7 +80,7 @@ describe('serialtrace CLI', () => {
   });
 
   it('reads the database from --db first, then SERIALTRACE_DB', async () => {
-    const other = join(dir, 'other.db');
+    const other = join(dir(), 'other.db');
     expect((await cli(['--db', other, 'series', 'create', 'A', '--format', 'A{####}', '--json'])).code).toBe(0);
     expect((await cli(['series', 'list', '--json'])).json().series).toEqual([]);
     expect((await cli(['series', 'list', '--db', other, '--json'])).json().series).toHaveLength(1);
@@ -120,7 +89,7 @@ describe('serialtrace CLI', () => {
   it('exits non-zero and prints {"error": ...} for audit --verify on a tampered chain', async () => {
     await cli(['series', 'create', 'W', '--format', 'W{####}']);
     await cli(['generate', 'W']);
-    const raw = new Database(db);
+    const raw = new Database(db());
     raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run();
     raw.close();
     const verify = await cli(['audit', '--verify', '--json']);
@@ -166,7 +135,7 @@ describe('serialtrace CLI', () => {
 
     it.each(cases)('%s', async (_name, args, env, code, field) => {
       const before = auditCount();
-      const run = await cli([...args, '--json'], env);
+      const run = await cli([...args, '--json'], { env });
       expect(run.code).toBe(1);
       const { error } = run.json();
       expect(error.code).toBe(code);
@@ -174,7 +143,7 @@ describe('serialtrace CLI', () => {
       if (field !== undefined) expect(error.field).toBe(field);
       expect(auditCount()).toBe(before);
       // Without --json the same refusal goes to stderr, code first.
-      const human = await cli(args, env);
+      const human = await cli(args, { env });
       expect(human.code).toBe(1);
       expect(human.stderr).toContain(`error: ${code}: `);
       expect((await cli(['generate', 'Widgets', '--json'])).json().serials).toEqual(['SN-0002']);
