@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copySqliteToPostgres, PgStore, SqliteStore, type NewRecord, type NewScriptRun, type SeriesRow, type Store } from '@serialtrace/store';
+import { copySqliteToPostgres, PgStore, SqliteStore, type NewScriptRun, type Store } from '@serialtrace/store';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './pg-harness.js';
 import { temporaryDirectory } from './sqlite-harness.js';
-import { seriesSettings } from './store-harness.js';
+import { newRecord, seriesSettings } from './store-harness.js';
 
 /*
  * The copy from an embedded SQLite file into PostgreSQL (the CLI's copy-to-postgres drives it end
@@ -16,27 +16,7 @@ const AT = '2025-06-01T08:00:00.000Z';
 const STAMP = { at: AT, actor: 'alice' };
 const LATER = { at: '2025-06-02T08:00:00.000Z', actor: 'bob' };
 
-function record(series: SeriesRow, serial: string, overrides: Partial<NewRecord> = {}): NewRecord {
-  return {
-    companyId: series.companyId,
-    seriesId: series.id,
-    serial,
-    sequence: 1n,
-    period: '*',
-    status: 'generated',
-    workOrder: null,
-    partNumber: null,
-    context: {},
-    metadata: null,
-    generatedAt: AT,
-    generatedBy: 'alice',
-    station: null,
-    auditSeq: null,
-    lot: null,
-    expiry: null,
-    ...overrides,
-  };
-}
+const record = newRecord;
 
 /** Everything migration 4 added, as a store reads it. */
 async function snapshot(store: Store) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { seriesSettings } from './store-harness.js';
+import { newRecord, seriesSettings } from './store-harness.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SerialtraceError } from '@serialtrace/core';
 import { SqliteStore, type NewRecord, type SeriesRow, type SqliteStoreOptions, type StoreTransaction } from '@serialtrace/store';
@@ -69,26 +69,7 @@ const pause = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms)
 /** One turn of the event loop, as a request arriving over a socket would take. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function record(series: SeriesRow, serial: string, metadata: unknown = null): NewRecord {
-  return {
-    companyId: series.companyId,
-    seriesId: series.id,
-    serial,
-    sequence: 1n,
-    period: '*',
-    status: 'generated',
-    workOrder: null,
-    partNumber: null,
-    context: {},
-    metadata,
-    generatedAt: AT,
-    generatedBy: 'alice',
-    station: null,
-    auditSeq: null,
-    lot: null,
-    expiry: null,
-  };
-}
+const record = (series: SeriesRow, serial: string, metadata: unknown = null): NewRecord => newRecord(series, serial, { metadata });
 
 /** The outcome of a settled promise, to compare many at once. */
 async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {

@@ -22,7 +22,7 @@ import {
   type StoreTransaction,
   type TakenSerial,
 } from '@serialtrace/store';
-import { seriesSettings, type StoreFactory, type StoreHarness } from './store-harness.js';
+import { newRecord, seriesSettings, type StoreFactory, type StoreHarness } from './store-harness.js';
 
 /*
  * The behaviour every storage engine must show, written against the port alone. Each engine runs
@@ -35,27 +35,6 @@ const STAMP: ChangeStamp = { at: AT, actor: 'alice' };
 const TWO_POW_64 = 2n ** 64n;
 
 
-function newRecord(series: SeriesRow, serial: string, overrides: Partial<NewRecord> = {}): NewRecord {
-  return {
-    companyId: series.companyId,
-    seriesId: series.id,
-    serial,
-    sequence: 1n,
-    period: '*',
-    status: 'generated',
-    workOrder: null,
-    partNumber: null,
-    context: {},
-    metadata: null,
-    generatedAt: AT,
-    generatedBy: 'alice',
-    station: null,
-    auditSeq: null,
-    lot: null,
-    expiry: null,
-    ...overrides,
-  };
-}
 
 /** The row a freshly inserted record reads back as. */
 function storedRecord(series: SeriesRow, id: number, record: NewRecord): RecordRow {
