@@ -10,7 +10,9 @@ let operator: Credentials;
 let auditor: Credentials;
 let viewer: Credentials;
 beforeAll(async () => {
-  t = await openApp({ config: { scriptTimeLimitMs: 2000, scriptMemoryLimitMb: 8, scriptApiCallLimit: 50 } });
+  // A time limit long enough that a loaded machine still runs out of memory first where the
+  // tests expect it, and short enough for the endless loops.
+  t = await openApp({ config: { scriptTimeLimitMs: 4000, scriptMemoryLimitMb: 8, scriptApiCallLimit: 50 } });
   expect(DEFAULTS.scriptTimeLimitMs).toBe(5000);
   engineer = await t.key('engineer');
   operator = await t.key('operator', { name: 'Line 1 runner', station: 'RUN-1' });
@@ -83,7 +85,7 @@ describe('escape attempts over HTTP', () => {
     ['an endless loop', 'function main() { for (;;) {} }', 'SCRIPT_TIMEOUT'],
     ['an endless loop that swallows errors', 'function main() { for (;;) { try { for (;;) {} } catch (e) {} } }', 'SCRIPT_TIMEOUT'],
     ['a huge allocation', "function main() { return 'x'.repeat(1e9).length; }", 'SCRIPT_MEMORY_EXCEEDED'],
-    ['a growing heap', "function main() { const a = []; for (let i = 0; ; i++) a.push({ i, s: 'abc' + i }); }", 'SCRIPT_MEMORY_EXCEEDED'],
+    ['a growing heap', 'function main() { const a = []; for (let i = 0; ; i++) a.push([i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i]); }', 'SCRIPT_MEMORY_EXCEEDED'],
     ['unbounded recursion', 'function main() { const f = (n) => f(n + 1) + 1; return f(0); }', 'SCRIPT_MEMORY_EXCEEDED'],
     ['reaching Node through constructors', "function main() { return this.constructor.constructor('return process')().pid; }", 'SCRIPT_FAILED'],
     ['reaching the host through an API function', "function main() { return manufacturing.generateSerial.constructor('return process')().env; }", 'SCRIPT_FAILED'],

@@ -111,6 +111,19 @@ describe('scripts', () => {
     expect(error.details).toMatchObject({ script: 'careless', from: 'generated', to: 'generated' });
   });
 
+  it('sees only its own company: another company\'s serials, series and scripts do not exist for it', async () => {
+    const other = await app.store.write((tx) => tx.insertCompany('Other Co', '2025-06-15T10:00:00.000Z'));
+    const outsider: Caller = { companyId: other.id, actor: 'user:eve' };
+    await app.scripts.save(outsider, 'peek', {
+      source: `function main() {
+        const tries = [() => manufacturing.getRecordBySerial('W-000001'), () => manufacturing.generateSerial('Widgets'), () => manufacturing.getRecordsByWorkOrder('WO-1000')];
+        return tries.map((t) => { try { const r = t(); return Array.isArray(r) ? r.length : r; } catch (e) { return e.code; } });
+      }`,
+    });
+    expect((await app.scripts.run(outsider, 'peek')).result).toEqual(['RECORD_NOT_FOUND', 'SERIES_NOT_FOUND', 0]);
+    await refused(app.scripts.run(caller, 'peek'), 'SCRIPT_NOT_FOUND');
+  });
+
   it('checks the permissions of whoever runs it', async () => {
     await app.scripts.save(caller, 'issue-one', { source: `function main() { return manufacturing.generateSerial('Widgets'); }` });
     const engineer = (permission: Parameters<typeof can>[1]) => can('engineer', permission);
@@ -141,7 +154,7 @@ describe('scripts', () => {
       store,
       clock: new ManualClock('2025-06-15T10:00:00Z'),
       defaultTimeZone: 'UTC',
-      scriptLimits: { timeMs: 1000, apiCalls: 5, memoryBytes: 16 * 1024 * 1024 },
+      scriptLimits: { timeMs: 1000, apiCalls: 5 },
     });
     try {
       await limited.scripts.save(caller, 'loop', { source: `function main() { manufacturing.generateSerial('Widgets'); while (true) {} }` });
@@ -151,8 +164,15 @@ describe('scripts', () => {
       expect(recordCount()).toBe(before);
       await limited.scripts.save(caller, 'chatty', { source: `function main() { for (let i = 0; i < 10; i++) { try { manufacturing.getRecordBySerial('W-000001'); } catch (e) {} } }` });
       await refused(limited.scripts.run(caller, 'chatty'), 'SCRIPT_API_LIMIT');
-      await limited.scripts.save(caller, 'greedy', { source: `function main() { const a = []; for (let i = 0; ; i++) a.push({ i, s: 'abc' + i }); }` });
-      await refused(limited.scripts.run(caller, 'greedy'), 'SCRIPT_MEMORY_EXCEEDED');
+      // Memory runs out within a second here; the long time limit keeps a loaded machine from
+      // ending the run by time first.
+      const roomy = createSerialtrace({ store, defaultTimeZone: 'UTC', scriptLimits: { timeMs: 30_000, memoryBytes: 8 * 1024 * 1024 } });
+      try {
+        await roomy.scripts.save(caller, 'greedy', { source: `function main() { const a = []; for (let i = 0; ; i++) a.push([i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i]); }` });
+        await refused(roomy.scripts.run(caller, 'greedy'), 'SCRIPT_MEMORY_EXCEEDED');
+      } finally {
+        roomy.dispose();
+      }
       await limited.scripts.save(caller, 'ok', { source: `function main(c) { return c; }` });
       expect((await limited.scripts.run(caller, 'ok', { context: { still: 'fine' } })).result).toEqual({ still: 'fine' });
       expect((await app.generation.generate(caller, 'Widgets')).serials).toHaveLength(1);
