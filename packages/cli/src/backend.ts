@@ -104,6 +104,8 @@ export interface StatusChange {
  * const view = await backend.createSeries({ station: 'ST-04' }, { name: 'Widgets', format: 'W-{####}' });
  */
 export interface Backend {
+  /** Re-wraps every randomised series' key under `next` (works on the database directly only). */
+  rotateMasterKey(who: AuditOptions, next: string): Promise<{ from: string; to: string; series: number }>;
   createSeries(who: AuditOptions, fields: SeriesFields): Promise<SeriesView>;
   listSeries(): Promise<readonly SeriesView[]>;
   getSeries(name: string): Promise<SeriesView>;

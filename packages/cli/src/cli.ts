@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
 import { auditCommand } from './commands/audit.command.js';
 import { copyCommand } from './commands/copy.command.js';
+import { masterKeyCommand } from './commands/master-key.command.js';
 import { generateCommand } from './commands/generate.command.js';
 import { gs1Command } from './commands/gs1.command.js';
 import { labelCommand } from './commands/label.command.js';
@@ -35,6 +36,7 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   program.addCommand(scriptCommand(context));
   program.addCommand(auditCommand(context));
   program.addCommand(copyCommand(context));
+  program.addCommand(masterKeyCommand(context));
   // Every subcommand reports usage errors the same way as the program.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -1,5 +1,5 @@
 import { SerialtraceError } from '@serialtrace/core';
-import { auditExportChunks, DEFAULT_COMPANY_ID, type AuditQuery, type Caller, type RecordQuery, type Serialtrace } from '@serialtrace/service';
+import { auditExportChunks, DEFAULT_COMPANY_ID, MasterKey, type AuditQuery, type Caller, type RecordQuery, type Serialtrace } from '@serialtrace/service';
 import {
   whereOf,
   type AuditOptions,
@@ -47,6 +47,10 @@ export class LocalBackend implements Backend {
       plant: where.plant ?? null,
       reason: where.reason ?? null,
     };
+  }
+
+  rotateMasterKey(who: AuditOptions, next: string) {
+    return this.#app.series.rotateMasterKey(this.#caller(who), MasterKey.parse(next));
   }
 
   createSeries(who: AuditOptions, fields: SeriesFields) {

@@ -128,6 +128,11 @@ export class RemoteBackend implements Backend {
     this.#client = client;
   }
 
+  rotateMasterKey(): Promise<never> {
+    // The master key never travels: the keys are re-wrapped where both keys are at hand.
+    return Promise.reject(new SerialtraceError('USAGE_INVALID', { reason: 'master-key rotate works on the database directly (--db or SERIALTRACE_DATABASE_URL), not through a server' }));
+  }
+
   #headers(who: AuditOptions, options: { reason?: boolean } = {}) {
     if (who.actor !== undefined) {
       throw new SerialtraceError('VALUE_INVALID', {

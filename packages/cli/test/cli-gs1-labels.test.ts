@@ -156,6 +156,20 @@ describe('GS1 and randomised series', () => {
     expect(text).toMatch(/guess chance:\s+1 in 2,000,000,000 \(0\.00000005%\) of 1 in 10,000 allowed/);
   });
 
+  it('rotates the master key: the series carries on in its order under the new key only', async () => {
+    const NEW_KEY = 'b2'.repeat(32);
+    const env = { SERIALTRACE_MASTER_KEY: MASTER_KEY };
+    expect((await cli(['series', 'create', 'Random', '--format', 'R{##########}', '--randomized'], { env })).code).toBe(0);
+    const next = (await cli(['preview', '--series', 'Random', '--count', '2', '--json'], { env })).json().serials;
+    const missing = await cli(['master-key', 'rotate', '--json'], { env });
+    expect(missing.json().error.code).toBe('USAGE_INVALID');
+    const rotated = await cli(['master-key', 'rotate', '--actor', 'ops', '--reason', 'yearly rotation'], { env: { ...env, SERIALTRACE_NEW_MASTER_KEY: NEW_KEY } });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/^Re-wrapped the keys of 1 randomised series: master key [0-9a-f]{8} -> [0-9a-f]{8}\./);
+    expect((await cli(['generate', 'Random', '--json'], { env })).json().error.code).toBe('MASTER_KEY_MISMATCH');
+    expect((await cli(['generate', 'Random', '--quantity', '2', '--json'], { env: { SERIALTRACE_MASTER_KEY: NEW_KEY } })).json().serials).toEqual(next);
+  });
+
   it('refuses a randomised series without the master key', async () => {
     const run = await cli(['series', 'create', 'Random', '--format', 'R{##########}', '--randomized', '--json']);
     expect(run.code).toBe(1);

@@ -11,7 +11,7 @@ import type { SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
 import { releaseLeasesIn } from './leased-issue.js';
 import type { Caller } from './caller.js';
-import { newSeriesKey, seriesPermutation } from './series-keys.js';
+import { newSeriesKey, seriesPermutation, type MasterKey } from './series-keys.js';
 import { periodAt, seriesKeyLabel, type SeriesPlans } from './series-plans.js';
 import { seriesView, type SeriesView } from './views.js';
 
@@ -211,6 +211,36 @@ export class SeriesService {
       partNumber: request.partNumber ?? null,
       placeholders: request.placeholders ?? false,
     };
+  }
+
+  /**
+   * Re-wraps the key of every randomised series, in every company, under `next`: the series keep
+   * their keys (and so their order); only what protects them changes. One transaction: either
+   * every key is re-wrapped or none. Needs the current master key; a series key that does not
+   * unwrap under it refuses the whole rotation (MASTER_KEY_MISMATCH).
+   */
+  async rotateMasterKey(caller: Caller, next: MasterKey): Promise<{ from: string; to: string; series: number }> {
+    const current = this.#deps.plans.masterKey;
+    if (current === undefined) throw new SerialtraceError('MASTER_KEY_MISSING', { field: 'SERIALTRACE_MASTER_KEY', series: '(any)' });
+    const at = this.#deps.clock.now().toISOString();
+    return this.#deps.store.write(async (tx) => {
+      let rewrapped = 0;
+      for (const company of await tx.listCompanies()) {
+        const names: string[] = [];
+        for (const row of await tx.listSeries(company.id)) {
+          if (row.wrappedKey === null) continue;
+          const key = current.unwrap(row.wrappedKey, seriesKeyLabel(row.id), row.settings.name);
+          await tx.saveSeriesKey(row.id, next.wrap(key, seriesKeyLabel(row.id)));
+          names.push(row.settings.name);
+        }
+        if (names.length === 0) continue;
+        rewrapped += names.length;
+        await appendAudit(tx, { ...caller, companyId: company.id }, at, [
+          { action: 'master_key.rotated', entityType: 'company', entityId: String(company.id), data: { from: current.id, to: next.id, series: names } },
+        ]);
+      }
+      return { from: current.id, to: next.id, series: rewrapped };
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasValidCheckDigit, parseGs1Text, GS } from '@serialtrace/core';
-import { createSerialtrace } from '@serialtrace/service';
+import { createSerialtrace, MasterKey } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, openHarness, refused, snapshot, type Harness } from './harness.js';
@@ -194,6 +194,32 @@ describe('randomised series', () => {
     expect(serials).not.toContain(next.serials[0]);
     expect((await again.app.records.search(caller, {})).records).toHaveLength(4);
     await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('re-wraps every series key under a new master key: the order carries on, the old key no longer opens it', async () => {
+    h = openHarness();
+    const dir = mkdtempSync(join(tmpdir(), 'serialtrace-random-'));
+    const NEXT = 'd'.repeat(64);
+    const first = openKeyed(MASTER, dir);
+    await first.app.series.create(caller, { name: 'Packs', format: 'P{######}', randomized: true });
+    await first.app.series.create(caller, { name: 'Plain', format: 'N{####}' });
+    const before = (await first.app.series.previewNext(caller, 'Packs', { count: 3 })).serials;
+    // A server with the wrong current key cannot rotate: every key must unwrap first.
+    const wrong = openKeyed('b'.repeat(64), dir);
+    await refused(wrong.app.series.rotateMasterKey(caller, MasterKey.parse(NEXT)), 'MASTER_KEY_MISMATCH');
+    await wrong.close();
+    const rotated = await first.app.series.rotateMasterKey(caller, MasterKey.parse(NEXT));
+    expect(rotated).toEqual({ from: MasterKey.parse(MASTER).id, to: MasterKey.parse(NEXT).id, series: 1 });
+    const entry = (await first.app.audit.list(caller, { action: 'master_key.rotated' })).entries[0];
+    expect(entry?.data).toEqual({ from: rotated.from, to: rotated.to, series: ['Packs'] });
+    await first.close();
+    const stale = openKeyed(MASTER, dir);
+    await refused(stale.app.generation.generate(caller, 'Packs'), 'MASTER_KEY_MISMATCH');
+    await stale.close();
+    const next = openKeyed(NEXT, dir);
+    expect((await next.app.generation.generate(caller, 'Packs', { quantity: 3 })).serials).toEqual(before);
+    await next.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
