@@ -183,6 +183,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
       defaultTimeZone: 'UTC',
       // As server.ts passes them, so tests may narrow the limits through the config.
       scriptLimits: scriptLimitsOf(config),
+      ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
     });
   const services = open();
   await services.access.bootstrap(config.adminPassword);

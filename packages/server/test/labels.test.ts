@@ -120,3 +120,25 @@ describe('printing labels over HTTP', () => {
     expectProblem(await t.call('GET', '/api/v1/label-templates/dl-small', { as: viewer }), 404, 'LABEL_TEMPLATE_NOT_FOUND');
   });
 });
+
+describe('randomised series over HTTP', () => {
+  let r: TestApp;
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  it('shows the next randomised serials to those who issue or define them, not to readers', async () => {
+    r = await openApp({ config: { masterKey: '7'.repeat(64) } });
+    const author = await r.key('engineer');
+    const issuer = await r.key('operator');
+    const reader = await r.key('viewer');
+    expect((await r.call('POST', '/api/v1/series', { as: author, body: { name: 'Packs', format: 'P{##########}', randomized: true } })).status).toBe(201);
+    const ahead = await r.call('POST', '/api/v1/series/Packs/preview', { as: issuer, body: { count: 2 } });
+    expect(ahead.status).toBe(200);
+    expect((await r.call('POST', '/api/v1/series/Packs/preview', { as: author, body: { count: 2 } })).json.serials).toEqual(ahead.json.serials);
+    expect(expectProblem(await r.call('POST', '/api/v1/series/Packs/preview', { as: reader, body: { count: 2 } }), 403, 'FORBIDDEN')).toMatchObject({ role: 'viewer' });
+    const view = await r.call('GET', '/api/v1/series/Packs', { as: reader });
+    expect(view.json.guess).toEqual({ space: '9999999999', issued: '0', probability: 0, limit: '999999' });
+    expect((await r.call('POST', '/api/v1/series/Packs/serials', { as: issuer, body: { quantity: 2 } })).json.serials).toEqual(ahead.json.serials);
+  });
+});

@@ -23,6 +23,12 @@ export interface PreviewRequest {
   readonly partNumber?: string | null;
   /** Show missing context tokens as `{LINE}` instead of refusing. */
   readonly placeholders?: boolean;
+  /**
+   * Whether the caller may see the next serials of a randomised series, which are meant to be
+   * unguessable: those who issue or define series may, readers may not. Absent: allowed (the
+   * local command line).
+   */
+  readonly randomised?: { readonly allowed: boolean; readonly role: string };
 }
 
 export interface PreviewResult {
@@ -190,6 +196,9 @@ export class SeriesService {
       const plan = this.#deps.plans.planFor(row);
       const options = this.#previewOptions(request);
       const { period } = periodAt(plan, options.at);
+      if (plan.randomSpace !== null && request.randomised?.allowed === false) {
+        throw new SerialtraceError('FORBIDDEN', { role: request.randomised.role, permission: 'serials.generate' });
+      }
       const current = await tx.readCounter(row.id, period);
       const permutation = this.#deps.plans.permutationFor(row, plan);
       return {

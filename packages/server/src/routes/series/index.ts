@@ -1,5 +1,5 @@
 import { ROUTES } from '@serialtrace/api';
-import { parseInstant } from '@serialtrace/core';
+import { can, parseInstant } from '@serialtrace/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app.js';
 import { addRoute } from '../../route.js';
@@ -25,7 +25,14 @@ export function seriesRoutes(app: FastifyInstance, { services }: AppContext): vo
     const view = await series.get(caller, params.name);
     return { period: view.current.period, value: view.current.value, capacity: view.capacity };
   });
-  addRoute(app, 'previewNext', ROUTES.previewNext, async ({ caller, params, body }) => series.previewNext(caller, params.name, previewOf(body)));
+  addRoute(app, 'previewNext', ROUTES.previewNext, async ({ caller, identity, params, body }) =>
+    series.previewNext(caller, params.name, {
+      ...previewOf(body),
+      // The next serials of a randomised series are meant to be unguessable: only those who issue
+      // or define serials see them ahead.
+      randomised: { allowed: can(identity.role, 'serials.generate') || can(identity.role, 'series.write'), role: identity.role },
+    }),
+  );
 
   addRoute(app, 'generate', ROUTES.generate, async ({ caller, params, body, headers }) =>
     generation.generate(caller, params.name, { ...body, idempotencyKey: headers['idempotency-key'] }),
