@@ -151,7 +151,7 @@ export class LabelsService {
     const document = await renderLabel(template, labelData, format);
     const at = this.#deps.clock.now().toISOString();
     const printed = await this.#deps.store.write(async (tx) => {
-      const current = await findRecord(tx, caller, row!.serial, request.series);
+      const current = await findRecord(tx, caller, row?.serial ?? serial, request.series);
       if (UNPRINTABLE.includes(current.status)) {
         throw new SerialtraceError('LABEL_PRINT_REFUSED', { field: 'serial', serial: current.serial, recordStatus: current.status });
       }
