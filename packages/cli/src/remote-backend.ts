@@ -217,7 +217,7 @@ export class RemoteBackend implements Backend {
   }
 
   async changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange) {
-    // The reason goes in the body, which carries any text; a header carries only Latin-1.
+    // The reason of a status change goes in the body, as the API documents it.
     const headers = this.#headers(who, { reason: false });
     const { reason, data } = validateStatusChange(status, change);
     return this.#client.call('changeStatus', {

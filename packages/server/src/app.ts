@@ -11,6 +11,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { registerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError } from './problem.js';
+import { parseQueryStrictly, registerTextPolicy } from './request-text.js';
 import { accessRoutes } from './routes/access/index.js';
 import { auditRoutes } from './routes/audit/index.js';
 import { labelsRoutes } from './routes/labels/index.js';
@@ -90,6 +91,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    // Percent-encodings that are not UTF-8 are refused by name, not turned into U+FFFD.
+    routerOptions: { querystringParser: parseQueryStrictly },
   });
   const context: AppContext = {
     services,
@@ -99,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.body : validators.text).compile(schema));
+  registerTextPolicy(app);
 
   // Bodies are JSON: a text/plain body is what a cross-site form can send without asking.
   app.removeContentTypeParser('text/plain');

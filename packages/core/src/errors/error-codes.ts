@@ -163,7 +163,13 @@ export const ERROR_CODES = {
   METADATA_INVALID: {
     category: 'invalid',
     message: 'Invalid metadata: {reason}',
-    description: 'Metadata must be a JSON object of at most 16 KiB.',
+    description: 'Metadata must be a JSON object (its text as every text field: well-formed, nested at most 32 levels).',
+  },
+  METADATA_TOO_LARGE: {
+    category: 'invalid',
+    message: 'The {field} is too large: {reason}',
+    description:
+      'Metadata is at most 16 KiB per record, and one request may write at most 8 MiB of metadata and context over all its records (quantity times their size); nothing was written.',
   },
   CONTEXT_MISSING: {
     category: 'invalid',
