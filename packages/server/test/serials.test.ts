@@ -312,3 +312,23 @@ describe('audit', () => {
     expect(broken).toMatchObject({ valid: false, checked: 2, firstBreak: { seq: 3, reason: 'hash_mismatch' } });
   });
 });
+
+describe('what one request may write', () => {
+  it('refuses 16 KiB of metadata for 10,000 serials (160 MB of copies) with METADATA_TOO_LARGE, and writes nothing', async () => {
+    expect((await t.call('POST', '/api/v1/series', { as: engineer, body: { name: 'Bulk', format: 'B-{######}' } })).status).toBe(201);
+    const metadata = { blob: 'x'.repeat(16 * 1024 - 20) };
+    const answer = await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { quantity: 10_000, metadata } });
+    const problem = expectProblem(answer, 422, 'METADATA_TOO_LARGE');
+    expect(problem).toMatchObject({ field: 'metadata', limit: 8 * 1024 * 1024 });
+    expect(problem.bytes).toBeGreaterThan(160_000_000);
+    expect((await t.call('GET', '/api/v1/series/Bulk/capacity', { as: operator })).json.value).toBe('0');
+    // The same metadata on a few records is fine; so is small metadata on many.
+    expect((await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { quantity: 10, metadata } })).status).toBe(201);
+    expect((await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { quantity: 10_000, metadata: { lot: 'L-42', line: 3 } } })).status).toBe(201);
+  });
+
+  it('refuses metadata over 16 KiB per record with METADATA_TOO_LARGE', async () => {
+    const answer = await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { metadata: { blob: 'x'.repeat(17 * 1024) } } });
+    expect(expectProblem(answer, 422, 'METADATA_TOO_LARGE')).toMatchObject({ field: 'metadata', limit: 16 * 1024 });
+  });
+});
