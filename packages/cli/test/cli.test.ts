@@ -75,8 +75,12 @@ describe('serialtrace CLI', () => {
     const csv = await cli(['audit', '--export', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe('seq,at,actor,station,line,plant,reason,action,entityType,entityId,data,prevHash,hash');
     expect(csv.stdout.trim().split('\n')).toHaveLength(5);
+    // A reason a spreadsheet would run is written as text.
+    expect((await cli(['status', 'SN-2025166-0001', 'voided', '--reason', '@SUM(1+1)*cmd|"/C calc"!A0'])).code).toBe(0);
+    const defused = await cli(['audit', '--export', 'csv']);
+    expect(defused.stdout.trim().split('\n').at(-1)).toContain(`,"'@SUM(1+1)*cmd|""/C calc""!A0",`);
     const exported = await cli(['audit', '--export', 'json']);
-    expect(JSON.parse(exported.stdout).map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(JSON.parse(exported.stdout).map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('reads the database from --db first, then SERIALTRACE_DB', async () => {

@@ -22,3 +22,4 @@ export * from './series/gs1-binding.js';
 export * from './series/serial-maker.js';
 export * from './random/index.js';
 export * from './text/text-policy.js';
+export * from './text/csv.js';

