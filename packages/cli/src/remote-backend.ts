@@ -1,4 +1,4 @@
-import type { SerialtraceClient } from '@serialtrace/client';
+import { headerTextOf, type SerialtraceClient } from '@serialtrace/client';
 import {
   MAX_DESCRIPTION_LENGTH,
   readWholeNumber,
@@ -357,7 +357,7 @@ function definedOnly(fields: SeriesFields): SeriesInput {
 /** A label the server answered with: its bytes, and the template it names in a header. */
 async function labelOf(response: Response, format: LabelFormat, print: number | null): Promise<RenderedLabel> {
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return { bytes, format, template: response.headers.get('serialtrace-label-template') ?? '', print };
+  return { bytes, format, template: headerTextOf(response.headers.get('serialtrace-label-template')) ?? '', print };
 }
 
 function previewBody(request: PreviewRequest) {

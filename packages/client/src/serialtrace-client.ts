@@ -48,6 +48,23 @@ export interface SerialtraceClientOptions {
 type Scalar = string | number | boolean | null | undefined;
 
 /**
+ * The text of an answer's header: the server sends text beyond ASCII (a template named
+ * `Etikett-ラベル`) as an RFC 8187 value, `UTF-8''Etikett-%E3%83%A9...`.
+ *
+ * @example headerTextOf(response.headers.get('serialtrace-label-template'))
+ */
+export function headerTextOf(value: string | null): string | null {
+  if (value === null) return null;
+  const ext = /^UTF-8''(.*)$/i.exec(value);
+  if (ext === null) return value;
+  try {
+    return decodeURIComponent(ext[1]!);
+  } catch {
+    return value;
+  }
+}
+
+/**
  * A header value as the server reads it: printable ASCII as it is, any other text as an RFC 8187
  * extended value (`UTF-8''Gr%C3%BC%C3%9Fe`), since fetch cannot send other bytes in a header.
  * Text the server's policy refuses is refused here, by name, rather than as a network failure.

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSerialtraceError, SerialtraceError, type Role } from '@serialtrace/core';
-import { SerialtraceClient, errorFromProblem, type FetchFunction } from '@serialtrace/client';
+import { SerialtraceClient, errorFromProblem, headerTextOf, type FetchFunction } from '@serialtrace/client';
 import { auditExportChunks, type Caller } from '@serialtrace/service';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ADMIN_CALLER, createKey, serve, type TestServer } from './test-server.js';
@@ -242,6 +242,12 @@ describe('what the client sends and how it reads odd answers', () => {
     const error = await refusal(client.call('generate', { params: { name: 'W' }, headers: { 'serialtrace-reason': 'late\nshift' } }));
     expect(error).toMatchObject({ code: 'VALUE_INVALID', details: { field: 'serialtrace-reason' } });
     expect(fetch.calls).toHaveLength(1);
+  });
+
+  it('reads header text the server encoded per RFC 8187, and plain text as it is', () => {
+    expect(headerTextOf("UTF-8''Etikett-%E3%83%A9%E3%83%99%E3%83%AB")).toBe('Etikett-ラベル');
+    expect(headerTextOf('gs1-product')).toBe('gs1-product');
+    expect(headerTextOf(null)).toBeNull();
   });
 
   it('rebuilds a problem document as the error it was made from', () => {
