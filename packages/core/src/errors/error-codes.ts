@@ -18,6 +18,7 @@ export type ErrorCategory =
   | 'unauthenticated' // nobody is signed in, or the credentials are wrong or expired
   | 'forbidden' // signed in, but the role does not allow it
   | 'too_large' // the request body exceeds the limit
+  | 'url_too_long' // the request's URL (a path parameter) exceeds the limit
   | 'rate_limited' // too many requests from one key or user; retry later
   | 'not_found' // a named thing does not exist
   | 'conflict' // the request clashes with existing data
@@ -61,6 +62,11 @@ export const ERROR_CODES = {
     category: 'too_large',
     message: 'The request body is larger than {limit} bytes',
     description: 'Bodies are limited in size; send fewer serials per request or less metadata.',
+  },
+  URL_TOO_LONG: {
+    category: 'url_too_long',
+    message: 'A part of the URL path is longer than {limit} characters',
+    description: 'A path parameter (a serial, a name) is longer than any the API accepts; nothing was read.',
   },
   RATE_LIMITED: {
     category: 'rate_limited',
