@@ -117,7 +117,8 @@ export interface Backend {
   getRecord(serial: string, options: { readonly series?: string }): Promise<RecordDetails>;
   changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange): Promise<RecordDetails>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
-  verifyAudit(): Promise<VerifyResult>;
+  /** Verifies the chain, held against a checkpoint's position and hash when one is given. */
+  verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }): Promise<VerifyResult>;
   /** Every audit entry in chain order, as the text chunks of the export file. */
   exportAudit(format: 'json' | 'csv'): AsyncIterable<string>;
   /** Renders a record's label AND records the print (the first moves generated to printed). */

@@ -231,8 +231,9 @@ export class RemoteBackend implements Backend {
     return this.#client.call('listAudit', { query: { ...query } });
   }
 
-  async verifyAudit() {
-    return this.#client.call('verifyAudit');
+  async verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }) {
+    const { checkpoint } = options;
+    return this.#client.call('verifyAudit', { query: checkpoint === undefined ? {} : { checkpointSeq: checkpoint.seq, checkpointHash: checkpoint.hash } });
   }
 
   /** The server streams exactly the bytes of the local export; they are passed on as they come. */

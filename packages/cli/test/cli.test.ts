@@ -99,7 +99,9 @@ describe('serialtrace CLI', () => {
     const verify = await cli(['audit', '--verify', '--json']);
     expect(verify.code).toBe(1);
     expect(verify.json()).toMatchObject({ valid: false, firstBreak: { seq: 1, reason: 'hash_mismatch' } });
-    expect((await cli(['audit', '--verify'])).stdout).toContain('BROKEN at entry #1');
+    const text = (await cli(['audit', '--verify'])).stdout;
+    expect(text).toContain('Audit trail does NOT verify: 1 problem.');
+    expect(text).toContain('- Entry #1 no longer matches its own hash');
   });
 
   describe('refuses bad input with a stable code, the field, and no change', () => {

@@ -23,3 +23,4 @@ export * from './series/serial-maker.js';
 export * from './random/index.js';
 export * from './text/text-policy.js';
 export * from './text/csv.js';
+export * from './audit/audit-problems.js';

@@ -54,6 +54,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 /** Longest path parameter in characters as sent: 100 characters of any script, percent-encoded, fit. */
 const MAX_PARAM_LENGTH = 1000;
 const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+/** The API and the probes; the web UI's files say how long they keep. */
+const STORED_NOWHERE = /^\/(api\/|health(\?|$)|ready(\?|$))/;
 /**
  * The browsable API reference loads only its own files: no inline script or style (it has
  * none), no other origin, no framing; requests it makes go to this server only.
@@ -130,7 +132,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // UI's files set their own caching; every other answer is stored nowhere (a one-time API key
   // secret, a record) and is never read as another media type than it says.
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
+    void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+    if (STORED_NOWHERE.test(request.url)) void reply.header('cache-control', 'no-store');
     done();
   });
 

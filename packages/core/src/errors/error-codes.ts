@@ -268,6 +268,28 @@ export const ERROR_CODES = {
     description:
       'The series key was encrypted under another master key (or its stored form was altered), so it cannot be read; nothing is issued rather than risk a repeat. Configure the master key the series was created with.',
   },
+  AUDIT_KEY_MISSING: {
+    category: 'invalid',
+    message: 'No audit key: set SERIALTRACE_AUDIT_KEY to sign or check audit checkpoints',
+    description:
+      'Signing a checkpoint of the audit chain, or holding the chain against one, needs the operator\'s audit key (`SERIALTRACE_AUDIT_KEY`: 32 bytes as hex or base64 for HMAC-SHA256, or an Ed25519 key in PEM), kept outside the database.',
+  },
+  AUDIT_KEY_INVALID: {
+    category: 'invalid',
+    message: 'The audit key is not usable: {reason}',
+    description: 'SERIALTRACE_AUDIT_KEY is neither 32 bytes (hex or base64) nor an Ed25519 private or public key in PEM, or a public key was given where signing needs the private one.',
+  },
+  AUDIT_CHECKPOINT_INVALID: {
+    category: 'invalid',
+    message: 'The audit checkpoint cannot be trusted: {reason}',
+    description:
+      'The checkpoint file is not one serialtrace wrote, was changed after it was signed, was signed with another key, or belongs to another company; the chain is not held against it.',
+  },
+  AUDIT_CHAIN_BROKEN: {
+    category: 'state',
+    message: 'The audit trail does not verify ({problemCount} problems, the first at entry #{seq}), so no checkpoint is signed',
+    description: 'A checkpoint vouches for the chain as it stands; one is signed only for a chain that verifies. Run `serialtrace audit --verify` to see every problem.',
+  },
   LABEL_PRINT_REFUSED: {
     category: 'state',
     message: 'The label of "{serial}" is not printed: the record is {recordStatus}',

@@ -45,7 +45,9 @@ export type MigrationStep =
   | { readonly kind: 'index'; readonly index: IndexSpec }
   /** A column added to an existing table; existing rows take its default. */
   | { readonly kind: 'column'; readonly table: string; readonly name: string; readonly column: ColumnSpec }
-  | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly Readonly<Record<string, string | number | boolean | null>>[] };
+  | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly Readonly<Record<string, string | number | boolean | null>>[] }
+  /** Existing rows brought in line with a new rule: one UPDATE that both engines read alike. */
+  | { readonly kind: 'update'; readonly sql: string };
 
 export interface Migration {
   readonly version: number;

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GENESIS_HASH, sealAuditEntry, type AuditEntry } from '@serialtrace/core';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type Store } from '@serialtrace/store';
+import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
+import type { SchemaCompiler } from '../src/schema/schema-description.js';
+import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
+import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
+import { temporaryDirectory } from './sqlite-harness.js';
+
+/*
+ * A database a release with schema version 5 wrote, opened by this one: migration 6 keeps the
+ * audit chain's head on the company row on both engines (SQLite left it empty), taking each
+ * chain's newest entry, so that verification can hold the chain against it from now on.
+ */
+
+const AT = '2025-06-01T08:00:00.000Z';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function version5(compiler: SchemaCompiler): string[] {
+  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
+    for (const step of migration.steps) statements.push(...compiler.compile(step));
+    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
+  }
+  return statements;
+}
+
+/** Three entries of company 1 as version 5 wrote them (a second company has none). */
+function chain(): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= 3; seq++) {
+    const entry = sealAuditEntry(
+      { seq, companyId: 1, at: AT, actor: 'alice', station: null, line: null, plant: null, reason: null, action: 'series.created', entityType: 'series', entityId: String(seq), data: { n: seq } },
+      prev,
+      sha256,
+    );
+    entries.push(entry);
+    prev = entry.hash;
+  }
+  return entries;
+}
+
+function version5Rows(entries: readonly AuditEntry[]): string[] {
+  return [
+    `INSERT INTO companies (id, name, created_at) VALUES (2, 'Acme', '${AT}')`,
+    ...entries.map(
+      (e) =>
+        `INSERT INTO audit_log (company_id, seq, at, actor, station, line, plant, reason, action, entity_type, entity_id, data, prev_hash, hash)
+         VALUES (1, ${e.seq}, '${e.at}', '${e.actor}', NULL, NULL, NULL, NULL, '${e.action}', '${e.entityType}', '${e.entityId}', '${JSON.stringify(e.data)}', '${e.prevHash}', '${e.hash}')`,
+    ),
+  ];
+}
+
+async function checkUpgraded(store: Store, entries: readonly AuditEntry[]): Promise<void> {
+  const last = entries.at(-1)!;
+  await store.read(async (tx) => {
+    expect(await tx.readAuditHead(1)).toEqual({ seq: 3, hash: last.hash });
+    expect(await tx.readAuditHead(2)).toBeNull();
+    expect((await tx.findAuditEntries(1, [1, 3, 9])).map((e) => e.seq)).toEqual([1, 3]);
+  });
+  // The next entry chains onto the kept head, and the head moves with it.
+  const next = sealAuditEntry({ ...last, seq: 4, data: { n: 4 } }, last.hash, sha256);
+  await store.write(async (tx) => {
+    expect(await tx.lockAuditHead(1)).toEqual({ seq: 3, hash: last.hash });
+    await tx.appendAudit([next]);
+  });
+  expect(await store.read((tx) => tx.readAuditHead(1))).toEqual({ seq: 4, hash: next.hash });
+}
+
+describe('migration 6 on a database of version 5', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('upgrades a SQLite file: each chain\'s newest entry becomes the head its company row keeps', async () => {
+    const { dir, remove } = temporaryDirectory();
+    cleanups.push(remove);
+    const path = join(dir, 'v5.db');
+    const entries = chain();
+    const db = new Database(path);
+    for (const sql of [...version5(new SqliteSchemaCompiler()), ...version5Rows(entries)]) db.exec(sql);
+    db.close();
+
+    const store = SqliteStore.open({ path });
+    cleanups.push(() => store.close());
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    await checkUpgraded(store, entries);
+  });
+
+  it('upgrades a PostgreSQL schema whose company rows never kept a head', async () => {
+    const schema = uniqueSchema('v5');
+    cleanups.push(() => dropSchema(schema));
+    const entries = chain();
+    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
+    await withPgClient(schema, async (client) => {
+      for (const sql of [...version5(new PgSchemaCompiler()), ...version5Rows(entries)]) await client.query(sql);
+    });
+    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
+    cleanups.push(() => store.close());
+    await store.ping();
+    await checkUpgraded(store, entries);
+  });
+});
