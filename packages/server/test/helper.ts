@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Role } from '@serialtrace/core';
 import { buildApp, DEFAULTS, scriptLimitsOf, type AppOptions, type ServerConfig } from '@serialtrace/server';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
@@ -79,6 +80,8 @@ export interface TestApp extends AppUnderTest {
   raw(): Database.Database;
   /** Runs SQL behind the service's back, on either engine (what an intruder with the database could do). */
   sql(text: string): Promise<void>;
+  /** Reads rows behind the service's back, on either engine. */
+  query<T = Record<string, unknown>>(text: string): Promise<T[]>;
 }
 
 /** The engines an app under test can run on; every server test may loop over them. */
@@ -196,6 +199,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string; 
   await services.access.bootstrap(config.adminPassword);
   const main = await underTest(services, config, options, true);
   const variants: AppUnderTest[] = [];
+  let reader: Promise<pg.Client> | undefined;
   const raws: Database.Database[] = [];
 
   const session = async (username: string, password: string): Promise<Credentials> => {
@@ -247,7 +251,25 @@ export async function openApp(options: VariantOptions & { readonly at?: string; 
         db.close();
       }
     },
+    async query<T>(text: string): Promise<T[]> {
+      if (schema !== undefined) {
+        // One connection for the app's life: a test may read after every request.
+        reader ??= (async () => {
+          const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+          await client.connect();
+          return client;
+        })();
+        return (await (await reader).query(text)).rows as T[];
+      }
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(text).all() as T[];
+      } finally {
+        db.close();
+      }
+    },
     async close() {
+      if (reader !== undefined) await (await reader).end();
       for (const db of raws) db.close();
       for (const variant of variants) await variant.close();
       await main.close();

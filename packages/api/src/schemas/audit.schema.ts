@@ -71,7 +71,7 @@ export const VerifyResult = Type.Object({
 
 export const VerifyQuery = Type.Object(
   {
-    checkpointSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'Hold the chain against a checkpoint: its entry position...' })),
+    checkpointSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Hold the chain against a checkpoint: its entry position...' })),
     checkpointHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: '...and that entry\'s hash.' })),
   },
   { additionalProperties: false },

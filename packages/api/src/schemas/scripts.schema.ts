@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { Instant, MULTILINE, Nullable } from './common.schema.js';
 
 export const ScriptNameParams = Type.Object({ name: Type.String() });
-export const ScriptRunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const ScriptRunParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
 export const ScriptSave = Type.Object(
   {
