@@ -123,9 +123,9 @@ const EXISTING: Readonly<Record<string, readonly string[]>> = {
 
 /** A request for one route: path parameters, query, body and where-headers from its schemas. */
 function requestFor(spec: RouteSpec) {
-  const params = Object.keys(((spec.params as Schema | undefined)?.['properties'] ?? {}) as object);
+  const params = Object.keys(((spec.params as Schema | undefined)?.['properties'] ?? {}));
   return fc.record({
-    params: fc.tuple(...params.map((param) => (EXISTING[param] === undefined ? hostileText : fc.oneof(fc.constantFrom(...EXISTING[param]!), hostileText)))),
+    params: fc.tuple(...params.map((param) => (EXISTING[param] === undefined ? hostileText : fc.oneof(fc.constantFrom(...EXISTING[param]), hostileText)))),
     query: spec.querystring === undefined ? fc.constant(undefined) : fc.option(arbitraryFor(spec.querystring as unknown as Schema), { nil: undefined }),
     body: spec.body === undefined ? fc.constant(undefined) : arbitraryFor(spec.body as unknown as Schema),
     // Now and then a body no schema describes: broken JSON, an escaped lone surrogate, 3,000 levels deep.
@@ -143,7 +143,7 @@ function requestFor(spec: RouteSpec) {
 
 /** Latin-1 text only reaches a server as bytes: what a client can put in a header. */
 function asHeaderValue(text: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
+   
   const latin1 = text.replace(/[^\u0000-\u00ff]/g, '?');
   return /[\r\n\u0000]/.test(latin1) ? undefined : latin1;
 }
@@ -217,13 +217,13 @@ interface SweptRequest {
  * parameters, top-level body fields (and one level into metadata-like objects), and the headers.
  */
 function sweep(spec: RouteSpec): SweptRequest[] {
-  const params = Object.keys(((spec.params as Schema | undefined)?.['properties'] ?? {}) as object);
+  const params = Object.keys(((spec.params as Schema | undefined)?.['properties'] ?? {}));
   const baseParams = params.map((p) => EXISTING[p]?.[0] ?? 'fuzz');
   const bodySchema = spec.body as unknown as Schema | undefined;
   const bodyProps = (bodySchema?.['properties'] ?? {}) as Record<string, Schema>;
   const required = new Set((bodySchema?.['required'] ?? []) as string[]);
   const baseBody = bodySchema === undefined ? undefined : Object.fromEntries([...required].map((k) => [k, plainFor(k, bodyProps[k])]));
-  const queryProps = Object.keys(((spec.querystring as Schema | undefined)?.['properties'] ?? {}) as object);
+  const queryProps = Object.keys(((spec.querystring as Schema | undefined)?.['properties'] ?? {}));
   const out: SweptRequest[] = [];
   const base = { params: baseParams, query: undefined, body: baseBody, headers: {} };
   for (const value of SWEEP_VALUES) {
