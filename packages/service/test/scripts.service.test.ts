@@ -181,3 +181,49 @@ describe('scripts', () => {
     }
   });
 });
+
+describe('a run and the other writers', () => {
+  /** A service whose runs last at most `timeMs`, over the same file. */
+  const limitedTo = (timeMs: number) => createSerialtrace({ store, clock: new ManualClock('2025-06-15T10:00:00Z'), defaultTimeZone: 'UTC', scriptLimits: { timeMs } });
+  const settledAt = (promise: Promise<unknown>) =>
+    promise.then(
+      () => performance.now(),
+      () => performance.now(),
+    );
+
+  it('holds no transaction while the script has not touched the store: other writers go on', async () => {
+    const limited = limitedTo(1_500);
+    try {
+      await limited.scripts.save(caller, 'spin', { source: 'function main() { while (true) {} }' });
+      const run = settledAt(limited.scripts.run(caller, 'spin'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = performance.now();
+      const written = await settledAt(app.generation.generate(caller, 'Widgets'));
+      expect(written - started).toBeLessThan(1_000);
+      expect(written).toBeLessThan(await run);
+      // The run that timed out is recorded all the same.
+      expect((await limited.scripts.runs(caller, 'spin')).runs[0]).toMatchObject({ status: 'failed', error: { code: 'SCRIPT_TIMEOUT' } });
+    } finally {
+      limited.dispose();
+    }
+  });
+
+  it('keeps its transaction from its first call to its end, and a writer waits for it at most its limit', async () => {
+    const limited = limitedTo(1_500);
+    try {
+      await limited.scripts.save(caller, 'issue-then-spin', { source: "function main() { manufacturing.generateSerial('Widgets'); while (true) {} }" });
+      const before = recordCount();
+      const started = performance.now();
+      const run = settledAt(limited.scripts.run(caller, 'issue-then-spin'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const written = await settledAt(app.generation.generate(caller, 'Widgets'));
+      // The writer waited for the run's transaction to end, and no longer.
+      expect(written - started).toBeGreaterThan(1_000);
+      expect(written - started).toBeLessThan(1_500 + 1_000);
+      await run;
+      expect(recordCount()).toBe(before + 1);
+    } finally {
+      limited.dispose();
+    }
+  });
+});
