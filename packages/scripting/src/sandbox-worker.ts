@@ -115,7 +115,8 @@ async function withContext<T>(box: Sandbox, limits: ScriptLimits, use: (runtime:
 }
 
 async function check(job: CheckJob): Promise<void> {
-  const box = await sandboxFor(DEFAULT_SCRIPT_LIMITS.memoryBytes);
+  // Compiling needs no particular memory limit: whichever module is loaded will do.
+  const box = sandbox ?? (await sandboxFor(DEFAULT_SCRIPT_LIMITS.memoryBytes));
   const problem = await withContext(box, DEFAULT_SCRIPT_LIMITS, async (_runtime, context) => compileError(context, job.name, job.source));
   post({ type: 'checked', problem: problem === undefined ? null : { code: 'SCRIPT_INVALID', details: problem } });
 }
@@ -381,8 +382,9 @@ async function serve(job: RunJob | CheckJob): Promise<void> {
   } catch (error) {
     // The module is suspect now (a trap, or V8's own stack overflow under deep recursion): the
     // engine retires this worker.
+    const heap = heapBytes();
     sandbox = undefined;
-    post({ type: 'fault', message: error instanceof Error ? error.message : String(error), stackOverflow: isNativeStackOverflow(error), heapBytes: heapBytes() });
+    post({ type: 'fault', message: error instanceof Error ? error.message : String(error), stackOverflow: isNativeStackOverflow(error), heapBytes: heap });
   } finally {
     pendingReplies = new Map();
   }
