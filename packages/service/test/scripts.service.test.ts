@@ -208,6 +208,21 @@ describe('a run and the other writers', () => {
     }
   });
 
+  it('awaits a call to the store under way when the run runs out of time, then undoes it all', async () => {
+    const limited = limitedTo(150);
+    try {
+      // Each call issues 10,000 serials, about as long as the limit: the limit falls inside one.
+      await limited.scripts.save(caller, 'big-batches', { source: "function main() { for (;;) manufacturing.generateSerials('Widgets', 10000); }" });
+      const before = recordCount();
+      await refused(limited.scripts.run(caller, 'big-batches'), 'SCRIPT_TIMEOUT');
+      expect(recordCount()).toBe(before);
+      expect((await app.generation.generate(caller, 'Widgets')).serials).toHaveLength(1);
+      expect(recordCount()).toBe(before + 1);
+    } finally {
+      limited.dispose();
+    }
+  });
+
   it('keeps its transaction from its first call to its end, and a writer waits for it at most its limit', async () => {
     const limited = limitedTo(1_500);
     try {
