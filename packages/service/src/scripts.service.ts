@@ -1,4 +1,4 @@
-import { SerialtraceError, type Clock, type Permission } from '@serialtrace/core';
+import { SerialtraceError, type Clock, type ErrorDetails, type Permission } from '@serialtrace/core';
 import { DEFAULT_SCRIPT_LIMITS, type HostApi, type ScriptEngine, type ScriptLimits, type ScriptLog, type ScriptOutcome } from '@serialtrace/scripting';
 import type { ScriptRow, ScriptRunRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
@@ -294,8 +294,11 @@ export class ScriptsService {
     }
     // The run's work is undone; its record and audit entry are written on their own.
     await transaction.rollBack();
-    const runId = await this.#deps.store.write((tx) => this.#record(tx, caller, script, context, startedAt, outcome));
-    const failure = outcome.error;
+    // A refusal may repeat what the script passed to the call (a megabyte as a serial): what is
+    // stored and answered keeps the start of each text.
+    const failure = new SerialtraceError(outcome.error.code, bounded(outcome.error.details) as ErrorDetails, outcome.error.problems);
+    const failed = { ...outcome, error: failure };
+    const runId = await this.#deps.store.write((tx) => this.#record(tx, caller, script, context, startedAt, failed));
     throw new SerialtraceError(failure.code, { ...failure.details, script: script.name, runId, logs: outcome.logs }, failure.problems);
   }
 
@@ -440,6 +443,23 @@ export class ScriptsService {
 }
 
 export { DEFAULT_SCRIPT_LIMITS };
+
+/** The most characters kept of each text in a failed run's error, and of items in each list or object. */
+const MAX_DETAIL_CHARS = 2_000;
+const MAX_DETAIL_ITEMS = 100;
+
+/** A JSON value with long texts cut and long lists shortened, so a failed run's record stays small. */
+function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > MAX_DETAIL_CHARS ? `${value.slice(0, MAX_DETAIL_CHARS)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 8) return null;
+  if (Array.isArray(value)) return value.slice(0, MAX_DETAIL_ITEMS).map((item) => bounded(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, MAX_DETAIL_ITEMS)
+      .map(([key, item]) => [key, bounded(item, depth + 1)]),
+  );
+}
 
 /** Values a script gives a label: text as is, numbers as text; `fields` likewise. Anything else is refused. */
 function labelValues(values: Record<string, unknown>): Record<string, string> & { fields?: Record<string, string> } {

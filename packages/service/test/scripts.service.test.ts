@@ -111,6 +111,16 @@ describe('scripts', () => {
     expect(error.details).toMatchObject({ script: 'careless', from: 'generated', to: 'generated' });
   });
 
+  it('keeps the record of a failed run small whatever the script passed to the call that failed', async () => {
+    await app.scripts.save(caller, 'huge-serial', { source: `function main() { manufacturing.getRecordBySerial('x'.repeat(1e6)); }` });
+    const error = await refused(app.scripts.run(caller, 'huge-serial'), 'RECORD_NOT_FOUND');
+    expect((error.details['serial'] as string).length).toBeLessThanOrEqual(2_001);
+    expect(error.message.length).toBeLessThan(3_000);
+    const run = await app.scripts.getRun(caller, error.details['runId'] as number);
+    expect(run.error).toMatchObject({ code: 'RECORD_NOT_FOUND' });
+    expect(JSON.stringify(run.error).length).toBeLessThan(10_000);
+  });
+
   it('sees only its own company: another company\'s serials, series and scripts do not exist for it', async () => {
     const other = await app.store.write((tx) => tx.insertCompany('Other Co', '2025-06-15T10:00:00.000Z'));
     const outsider: Caller = { companyId: other.id, actor: 'user:eve' };
