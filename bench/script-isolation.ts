@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScriptEngine } from '@serialtrace/scripting';
 import { startServerProcess } from './http-server-process.js';
 import { percentile } from './stats.js';
 
@@ -51,6 +52,36 @@ export interface ScriptIsolationReport {
   readonly runs: readonly { readonly script: string; readonly code: string; readonly elapsedMs: number; readonly pastLimitMs: number }[];
   readonly writers: readonly { readonly during: string; readonly code: string; readonly sameCompanyWaitMs: number; readonly otherCompanyWaitMs: number; readonly baselineMs: number }[];
   readonly rssMb: { readonly before: number; readonly peak: number; readonly after: number };
+  /** Probes and writes that failed (none expected). */
+  readonly failures: number;
+  /** The engine alone, with a memory limit so high that only time ends the bombs. */
+  readonly timeBound: { readonly limitMs: number; readonly memoryMb: number; readonly runs: readonly { readonly script: string; readonly code: string; readonly pastLimitMs: number }[] };
+}
+
+/** Runs each runaway script in the engine alone with a 1 s limit and 1.5 GiB of memory: how long past its limit does each end? */
+async function timeBoundRuns(): Promise<ScriptIsolationReport['timeBound']> {
+  const limitMs = 1_000;
+  const memoryMb = 1_536;
+  const engine = await ScriptEngine.create({ poolSize: 1 });
+  try {
+    const runs = [];
+    const sources = {
+      spin: SCRIPTS.spin,
+      'string-bomb': SCRIPTS['string-bomb'],
+      'array-bomb': 'function main() { const a = []; for (let i = 0; ; i++) a.push(new Array(1e6).fill(i + .5)) }',
+      'long-builtin': SCRIPTS['long-builtin'],
+    };
+    for (const [script, source] of Object.entries(sources)) {
+      // A warm worker for each: the one a run's watchdog ended is replaced meanwhile.
+      await engine.run({ name: 'noop', source: SCRIPTS.noop, context: null, host: {} });
+      const started = performance.now();
+      const outcome = await engine.run({ name: script, source, context: null, host: {}, limits: { timeMs: limitMs, memoryBytes: memoryMb * 1024 * 1024 } });
+      runs.push({ script, code: outcome.ok ? 'ok' : outcome.error.code, pastLimitMs: round(performance.now() - started - limitMs) });
+    }
+    return { limitMs, memoryMb, runs };
+  } finally {
+    engine.dispose();
+  }
 }
 
 export async function runScriptIsolationBench(options: { quick: boolean }): Promise<ScriptIsolationReport> {
@@ -93,9 +124,15 @@ export async function runScriptIsolationBench(options: { quick: boolean }): Prom
     // The sandbox workers start with the first script saved; let them warm up, and the server too.
     for (let i = 0; i < 3; i++) await call(admin, 'POST', '/api/v1/scripts/noop/runs', {});
 
+    let failures = 0;
+    /** How long `work` took; a request that failed (a connection reset by a stalled server) counts too. */
     const timed = async (work: () => Promise<unknown>) => {
       const started = performance.now();
-      await work();
+      try {
+        await work();
+      } catch {
+        failures += 1;
+      }
       return performance.now() - started;
     };
     /** Sends /health and another company's series list one after the other until `until` settles. */
@@ -119,7 +156,13 @@ export async function runScriptIsolationBench(options: { quick: boolean }): Prom
     };
     const runScript = (name: ScriptName) => {
       const started = performance.now();
-      return call(admin, 'POST', `/api/v1/scripts/${name}/runs`, {}).then(({ json }) => ({ code: typeof json['code'] === 'string' ? json['code'] : 'ok', elapsedMs: performance.now() - started }));
+      return call(admin, 'POST', `/api/v1/scripts/${name}/runs`, {}).then(
+        ({ json }) => ({ code: typeof json['code'] === 'string' ? json['code'] : 'ok', elapsedMs: performance.now() - started }),
+        () => {
+          failures += 1;
+          return { code: 'request failed', elapsedMs: performance.now() - started };
+        },
+      );
     };
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -165,7 +208,8 @@ export async function runScriptIsolationBench(options: { quick: boolean }): Prom
     await runScript('array-bomb');
     clearInterval(sampler);
     await sleep(1_000);
-    return { limits: { timeMs: TIME_LIMIT_MS, memoryMb: MEMORY_LIMIT_MB }, baseline, probes, runs, writers, rssMb: { before, peak, after: rssMb() } };
+    const rss = { before, peak, after: rssMb() };
+    return { limits: { timeMs: TIME_LIMIT_MS, memoryMb: MEMORY_LIMIT_MB }, baseline, probes, runs, writers, rssMb: rss, failures, timeBound: await timeBoundRuns() };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -190,4 +234,8 @@ export function printScriptIsolationReport(report: ScriptIsolationReport): void 
     console.log(`    during ${w.during.padEnd(16)} (${w.code}) same company ${w.sameCompanyWaitMs.toFixed(1).padStart(7)} ms   other company ${w.otherCompanyWaitMs.toFixed(1).padStart(7)} ms   (baseline ${w.baselineMs} ms)`);
   }
   console.log(`  server RSS around the array bomb: ${report.rssMb.before} MB before, ${report.rssMb.peak} MB at most, ${report.rssMb.after} MB a second after`);
+  console.log(`  requests that failed: ${report.failures}`);
+  const t = report.timeBound;
+  console.log(`  the engine alone, ${t.limitMs} ms and ${t.memoryMb} MiB, so that time ends the bombs (ms past the limit)`);
+  for (const r of t.runs) console.log(`    ${r.script.padEnd(14)} ${r.code.padEnd(24)} ${r.pastLimitMs >= 0 ? '+' : ''}${r.pastLimitMs.toFixed(0)} ms`);
 }

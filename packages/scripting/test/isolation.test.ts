@@ -41,10 +41,10 @@ describe('a run is off the event loop', () => {
     ['one long built-in call per turn', 'function main() { for (;;) "x".repeat(4e6) }'],
     ['a string bomb', 'function main() { let n = 0; for (;;) n += "x".repeat(1e6).length }'],
   ])('ends a run stuck in %s by its time limit', async (_, source) => {
-    const started = performance.now();
     const { value, stallMs } = await longestStall(() => run(source, { limits: { timeMs: 300, memoryBytes: 64 * MiB } }));
     expect(errorOf(value).code).toBe('SCRIPT_TIMEOUT');
-    expect(performance.now() - started).toBeLessThan(300 + 1_000);
+    // From the run's start (the wait for a worker, replaced after the last test, left out).
+    expect(value.durationMs).toBeLessThan(300 + 1_000);
     expect(stallMs).toBeLessThan(500);
   });
 });
