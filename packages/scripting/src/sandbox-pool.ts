@@ -166,10 +166,11 @@ export class SandboxPool {
     worker.terminate();
     this.#count -= 1;
     if (!this.#disposed) {
+      // Referenced while it starts, so a caller waiting for it keeps the process alive.
       const replacement = this.#spawn(this.#memoryBytes);
-      replacement.unref();
       replacement.ready.then(
         () => {
+          replacement.unref();
           if (this.#disposed) replacement.terminate();
           else this.#idle.push(replacement);
           this.#wakeOne();

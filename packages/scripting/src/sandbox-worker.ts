@@ -57,6 +57,7 @@ const STACK_LINES = 20;
 const STACK_LINE_CHARS = 200;
 /** The longest error message kept from a script (a thrown megabyte would otherwise be stored). */
 const REASON_CHARS = 2_000;
+const QUICKJS_MAX_LIMIT_BYTES = 2 ** 31 - 1;
 const port = parentPort;
 if (port === null) throw new Error('sandbox-worker runs as a worker thread');
 
@@ -86,6 +87,14 @@ async function sandboxFor(memoryBytes: number): Promise<Sandbox> {
   return sandbox;
 }
 
+/**
+ * QuickJS takes its limit as a 32-bit number in this build: 4 GiB (the largest setting) would
+ * wrap to nothing. No heap here is larger than 2 GiB anyway.
+ */
+function quickjsLimit(bytes: number): number {
+  return Math.min(bytes, QUICKJS_MAX_LIMIT_BYTES);
+}
+
 function heapBytes(): number {
   return sandbox?.memory.buffer.byteLength ?? 0;
 }
@@ -96,7 +105,7 @@ async function withContext<T>(box: Sandbox, limits: ScriptLimits, use: (runtime:
   let context: QuickJSAsyncContext | undefined;
   try {
     // QuickJS refuses single allocations beyond this; the heap's maximum bounds the rest.
-    runtime.setMemoryLimit(limits.memoryBytes);
+    runtime.setMemoryLimit(quickjsLimit(limits.memoryBytes));
     runtime.setMaxStackSize(limits.stackBytes);
     context = runtime.newContext({ intrinsics: SANDBOX_INTRINSICS });
     assertBridge(context);
@@ -294,7 +303,7 @@ async function describeFailure(box: Sandbox, runtime: QuickJSAsyncRuntime, conte
     }
     if (state.memoryExceeded) return fail({ kind: 'memory' });
     // Room to describe an out-of-memory error once the script's own allocations hit the limit.
-    runtime.setMemoryLimit(state.limits.memoryBytes + HEAP_HEADROOM_BYTES);
+    runtime.setMemoryLimit(quickjsLimit(state.limits.memoryBytes + HEAP_HEADROOM_BYTES));
     const described = await callFunctionAsync(context, kit.describe, kit.kit, [thrown]);
     if (described.error !== undefined) {
       described.error.dispose();

@@ -78,6 +78,14 @@ describe('the memory limit', () => {
   });
 });
 
+describe('a memory limit past the heap\'s size', () => {
+  it('runs scripts under the largest setting, 4096 MiB, beyond the 2 GiB a heap may have', async () => {
+    expect(resultOf(await run('function main() { return [1, 2, 3] }', { limits: { memoryBytes: 4096 * MiB } }))).toEqual([1, 2, 3]);
+    const outcome = await run('function main() { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }', { limits: { memoryBytes: 1024 * MiB, timeMs: 300 } });
+    expect(['SCRIPT_TIMEOUT', 'SCRIPT_MEMORY_EXCEEDED']).toContain(errorOf(outcome).code);
+  });
+});
+
 describe('what a run leaves behind is bounded', () => {
   it('refuses a result larger than its limit', async () => {
     const error = errorOf(await run('function main() { return "x".repeat(2000) }', { limits: { resultBytes: 1000 } }));
