@@ -4,15 +4,18 @@
  * generation on PostgreSQL (gapless and leased) against bare node-postgres transactions, then the
  * web UI's records explorer on 1,000,000 records in headless Chromium against the API alone.
  * `--json` prints one JSON object; `--quick` shortens every measurement (and seeds 200,000
- * records for the web UI); `--only generation`, `--only gs1`, `--only scripts`, `--only http`,
+ * records for the web UI); `--only generation`, `--only gs1`, `--only scripts`, `--only script-isolation`, `--only http`,
  * `--only postgres` or `--only web` runs one part. The gs1 part sets randomised serials against
  * sequential ones and times label renders; the scripts part times script runs and sets serials
- * generated from a script against the service called directly. The full run skips PostgreSQL when it cannot
+ * generated from a script against the service called directly; the script-isolation part times the
+ * server's answers while runaway scripts run, how long past its limit each ends, how long writers
+ * wait for a run, and the server's memory around a memory bomb. The full run skips PostgreSQL when it cannot
  * reach SERIALTRACE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test).
  */
 import { printGenerationReport, runGenerationBench } from './generation.js';
 import { printGs1Report, runGs1Bench } from './gs1.js';
 import { printScriptsReport, runScriptsBench } from './scripts.js';
+import { printScriptIsolationReport, runScriptIsolationBench } from './script-isolation.js';
 import { printHttpReport, runHttpBench } from './http.js';
 import { printPostgresReport, runPostgresBench } from './postgres.js';
 import { printWebUiReport, runWebUiBench } from './web-ui.js';
@@ -26,6 +29,7 @@ const report: Record<string, unknown> = { machine: { node: process.version, plat
 if (only === undefined || only === 'generation') report['generation'] = await runGenerationBench({ quick });
 if (only === undefined || only === 'gs1') report['gs1'] = await runGs1Bench({ quick });
 if (only === undefined || only === 'scripts') report['scripts'] = await runScriptsBench({ quick });
+if (only === undefined || only === 'script-isolation') report['scriptIsolation'] = await runScriptIsolationBench({ quick });
 if (only === undefined || only === 'http') report['http'] = await runHttpBench({ seconds: quick ? 2 : 5 });
 if (only === undefined || only === 'postgres') report['postgres'] = await runPostgresBench({ quick, required: only === 'postgres' });
 if (only === undefined || only === 'web') report['web'] = await runWebUiBench({ quick });
@@ -37,6 +41,7 @@ if (json) {
   if (report['generation'] !== undefined) printGenerationReport(report['generation'] as Awaited<ReturnType<typeof runGenerationBench>>);
   if (report['gs1'] !== undefined) printGs1Report(report['gs1'] as Awaited<ReturnType<typeof runGs1Bench>>);
   if (report['scripts'] !== undefined) printScriptsReport(report['scripts'] as Awaited<ReturnType<typeof runScriptsBench>>);
+  if (report['scriptIsolation'] !== undefined) printScriptIsolationReport(report['scriptIsolation'] as Awaited<ReturnType<typeof runScriptIsolationBench>>);
   if (report['http'] !== undefined) printHttpReport(report['http'] as Awaited<ReturnType<typeof runHttpBench>>);
   if (report['postgres'] !== undefined) printPostgresReport(report['postgres'] as Awaited<ReturnType<typeof runPostgresBench>>);
   if (report['web'] !== undefined) printWebUiReport(report['web'] as Awaited<ReturnType<typeof runWebUiBench>>);

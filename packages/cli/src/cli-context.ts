@@ -102,14 +102,16 @@ function postgresSettings(env: CliIo['env']): { schema?: string; statementTimeou
  * The limits of script runs on a local database, from the variables a server reads (with the
  * same bounds); unset ones keep the service's defaults.
  */
-function scriptLimits(env: CliIo['env']): { timeMs?: number; memoryBytes?: number; apiCalls?: number } {
+function scriptLimits(env: CliIo['env']): { timeMs?: number; memoryBytes?: number; apiCalls?: number; resultBytes?: number } {
   const timeMs = wholeNumber(env['SERIALTRACE_SCRIPT_TIME_LIMIT_MS'] || undefined, 'SERIALTRACE_SCRIPT_TIME_LIMIT_MS', 10, 3_600_000);
   const memoryMb = wholeNumber(env['SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB'] || undefined, 'SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB', 1, 4096);
   const apiCalls = wholeNumber(env['SERIALTRACE_SCRIPT_API_CALL_LIMIT'] || undefined, 'SERIALTRACE_SCRIPT_API_CALL_LIMIT', 1, 10_000_000);
+  const resultKb = wholeNumber(env['SERIALTRACE_SCRIPT_RESULT_LIMIT_KB'] || undefined, 'SERIALTRACE_SCRIPT_RESULT_LIMIT_KB', 1, 64 * 1024);
   return {
     ...(timeMs === undefined ? {} : { timeMs }),
     ...(memoryMb === undefined ? {} : { memoryBytes: memoryMb * 1024 * 1024 }),
     ...(apiCalls === undefined ? {} : { apiCalls }),
+    ...(resultKb === undefined ? {} : { resultBytes: resultKb * 1024 }),
   };
 }
 

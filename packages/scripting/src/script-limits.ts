@@ -15,6 +15,8 @@ export interface ScriptLimits {
   readonly stackBytes: number;
   /** Captured console output per run, at most; the rest is dropped with a marker. */
   readonly logBytes: number;
+  /** The JSON of what `main` returns, at most (it is stored with the run and answered). */
+  readonly resultBytes: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = Object.freeze({
   apiCalls: 10_000,
   stackBytes: 256 * 1024,
   logBytes: 64 * 1024,
+  resultBytes: 1024 * 1024,
 });
 
 /** Limits with the caller's overrides; a missing or non-positive value keeps the default. */
@@ -42,5 +45,6 @@ export function resolveLimits(overrides: Partial<ScriptLimits> = {}): ScriptLimi
     apiCalls: pick('apiCalls'),
     stackBytes: pick('stackBytes'),
     logBytes: pick('logBytes'),
+    resultBytes: pick('resultBytes'),
   };
 }

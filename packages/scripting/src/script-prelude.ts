@@ -73,6 +73,9 @@ export const PRELUDE = String.raw`(() => {
         const fn = { [method](...args) {
           const reply = parse(call(name, method, stringify(args)));
           if (reply.ok === true) return reply.value;
+          // The run is over (time, API limit, a fault of the host): spin until the interrupt
+          // handler ends it, which no catch can stop, rather than let the script go on calling.
+          if (reply.stop === true) for (;;) {}
           const error = new ErrorType(reply.message);
           if (reply.host === true) {
             error.name = 'SerialtraceError';

@@ -121,7 +121,7 @@ describe('the engine', () => {
   });
 
   it('keeps the documented defaults', () => {
-    expect(DEFAULT_SCRIPT_LIMITS).toEqual({ timeMs: 5_000, memoryBytes: 64 * 1024 * 1024, apiCalls: 10_000, stackBytes: 256 * 1024, logBytes: 64 * 1024 });
+    expect(DEFAULT_SCRIPT_LIMITS).toEqual({ timeMs: 5_000, memoryBytes: 64 * 1024 * 1024, apiCalls: 10_000, stackBytes: 256 * 1024, logBytes: 64 * 1024, resultBytes: 1024 * 1024 });
   });
 
   it('refuses work once disposed', async () => {

@@ -39,6 +39,10 @@ export interface ServerConfig {
   readonly scriptTimeLimitMs: number;
   readonly scriptMemoryLimitMb: number;
   readonly scriptApiCallLimit: number;
+  /** The JSON a script run may return, in KiB. */
+  readonly scriptResultLimitKb: number;
+  /** Worker threads that run scripts, each one run at a time. */
+  readonly scriptWorkers: number;
 }
 
 export const DEFAULTS = {
@@ -56,6 +60,8 @@ export const DEFAULTS = {
   scriptTimeLimitMs: 5_000,
   scriptMemoryLimitMb: 64,
   scriptApiCallLimit: 10_000,
+  scriptResultLimitKb: 1024,
+  scriptWorkers: 2,
 } as const;
 
 const USAGE = `Usage: serialtrace-server [--host H] [--port P] [--db FILE | --database URL] [--log-level L]
@@ -87,6 +93,8 @@ Environment only:
   SERIALTRACE_SCRIPT_TIME_LIMIT_MS   longest a script run may take (default ${DEFAULTS.scriptTimeLimitMs}); it holds a write transaction
   SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB memory a script run may allocate (default ${DEFAULTS.scriptMemoryLimitMb})
   SERIALTRACE_SCRIPT_API_CALL_LIMIT  calls to the manufacturing and documents APIs per run (default ${DEFAULTS.scriptApiCallLimit})
+  SERIALTRACE_SCRIPT_RESULT_LIMIT_KB JSON a script run may return, in KiB (default ${DEFAULTS.scriptResultLimitKb})
+  SERIALTRACE_SCRIPT_WORKERS         worker threads that run scripts, one run each at a time (default ${DEFAULTS.scriptWorkers})
   SERIALTRACE_MASTER_KEY        32 bytes (64 hex digits or base64) that encrypt the keys of randomised series;
                                 without it randomised series cannot be created or issue serials
   SERIALTRACE_NOW               stop the clock at an ISO-8601 instant (tests, simulations)
@@ -166,16 +174,24 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     scriptTimeLimitMs: whole(env['SERIALTRACE_SCRIPT_TIME_LIMIT_MS'] ?? String(DEFAULTS.scriptTimeLimitMs), 'SERIALTRACE_SCRIPT_TIME_LIMIT_MS', 10, 3_600_000),
     scriptMemoryLimitMb: whole(env['SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB'] ?? String(DEFAULTS.scriptMemoryLimitMb), 'SERIALTRACE_SCRIPT_MEMORY_LIMIT_MB', 1, 4096),
     scriptApiCallLimit: whole(env['SERIALTRACE_SCRIPT_API_CALL_LIMIT'] ?? String(DEFAULTS.scriptApiCallLimit), 'SERIALTRACE_SCRIPT_API_CALL_LIMIT', 1, 10_000_000),
+    scriptResultLimitKb: whole(env['SERIALTRACE_SCRIPT_RESULT_LIMIT_KB'] ?? String(DEFAULTS.scriptResultLimitKb), 'SERIALTRACE_SCRIPT_RESULT_LIMIT_KB', 1, 64 * 1024),
+    scriptWorkers: whole(env['SERIALTRACE_SCRIPT_WORKERS'] ?? String(DEFAULTS.scriptWorkers), 'SERIALTRACE_SCRIPT_WORKERS', 1, 64),
   };
 }
 
 export { USAGE };
 
 /** The limits of each script run, as the services take them. */
-export function scriptLimitsOf(config: Pick<ServerConfig, 'scriptTimeLimitMs' | 'scriptMemoryLimitMb' | 'scriptApiCallLimit'>): {
+export function scriptLimitsOf(config: Pick<ServerConfig, 'scriptTimeLimitMs' | 'scriptMemoryLimitMb' | 'scriptApiCallLimit' | 'scriptResultLimitKb'>): {
   timeMs: number;
   memoryBytes: number;
   apiCalls: number;
+  resultBytes: number;
 } {
-  return { timeMs: config.scriptTimeLimitMs, memoryBytes: config.scriptMemoryLimitMb * 1024 * 1024, apiCalls: config.scriptApiCallLimit };
+  return {
+    timeMs: config.scriptTimeLimitMs,
+    memoryBytes: config.scriptMemoryLimitMb * 1024 * 1024,
+    apiCalls: config.scriptApiCallLimit,
+    resultBytes: config.scriptResultLimitKb * 1024,
+  };
 }

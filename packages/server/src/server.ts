@@ -60,6 +60,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       ...(defaultTimeZone === undefined ? {} : { defaultTimeZone }),
       ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
       scriptLimits: scriptLimitsOf(config),
+      scriptWorkers: config.scriptWorkers,
     });
     const bootstrap = async () => {
       const admin = await services.access.bootstrap(config.adminPassword);

@@ -36,6 +36,13 @@ describe('server configuration', () => {
     });
   });
 
+  it('reads the script result limit and the number of script workers', () => {
+    expect(config([])).toMatchObject({ scriptResultLimitKb: 1024, scriptWorkers: 2 });
+    expect(config([], { SERIALTRACE_SCRIPT_RESULT_LIMIT_KB: '64', SERIALTRACE_SCRIPT_WORKERS: '4' })).toMatchObject({ scriptResultLimitKb: 64, scriptWorkers: 4 });
+    expect(refusal([], { SERIALTRACE_SCRIPT_WORKERS: '0' }).details).toMatchObject({ field: 'SERIALTRACE_SCRIPT_WORKERS' });
+    expect(refusal([], { SERIALTRACE_SCRIPT_RESULT_LIMIT_KB: 'lots' }).details).toMatchObject({ field: 'SERIALTRACE_SCRIPT_RESULT_LIMIT_KB' });
+  });
+
   it('reads SERIALTRACE_HOST, _PORT, _DB and _ADMIN_PASSWORD, and lets flags win', () => {
     const env = { SERIALTRACE_HOST: '0.0.0.0', SERIALTRACE_PORT: '9000', SERIALTRACE_DB: '/var/lib/st.db', SERIALTRACE_ADMIN_PASSWORD: 'from-the-env-1' };
     expect(config([], env)).toMatchObject({ host: '0.0.0.0', port: 9000, db: '/var/lib/st.db', adminPassword: 'from-the-env-1' });

@@ -111,6 +111,8 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     scriptTimeLimitMs: DEFAULTS.scriptTimeLimitMs,
     scriptMemoryLimitMb: DEFAULTS.scriptMemoryLimitMb,
     scriptApiCallLimit: DEFAULTS.scriptApiCallLimit,
+    scriptResultLimitKb: DEFAULTS.scriptResultLimitKb,
+    scriptWorkers: DEFAULTS.scriptWorkers,
     ...overrides,
   };
 }

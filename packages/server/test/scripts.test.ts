@@ -124,3 +124,27 @@ describe('escape attempts over HTTP', () => {
     expect((await t.call('POST', '/api/v1/scripts/look-back/runs', { as: operator, body: {} })).json.result).toEqual(['undefined', true]);
   });
 });
+
+describe('a run does not hold up the server', () => {
+  it('answers /health, reads and other companies while a script loops', async () => {
+    const created = await t.call('POST', '/api/v1/companies', { as: t.admin, body: { name: 'Other', adminUsername: 'other-admin', adminPassword: 'other-password-1' } });
+    expect(created.status, created.body).toBe(201);
+    const other = await t.session('other-admin', 'other-password-1');
+    expect((await t.call('POST', '/api/v1/series', { as: other, body: { name: 'Gadgets', format: 'G-{####}' } })).status).toBe(201);
+    expect((await t.call('PUT', '/api/v1/scripts/spin', { as: engineer, body: { source: 'function main() { while (true) {} }' } })).status).toBe(200);
+
+    let running = true;
+    const run = t.call('POST', '/api/v1/scripts/spin/runs', { as: operator, body: {} }).finally(() => {
+      running = false;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await t.call('GET', '/health')).status).toBe(200);
+    expect((await t.call('GET', '/api/v1/series', { as: viewer })).status).toBe(200);
+    expect((await t.call('GET', '/api/v1/series', { as: other })).status).toBe(200);
+    // Another company's generation needs the store's writer, which a run that has not touched
+    // the store does not hold.
+    expect((await t.call('POST', '/api/v1/series/Gadgets/serials', { as: other, body: {} })).status).toBe(201);
+    expect(running).toBe(true);
+    expectProblem(await run, 409, 'SCRIPT_TIMEOUT');
+  });
+});

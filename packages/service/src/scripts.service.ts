@@ -1,4 +1,4 @@
-import { SerialtraceError, textProblem, type Clock, type Permission } from '@serialtrace/core';
+import { SerialtraceError, textProblem, type Clock, type ErrorDetails, type Permission } from '@serialtrace/core';
 import { DEFAULT_SCRIPT_LIMITS, type HostApi, type ScriptEngine, type ScriptLimits, type ScriptLog, type ScriptOutcome } from '@serialtrace/scripting';
 import type { ScriptRow, ScriptRunRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
@@ -113,10 +113,68 @@ class HostCalls {
   }
 }
 
-/** A run that did not succeed: its transaction is rolled back, then it is recorded on its own. */
-class RunFailed extends Error {
-  constructor(readonly outcome: Extract<ScriptOutcome, { ok: false }>) {
-    super(outcome.error.message);
+/** What ends a run's transaction: its record to commit with it, or nothing (roll back). */
+type Verdict = { readonly commit?: (tx: StoreTransaction) => Promise<number> };
+
+/** Thrown inside a run's transaction to roll it back; never seen outside. */
+const ROLL_BACK = new Error('the script run did not succeed: its transaction is rolled back');
+
+/**
+ * The write transaction of one run, opened by the first host call that needs the store and held
+ * until the run ends. A script that computes without touching the data holds no transaction, so
+ * on SQLite (one writer) it makes no other writer wait, however long it runs; once it holds one,
+ * writers wait at most until its time limit.
+ */
+class RunTransaction {
+  readonly #store: Store;
+  #opened: Promise<StoreTransaction> | undefined;
+  /** The unit of work under way, settled once the transaction has committed or rolled back. */
+  #unit: Promise<number> | undefined;
+  #end: ((verdict: Verdict) => void) | undefined;
+  /** Opening failed (the store is busy or down): the calls that asked heard why. */
+  #failed = false;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  use(): Promise<StoreTransaction> {
+    this.#opened ??= new Promise<StoreTransaction>((resolve, reject) => {
+      const ended = new Promise<Verdict>((end) => {
+        this.#end = end;
+      });
+      let entered = false;
+      this.#unit = this.#store.write(async (tx) => {
+        // A store may run a unit again after losing a race; a script's run cannot be replayed.
+        if (entered) throw new Error('a script run\'s transaction cannot be run again');
+        entered = true;
+        resolve(tx);
+        const verdict = await ended;
+        if (verdict.commit === undefined) throw ROLL_BACK;
+        return verdict.commit(tx);
+      });
+      this.#unit.catch((error: unknown) => {
+        if (!entered) this.#failed = true;
+        // Only heard when the transaction could not be opened: the calls waiting for it fail.
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
+    return this.#opened;
+  }
+
+  /** Commits `record` with what the run did; in a transaction of its own when the run touched nothing. */
+  async commit(record: (tx: StoreTransaction) => Promise<number>): Promise<number> {
+    if (this.#unit === undefined || this.#failed) return this.#store.write(record);
+    this.#end?.({ commit: record });
+    return this.#unit;
+  }
+
+  async rollBack(): Promise<void> {
+    if (this.#unit === undefined) return;
+    this.#end?.({});
+    await this.#unit.catch((error: unknown) => {
+      if (error !== ROLL_BACK && !this.#failed) throw error;
+    });
   }
 }
 
@@ -211,35 +269,37 @@ export class ScriptsService {
     const startedAt = this.#deps.clock.now().toISOString();
     const scriptCaller: Caller = { ...caller, actor: `script:${script.name}` };
     const can = request.can ?? (() => true);
+    const transaction = new RunTransaction(this.#deps.store);
+    const calls = new HostCalls();
+    let outcome: ScriptOutcome;
     try {
-      return await this.#deps.store.write(async (tx) => {
-        const calls = new HostCalls();
-        let outcome: ScriptOutcome;
-        try {
-          outcome = await engine.run({
-            name: script.name,
-            source: script.source,
-            context,
-            host: calls.guard(this.#host(tx, scriptCaller, can)),
-            limits: this.#deps.limits,
-          });
-        } finally {
-          // A run stopped by its time limit may leave a call to the store under way: the
-          // transaction ends only once nothing touches it any more.
-          await calls.close();
-        }
-        if (!outcome.ok) throw new RunFailed(outcome);
-        const runId = await this.#record(tx, caller, script, context, startedAt, outcome);
-        return { result: outcome.result, logs: outcome.logs, runId };
+      outcome = await engine.run({
+        name: script.name,
+        source: script.source,
+        context,
+        host: calls.guard(this.#host(() => transaction.use(), scriptCaller, can)),
+        limits: this.#deps.limits,
       });
     } catch (error) {
-      if (!(error instanceof RunFailed)) throw error;
-      const { outcome } = error;
-      // The run's own transaction is gone; its record and audit entry are written on their own.
-      const runId = await this.#deps.store.write((tx) => this.#record(tx, caller, script, context, startedAt, outcome));
-      const failure = outcome.error;
-      throw new SerialtraceError(failure.code, { ...failure.details, script: script.name, runId, logs: outcome.logs }, failure.problems);
+      await calls.close();
+      await transaction.rollBack();
+      throw error;
     }
+    // A run stopped by its time limit may leave a call to the store under way: the transaction
+    // ends only once nothing touches it any more.
+    await calls.close();
+    if (outcome.ok) {
+      const runId = await transaction.commit((tx) => this.#record(tx, caller, script, context, startedAt, outcome));
+      return { result: outcome.result, logs: outcome.logs, runId };
+    }
+    // The run's work is undone; its record and audit entry are written on their own.
+    await transaction.rollBack();
+    // A refusal may repeat what the script passed to the call (a megabyte as a serial): what is
+    // stored and answered keeps the start of each text.
+    const failure = new SerialtraceError(outcome.error.code, bounded(outcome.error.details) as ErrorDetails, outcome.error.problems);
+    const failed = { ...outcome, error: failure };
+    const runId = await this.#deps.store.write((tx) => this.#record(tx, caller, script, context, startedAt, failed));
+    throw new SerialtraceError(failure.code, { ...failure.details, script: script.name, runId, logs: outcome.logs }, failure.problems);
   }
 
   /** Runs newest first, one page at a time. */
@@ -307,10 +367,10 @@ export class ScriptsService {
   }
 
   /**
-   * The APIs a script sees, bound to its run's transaction and to the permissions of whoever runs
-   * it. Each answers what the HTTP API answers for the same call.
+   * The APIs a script sees, bound to its run's transaction (`open` opens it on first use) and to
+   * the permissions of whoever runs it. Each answers what the HTTP API answers for the same call.
    */
-  #host(tx: StoreTransaction, caller: Caller, can: (permission: Permission) => boolean): HostApi {
+  #host(open: () => Promise<StoreTransaction>, caller: Caller, can: (permission: Permission) => boolean): HostApi {
     const { generation, records, labels } = this.#deps;
     const allowed = (permission: Permission) => {
       if (!can(permission)) throw new SerialtraceError('FORBIDDEN', { role: 'the caller', permission });
@@ -329,23 +389,28 @@ export class ScriptsService {
       manufacturing: {
         generateSerial: async (series: unknown, opts: unknown) => {
           allowed('serials.generate');
-          return (await generation.generateIn(tx, caller, text(series, 'series'), { ...options(opts), quantity: 1 })).serials[0];
+          const input = { name: text(series, 'series'), options: { ...options(opts), quantity: 1 } };
+          return (await generation.generateIn(await open(), caller, input.name, input.options)).serials[0];
         },
         generateSerials: async (series: unknown, quantity: unknown, opts: unknown) => {
           allowed('serials.generate');
-          return (await generation.generateIn(tx, caller, text(series, 'series'), { ...options(opts), quantity })).serials;
+          const input = { name: text(series, 'series'), options: { ...options(opts), quantity } };
+          return (await generation.generateIn(await open(), caller, input.name, input.options)).serials;
         },
         getRecordsByWorkOrder: async (workOrder: unknown) => {
           allowed('records.read');
-          return records.byWorkOrderIn(tx, caller, text(workOrder, 'workOrder'));
+          const order = text(workOrder, 'workOrder');
+          return records.byWorkOrderIn(await open(), caller, order);
         },
         getRecordBySerial: async (serial: unknown) => {
           allowed('records.read');
-          return records.getIn(tx, caller, text(serial, 'serial'));
+          const wanted = text(serial, 'serial');
+          return records.getIn(await open(), caller, wanted);
         },
         updateRecordStatus: async (serial: unknown, status: unknown, data: unknown) => {
           allowed('records.status');
-          return records.changeStatusIn(tx, caller, text(serial, 'serial'), text(status, 'status'), {
+          const change = { serial: text(serial, 'serial'), status: text(status, 'status') };
+          return records.changeStatusIn(await open(), caller, change.serial, change.status, {
             ...(data === undefined || data === null ? {} : { data }),
           });
         },
@@ -355,17 +420,13 @@ export class ScriptsService {
           allowed('labels.print');
           const request = (typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
           const { serial, series, format, ...values } = request;
-          const document = await labels.generateIn(
-            tx,
-            caller,
-            template === undefined || template === null ? undefined : text(template, 'template'),
-            {
-              ...(typeof serial === 'string' ? { serial } : {}),
-              ...(typeof series === 'string' ? { series } : {}),
-              ...(Object.keys(values).length === 0 ? {} : { values: labelValues(values) }),
-            },
-            typeof format === 'string' ? format : 'zpl',
-          );
+          const name = template === undefined || template === null ? undefined : text(template, 'template');
+          const target = {
+            ...(typeof serial === 'string' ? { serial } : {}),
+            ...(typeof series === 'string' ? { series } : {}),
+            ...(Object.keys(values).length === 0 ? {} : { values: labelValues(values) }),
+          };
+          const document = await labels.generateIn(await open(), caller, name, target, typeof format === 'string' ? format : 'zpl');
           return {
             template: document.template,
             format: document.format,
@@ -382,6 +443,23 @@ export class ScriptsService {
 }
 
 export { DEFAULT_SCRIPT_LIMITS };
+
+/** The most characters kept of each text in a failed run's error, and of items in each list or object. */
+const MAX_DETAIL_CHARS = 2_000;
+const MAX_DETAIL_ITEMS = 100;
+
+/** A JSON value with long texts cut and long lists shortened, so a failed run's record stays small. */
+function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > MAX_DETAIL_CHARS ? `${value.slice(0, MAX_DETAIL_CHARS)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 8) return null;
+  if (Array.isArray(value)) return value.slice(0, MAX_DETAIL_ITEMS).map((item) => bounded(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, MAX_DETAIL_ITEMS)
+      .map(([key, item]) => [key, bounded(item, depth + 1)]),
+  );
+}
 
 /** Values a script gives a label: text as is, numbers as text; `fields` likewise. Anything else is refused. */
 function labelValues(values: Record<string, unknown>): Record<string, string> & { fields?: Record<string, string> } {

@@ -33,8 +33,10 @@ export interface SerialtraceOptions {
    * bytes as hex or base64. Without it randomised series cannot be created or issue serials.
    */
   readonly masterKey?: string | MasterKey;
-  /** Limits of every script run: time, memory, stack, API calls, captured logs (defaults: DEFAULT_SCRIPT_LIMITS). */
+  /** Limits of every script run: time, memory, stack, API calls, captured logs, result (defaults: DEFAULT_SCRIPT_LIMITS). */
   readonly scriptLimits?: Partial<ScriptLimits>;
+  /** Worker threads that run scripts, each one run at a time (default 2). */
+  readonly scriptWorkers?: number;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
@@ -84,12 +86,12 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
       hold: options.leases?.hold ?? true,
     },
   });
-  // The sandbox's WebAssembly is loaded on the first script that is saved or run, not at start.
+  // The sandbox's workers start on the first script that is saved or run, not at start.
   let engine: Promise<ScriptEngine> | undefined;
   const scripts = new ScriptsService({
     store,
     clock,
-    engine: () => (engine ??= ScriptEngine.create()),
+    engine: () => (engine ??= ScriptEngine.create(options.scriptWorkers === undefined ? {} : { poolSize: options.scriptWorkers })),
     limits: { ...DEFAULT_SCRIPT_LIMITS, ...Object.fromEntries(Object.entries(options.scriptLimits ?? {}).filter(([, v]) => v !== undefined)) },
     generation,
     records,

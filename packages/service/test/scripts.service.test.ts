@@ -111,6 +111,16 @@ describe('scripts', () => {
     expect(error.details).toMatchObject({ script: 'careless', from: 'generated', to: 'generated' });
   });
 
+  it('keeps the record of a failed run small whatever the script passed to the call that failed', async () => {
+    await app.scripts.save(caller, 'huge-serial', { source: `function main() { manufacturing.getRecordBySerial('x'.repeat(1e6)); }` });
+    const error = await refused(app.scripts.run(caller, 'huge-serial'), 'RECORD_NOT_FOUND');
+    expect((error.details['serial'] as string).length).toBeLessThanOrEqual(2_001);
+    expect(error.message.length).toBeLessThan(3_000);
+    const run = await app.scripts.getRun(caller, error.details['runId'] as number);
+    expect(run.error).toMatchObject({ code: 'RECORD_NOT_FOUND' });
+    expect(JSON.stringify(run.error).length).toBeLessThan(10_000);
+  });
+
   it('sees only its own company: another company\'s serials, series and scripts do not exist for it', async () => {
     const other = await app.store.write((tx) => tx.insertCompany('Other Co', '2025-06-15T10:00:00.000Z'));
     const outsider: Caller = { companyId: other.id, actor: 'user:eve' };
@@ -176,6 +186,67 @@ describe('scripts', () => {
       await limited.scripts.save(caller, 'ok', { source: `function main(c) { return c; }` });
       expect((await limited.scripts.run(caller, 'ok', { context: { still: 'fine' } })).result).toEqual({ still: 'fine' });
       expect((await app.generation.generate(caller, 'Widgets')).serials).toHaveLength(1);
+    } finally {
+      limited.dispose();
+    }
+  });
+});
+
+describe('a run and the other writers', () => {
+  /** A service whose runs last at most `timeMs`, over the same file. */
+  const limitedTo = (timeMs: number) => createSerialtrace({ store, clock: new ManualClock('2025-06-15T10:00:00Z'), defaultTimeZone: 'UTC', scriptLimits: { timeMs } });
+  const settledAt = (promise: Promise<unknown>) =>
+    promise.then(
+      () => performance.now(),
+      () => performance.now(),
+    );
+
+  it('holds no transaction while the script has not touched the store: other writers go on', async () => {
+    const limited = limitedTo(1_500);
+    try {
+      await limited.scripts.save(caller, 'spin', { source: 'function main() { while (true) {} }' });
+      const run = settledAt(limited.scripts.run(caller, 'spin'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = performance.now();
+      const written = await settledAt(app.generation.generate(caller, 'Widgets'));
+      expect(written - started).toBeLessThan(1_000);
+      expect(written).toBeLessThan(await run);
+      // The run that timed out is recorded all the same.
+      expect((await limited.scripts.runs(caller, 'spin')).runs[0]).toMatchObject({ status: 'failed', error: { code: 'SCRIPT_TIMEOUT' } });
+    } finally {
+      limited.dispose();
+    }
+  });
+
+  it('awaits a call to the store under way when the run runs out of time, then undoes it all', async () => {
+    const limited = limitedTo(150);
+    try {
+      // Each call issues 10,000 serials, about as long as the limit: the limit falls inside one.
+      await limited.scripts.save(caller, 'big-batches', { source: "function main() { for (;;) manufacturing.generateSerials('Widgets', 10000); }" });
+      const before = recordCount();
+      await refused(limited.scripts.run(caller, 'big-batches'), 'SCRIPT_TIMEOUT');
+      expect(recordCount()).toBe(before);
+      expect((await app.generation.generate(caller, 'Widgets')).serials).toHaveLength(1);
+      expect(recordCount()).toBe(before + 1);
+    } finally {
+      limited.dispose();
+    }
+  });
+
+  it('keeps its transaction from its first call to its end, and a writer waits for it at most its limit', async () => {
+    const limited = limitedTo(1_500);
+    try {
+      await limited.scripts.save(caller, 'issue-then-spin', { source: "function main() { manufacturing.generateSerial('Widgets'); while (true) {} }" });
+      const before = recordCount();
+      const started = performance.now();
+      const run = settledAt(limited.scripts.run(caller, 'issue-then-spin'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const written = await settledAt(app.generation.generate(caller, 'Widgets'));
+      // The writer waited for the run's transaction to end, and no longer.
+      expect(written - started).toBeGreaterThan(1_000);
+      expect(written - started).toBeLessThan(1_500 + 1_000);
+      await run;
+      expect(recordCount()).toBe(before + 1);
     } finally {
       limited.dispose();
     }

@@ -393,6 +393,11 @@ export const ERROR_CODES = {
     message: 'Script "{script}" returned a value that is not JSON: {reason}',
     description: 'What `main` returns must survive JSON (no functions, cycles or undefined at the top); the run was undone.',
   },
+  SCRIPT_OUTPUT_TOO_LARGE: {
+    category: 'state',
+    message: 'Script "{script}" returned {bytes} bytes of JSON, more than the {limitBytes} a result may have',
+    description: 'What `main` returns is stored with the run and answered; its JSON is limited (`SERIALTRACE_SCRIPT_RESULT_LIMIT_KB`). The run was undone.',
+  },
   RECORD_NOT_FOUND: {
     category: 'not_found',
     message: 'No record with serial "{serial}"{scope}',
