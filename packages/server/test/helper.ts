@@ -186,13 +186,13 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
       ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
     });
   const services = open();
-  await services.access.bootstrap(config.adminPassword);
+  await services.users.bootstrap(config.adminPassword);
   const main = await underTest(services, config, options, true);
   const variants: AppUnderTest[] = [];
   const raws: Database.Database[] = [];
 
   const session = async (username: string, password: string): Promise<Credentials> => {
-    const { token } = await services.access.login(username, password);
+    const { token } = await services.signIn.login(username, password);
     return { label: `session of ${username}`, headers: { cookie: `serialtrace_session=${token}` } };
   };
   const adminCaller: Caller = { companyId: 1, actor: 'user:admin' };
@@ -208,7 +208,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
       return app;
     },
     async key(role, { name, station, expiresAt, caller } = {}) {
-      const created = await services.access.createApiKey(caller ?? adminCaller, {
+      const created = await services.apiKeys.create(caller ?? adminCaller, {
         name: name ?? `${role} key ${++counter}`,
         role,
         ...(station === undefined ? {} : { station }),
@@ -218,7 +218,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
     },
     async user(role, { username, caller } = {}) {
       const name = username ?? `${role}-${++counter}`;
-      await services.access.createUser(caller ?? adminCaller, { username: name, password: USER_PASSWORD, role });
+      await services.users.create(caller ?? adminCaller, { username: name, password: USER_PASSWORD, role });
       return { ...(await session(name, USER_PASSWORD)), label: `${role} session`, username: name };
     },
     session,
