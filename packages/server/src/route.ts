@@ -47,6 +47,7 @@ export function callerOf(request: FastifyRequest, identity: Identity): Caller {
     line: header(request, 'serialtrace-line'),
     plant: header(request, 'serialtrace-plant'),
     reason: header(request, 'serialtrace-reason'),
+    systemAdmin: identity.systemAdmin,
   };
 }
 

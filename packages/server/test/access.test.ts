@@ -127,6 +127,25 @@ describe('users', () => {
   });
 });
 
+describe('the system administrator', () => {
+  it('is changed by no company admin: not their password, role or disabled, by session or by API key', async () => {
+    const carol = await t.user('admin', { username: 'carol' });
+    const key = await t.key('admin');
+    for (const as of [carol, key]) {
+      for (const body of [{ password: 'taken-over-pass-1' }, { role: 'viewer' }, { disabled: true }]) {
+        const refused = expectProblem(await t.call('PATCH', '/api/v1/users/admin', { as, body }), 403, 'FORBIDDEN');
+        expect(refused.detail).toContain('system administrator');
+      }
+    }
+    expectProblem(await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'taken-over-pass-1' } }), 401, 'CREDENTIALS_INVALID');
+    const admin = await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+    expect(admin.json).toMatchObject({ identity: { systemAdmin: true }, mustChangePassword: false });
+    expect((await t.call('GET', '/api/v1/auth/me', { as: t.admin })).json).toMatchObject({ role: 'admin', systemAdmin: true });
+    // The system administrator still manages the company's other admins.
+    expect((await t.call('PATCH', '/api/v1/users/carol', { as: t.admin, body: { role: 'engineer' } })).json.role).toBe('engineer');
+  });
+});
+
 describe('API keys', () => {
   it('creates a key whose secret is shown once, never listed, and authenticates as Bearer', async () => {
     const created = await t.call('POST', '/api/v1/api-keys', { as: t.admin, body: { name: 'Line 3 marker', role: 'operator', station: 'ST-3' } });

@@ -95,7 +95,7 @@ export class UserService {
   /**
    * Changes a user's role, disables or re-enables them, or sets a new password (which they must
    * change at their next sign-in). Disabling or a new password ends their sessions. The company
-   * always keeps an active admin.
+   * always keeps an active admin, and only a system administrator changes a system administrator.
    */
   async update(caller: Caller, username: string, changes: { role?: unknown; disabled?: unknown; password?: unknown }): Promise<UserView> {
     const problems: Problem[] = [];
@@ -111,6 +111,10 @@ export class UserService {
     const user = await this.#store.write(async (tx) => {
       const current = await tx.findUserByName(username);
       if (current === undefined || current.companyId !== caller.companyId) throw new SerialtraceError('USER_NOT_FOUND', { field: 'username', username });
+      // A company admin who could set the password of a system administrator would sign in as one.
+      if (current.systemAdmin && caller.systemAdmin !== true) {
+        throw new SerialtraceError('FORBIDDEN', { role: 'admin', permission: 'change a system administrator (system administrators only)' });
+      }
       const losesAdmin = current.role === 'admin' && !current.disabled && ((role !== undefined && role !== 'admin') || disabled === true);
       if (losesAdmin && (await tx.countActiveAdmins(caller.companyId)) <= 1) throw new SerialtraceError('LAST_ADMIN', { username });
       const updated = await tx.updateUser(

@@ -164,14 +164,30 @@ describe('users', () => {
   });
 
   it('keeps the last active admin of a company', async () => {
-    await refused(h.app.users.update(h.caller, 'admin', { role: 'viewer' }), 'LAST_ADMIN');
-    await refused(h.app.users.update(h.caller, 'admin', { disabled: true }), 'LAST_ADMIN');
+    const sysadmin: Caller = { ...h.caller, systemAdmin: true };
+    await refused(h.app.users.update(sysadmin, 'admin', { role: 'viewer' }), 'LAST_ADMIN');
+    await refused(h.app.users.update(sysadmin, 'admin', { disabled: true }), 'LAST_ADMIN');
     await h.app.users.create(h.caller, { username: 'carol', password: PASSWORD, role: 'admin' });
-    await h.app.users.update(h.caller, 'admin', { role: 'auditor' });
+    await h.app.users.update(sysadmin, 'admin', { role: 'auditor' });
     await refused(h.app.users.update(h.caller, 'carol', { disabled: true }), 'LAST_ADMIN');
     // A disabled admin does not count as the company's admin.
-    await h.app.users.update(h.caller, 'admin', { role: 'admin', disabled: true });
+    await h.app.users.update(sysadmin, 'admin', { role: 'admin', disabled: true });
     await refused(h.app.users.update(h.caller, 'carol', { role: 'operator' }), 'LAST_ADMIN');
+  });
+
+  it('lets only a system administrator change a system administrator', async () => {
+    const companyAdmin: Caller = { companyId: 1, actor: 'user:carol' };
+    const before = count('audit_log');
+    for (const changes of [{ password: 'taken-over-pass-1' }, { role: 'viewer' }, { disabled: true }, { role: 'admin', disabled: false }]) {
+      const error = await refused(h.app.users.update(companyAdmin, 'admin', changes), 'FORBIDDEN');
+      expect(error.message).toContain('system administrator');
+    }
+    expect(count('audit_log')).toBe(before);
+    expect((await h.app.signIn.login('admin', PASSWORD)).identity.systemAdmin).toBe(true);
+
+    const reset = await h.app.users.update({ ...h.caller, systemAdmin: true }, 'admin', { password: 'new-sysadmin-pass-1' });
+    expect(reset).toMatchObject({ username: 'admin', systemAdmin: true, mustChangePassword: true });
+    expect(await latestAudit()).toMatchObject({ action: 'user.updated', actor: 'tester', data: { username: 'admin', passwordReset: true } });
   });
 });
 
