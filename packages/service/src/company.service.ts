@@ -43,7 +43,6 @@ export class CompanyService {
     const at = this.#clock.now().toISOString();
     return this.#store.write(async (tx) => {
       if ((await tx.findCompanyByName(name)) !== undefined) throw new SerialtraceError('COMPANY_NAME_TAKEN', { field: 'name', company: name });
-      if ((await tx.findUserByName(username)) !== undefined) throw new SerialtraceError('USERNAME_TAKEN', { field: 'adminUsername', username });
       const company = await tx.insertCompany(name, at);
       const admin = await tx.insertUser({
         companyId: company.id,

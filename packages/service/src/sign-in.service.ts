@@ -1,5 +1,5 @@
 import { SerialtraceError, type Clock, type Problem } from '@serialtrace/core';
-import type { Store } from '@serialtrace/store';
+import type { Store, UserRow } from '@serialtrace/store';
 import { callerOf, userIdentity, type Identity } from './access-identity.js';
 import { appendAudit } from './audit-writer.js';
 import { sha256Hex } from './hashing.js';
@@ -7,6 +7,11 @@ import { checkPassword } from './password-policy.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, randomSecret, verifyPassword } from './secrets.js';
 
 export const DEFAULT_SESSION_HOURS = 12;
+/**
+ * The most users of one name that a sign-in without a company checks the password against; with
+ * more, the user must name their company.
+ */
+export const MAX_SIGN_IN_CANDIDATES = 8;
 
 export interface SignInServiceDeps {
   readonly store: Store;
@@ -34,15 +39,39 @@ export class SignInService {
     return this.#sessionMs / 1000;
   }
 
-  /** Checks a username and password and opens a session; the token goes only into the cookie. */
-  async login(username: string, password: string): Promise<{ token: string; identity: Identity; expiresAt: string; mustChangePassword: boolean }> {
-    const found = await this.#store.read(async (tx) => {
-      const user = await tx.findUserByName(username);
-      return user === undefined ? undefined : { user, company: (await tx.findCompany(user.companyId))! };
+  /**
+   * Checks a username and password and opens a session; the token goes only into the cookie.
+   * Usernames are unique per company: with `company` (its name) only that company's user is a
+   * candidate; without it, every company's user of that name is, and the one whose password
+   * matches signs in. Every refusal is the same CREDENTIALS_INVALID, whether the name exists in no
+   * company, one or several.
+   */
+  async login(
+    username: string,
+    password: string,
+    options: { readonly company?: string } = {},
+  ): Promise<{ token: string; identity: Identity; expiresAt: string; mustChangePassword: boolean }> {
+    const candidates = await this.#store.read(async (tx) => {
+      let users: UserRow[];
+      if (options.company === undefined) {
+        users = await tx.findUsersByName(username);
+      } else {
+        const company = await tx.findCompanyByName(options.company);
+        const user = company === undefined ? undefined : await tx.findUserByName(company.id, username);
+        users = user === undefined ? [] : [user];
+      }
+      // More candidates than that would make one attempt cost a hash each: the company is needed.
+      if (users.length > MAX_SIGN_IN_CANDIDATES) return [];
+      return Promise.all(users.map(async (user) => ({ user, company: (await tx.findCompany(user.companyId))! })));
     });
-    // Verify even for an unknown user, so the answer takes as long and reveals nothing.
-    const ok = await verifyPassword(password, found?.user.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (found === undefined || !ok || found.user.disabled) throw new SerialtraceError('CREDENTIALS_INVALID');
+    // Verify even for an unknown user, so the answer takes as long and reveals nothing. Several
+    // candidates are verified at once (scrypt runs on the thread pool), so they take about as long.
+    const hashes = candidates.length === 0 ? [DUMMY_PASSWORD_HASH] : candidates.map((c) => c.user.passwordHash);
+    const verified = await Promise.all(hashes.map((hash) => verifyPassword(password, hash)));
+    const matches = candidates.filter((c, i) => verified[i] === true && !c.user.disabled);
+    // Two companies' users with one name and one password: which one is meant is not guessed.
+    if (matches.length !== 1) throw new SerialtraceError('CREDENTIALS_INVALID');
+    const found = matches[0]!;
     const token = randomSecret(32);
     const now = this.#clock.now().getTime();
     const expiresAt = new Date(now + this.#sessionMs).toISOString();

@@ -73,7 +73,8 @@ export class UserService {
     const passwordHash = await hashPassword(password);
     const at = this.#now();
     const user = await this.#store.write(async (tx) => {
-      if ((await tx.findUserByName(username)) !== undefined) throw new SerialtraceError('USERNAME_TAKEN', { field: 'username', username });
+      // Within the company only: whether another company uses the name is none of its admins' business.
+      if ((await tx.findUserByName(caller.companyId, username)) !== undefined) throw new SerialtraceError('USERNAME_TAKEN', { field: 'username', username });
       const created = await tx.insertUser({
         companyId: caller.companyId,
         username,
@@ -109,8 +110,8 @@ export class UserService {
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
     const at = this.#now();
     const user = await this.#store.write(async (tx) => {
-      const current = await tx.findUserByName(username);
-      if (current === undefined || current.companyId !== caller.companyId) throw new SerialtraceError('USER_NOT_FOUND', { field: 'username', username });
+      const current = await tx.findUserByName(caller.companyId, username);
+      if (current === undefined) throw new SerialtraceError('USER_NOT_FOUND', { field: 'username', username });
       // A company admin who could set the password of a system administrator would sign in as one.
       if (current.systemAdmin && caller.systemAdmin !== true) {
         throw new SerialtraceError('FORBIDDEN', { role: 'admin', permission: 'change a system administrator (system administrators only)' });

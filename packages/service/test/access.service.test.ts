@@ -119,7 +119,7 @@ describe('users', () => {
     await h.app.users.bootstrap(PASSWORD);
   });
 
-  it('adds users with every problem reported at once, usernames unique across the installation, and audits it', async () => {
+  it('adds users with every problem reported at once, usernames unique within a company, and audits it', async () => {
     const [created, { company }] = await Promise.all([
       h.app.users.create(h.caller, { username: 'alice', password: PASSWORD, role: 'operator' }),
       h.app.companies.create(h.caller, { name: 'Acme', adminUsername: 'acme-admin', adminPassword: PASSWORD }),
@@ -138,11 +138,15 @@ describe('users', () => {
     const all = await refused(h.app.users.create(h.caller, { username: 'a b', password: 'short', role: 'chief' }), 'VALUE_INVALID');
     expect(all.problems.map((p) => p.field)).toEqual(['username', 'password', 'role']);
 
+    // Another company may have an alice of its own; each admin reaches only their own.
     const acme: Caller = { companyId: company.id, actor: 'user:acme-admin' };
+    await refused(h.app.users.update(acme, 'alice', { role: 'admin' }), 'USER_NOT_FOUND');
+    const acmeAlice = await h.app.users.create(acme, { username: 'alice', password: PASSWORD, role: 'viewer' });
     await refused(h.app.users.create(acme, { username: 'alice', password: PASSWORD, role: 'viewer' }), 'USERNAME_TAKEN');
     expect((await h.app.users.list(h.caller)).map((u) => u.username)).toEqual(['admin', 'alice']);
-    expect((await h.app.users.list(acme)).map((u) => u.username)).toEqual(['acme-admin']);
-    await refused(h.app.users.update(acme, 'alice', { role: 'admin' }), 'USER_NOT_FOUND');
+    expect((await h.app.users.list(acme)).map((u) => u.username)).toEqual(['acme-admin', 'alice']);
+    expect(await h.app.users.update(acme, 'alice', { role: 'auditor' })).toMatchObject({ id: acmeAlice.id, role: 'auditor' });
+    expect((await h.app.users.list(h.caller)).find((u) => u.username === 'alice')).toMatchObject({ id: created.id, role: 'operator' });
   });
 
   it('changes a role with effect on open sessions, and disabling ends them', async () => {
@@ -280,10 +284,7 @@ describe('companies', () => {
     const session = await h.app.signIn.login('acme-admin', created.initialPassword!);
     expect(session.identity).toMatchObject({ companyId: 2, company: 'Acme', systemAdmin: false, actor: 'user:acme-admin' });
 
-    await Promise.all([
-      refused(h.app.companies.create(sysadmin, { name: 'Acme', adminUsername: 'someone' }), 'COMPANY_NAME_TAKEN'),
-      refused(h.app.companies.create(sysadmin, { name: 'Beta', adminUsername: 'admin' }), 'USERNAME_TAKEN'),
-    ]);
+    await refused(h.app.companies.create(sysadmin, { name: 'Acme', adminUsername: 'someone' }), 'COMPANY_NAME_TAKEN');
     const invalid = await refused(h.app.companies.create(sysadmin, { name: '', adminUsername: 'x y', adminPassword: 'short' }), 'VALUE_INVALID');
     expect(invalid.problems.map((p) => p.field)).toEqual(['name', 'adminUsername', 'adminPassword']);
     expect((await h.app.companies.list()).map((c) => c.name)).toEqual(['default', 'Acme']);
@@ -302,5 +303,11 @@ describe('companies', () => {
     expect(await h.app.apiKeys.list(h.caller)).toEqual([]);
     expect((await h.app.apiKeys.list(acme)).map((k) => k.name)).toEqual(['Acme line']);
     expect((await h.app.users.list(h.caller)).map((u) => u.username)).toEqual(['admin']);
+
+    // A name another company uses is free in a new company; signing in with it takes the password's owner.
+    const beta = await h.app.companies.create(sysadmin, { name: 'Beta', adminUsername: 'admin', adminPassword: 'beta-admin-pass-1' });
+    expect(beta.admin).toMatchObject({ username: 'admin', systemAdmin: false });
+    expect((await h.app.signIn.login('admin', 'beta-admin-pass-1')).identity).toMatchObject({ companyId: beta.company.id, systemAdmin: false });
+    expect((await h.app.signIn.login('admin', PASSWORD)).identity).toMatchObject({ companyId: 1, systemAdmin: true });
   });
 });

@@ -180,8 +180,10 @@ export interface StoreTransaction {
   findCompanyByName(name: string): Promise<CompanyRow | undefined>;
   insertCompany(name: string, at: string): Promise<CompanyRow>;
   countUsers(): Promise<number>;
-  /** Usernames are unique across the installation. */
-  findUserByName(username: string): Promise<UserRow | undefined>;
+  /** A user of the company by name (usernames are unique within a company). */
+  findUserByName(companyId: number, username: string): Promise<UserRow | undefined>;
+  /** Every company's user of that name, oldest first: signing in without naming a company. */
+  findUsersByName(username: string): Promise<UserRow[]>;
   findUserById(id: number): Promise<UserRow | undefined>;
   listUsers(companyId: number): Promise<UserRow[]>;
   insertUser(user: NewUser): Promise<UserRow>;

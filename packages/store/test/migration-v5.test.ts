@@ -92,7 +92,7 @@ describe('migration 5 on a database of version 4', () => {
     const store = SqliteStore.open({ path });
     cleanups.push(() => store.close());
     expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    expect(LATEST_SCHEMA_VERSION).toBe(5);
+    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(5);
     await checkUpgraded(store);
   });
 
@@ -109,7 +109,7 @@ describe('migration 5 on a database of version 4', () => {
     cleanups.push(() => store.close());
     await store.ping();
     const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
-    expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
+    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     await checkUpgraded(store);
   });
 });

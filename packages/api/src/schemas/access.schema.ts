@@ -5,7 +5,16 @@ import { Instant, Nullable } from './common.schema.js';
 const Role = Type.Enum(ROLES);
 
 export const LoginRequest = Type.Object(
-  { username: Type.String({ maxLength: 100 }), password: Type.String({ maxLength: 1000 }) },
+  {
+    username: Type.String({ maxLength: 100 }),
+    password: Type.String({ maxLength: 1000 }),
+    company: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'The company\'s name. Usernames are unique per company; without it, the user of that name whose password matches signs in.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 

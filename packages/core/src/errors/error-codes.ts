@@ -80,7 +80,7 @@ export const ERROR_CODES = {
   USERNAME_TAKEN: {
     category: 'conflict',
     message: 'The username "{username}" is taken',
-    description: 'Usernames are unique across the installation, because signing in names no company.',
+    description: 'Usernames are unique within a company; other companies may use the same name, and whether they do is not revealed.',
   },
   API_KEY_NOT_FOUND: {
     category: 'not_found',

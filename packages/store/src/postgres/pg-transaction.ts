@@ -637,8 +637,12 @@ export class PgTransaction implements StoreTransaction {
     return Number(row!.n);
   }
 
-  async findUserByName(username: string): Promise<UserRow | undefined> {
-    const [row] = await this.#db.query<UserDbRow>('SELECT * FROM users WHERE username = $1', [username], 'user_by_name');
+  async findUsersByName(username: string): Promise<UserRow[]> {
+    return (await this.#db.query<UserDbRow>('SELECT * FROM users WHERE username = $1 ORDER BY id', [username], 'users_by_name')).map(userFromRow);
+  }
+
+  async findUserByName(companyId: number, username: string): Promise<UserRow | undefined> {
+    const [row] = await this.#db.query<UserDbRow>('SELECT * FROM users WHERE company_id = $1 AND username = $2', [companyId, username], 'user_by_name');
     return row === undefined ? undefined : userFromRow(row);
   }
 

@@ -427,6 +427,39 @@ export const MIGRATIONS: readonly Migration[] = [
       { kind: 'index', index: { name: 'script_runs_company', table: 'script_runs', columns: ['company_id', 'id'] } },
     ],
   },
+  {
+    version: 6,
+    name: 'usernames unique per company',
+    steps: [
+      // A username is unique within its company, not across the installation: a company admin
+      // adding a user must learn nothing of the names other companies use. Signing in may name
+      // the company; without one, the name is looked up in every company (see users_username).
+      {
+        kind: 'unique',
+        table: {
+          name: 'users',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            username: { type: 'text' },
+            password_hash: { type: 'text' },
+            role: { type: 'text' },
+            system_admin: { type: 'boolean', default: false },
+            disabled: { type: 'boolean', default: false },
+            must_change_password: { type: 'boolean', default: false },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            updated_at: { type: 'instant' },
+          },
+          unique: [['company_id', 'username']],
+        },
+        drop: ['username'],
+        add: ['company_id', 'username'],
+        indexes: [{ name: 'users_company', table: 'users', columns: ['company_id'] }],
+      },
+      { kind: 'index', index: { name: 'users_username', table: 'users', columns: ['username'] } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

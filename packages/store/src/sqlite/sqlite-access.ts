@@ -34,9 +34,13 @@ export class SqliteAccess {
     return (this.#sql('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
-  async findUserByName(username: string): Promise<UserRow | undefined> {
-    const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as UserDbRow | undefined;
+  async findUserByName(companyId: number, username: string): Promise<UserRow | undefined> {
+    const row = this.#sql('SELECT * FROM users WHERE company_id = ? AND username = ?').get(companyId, username) as UserDbRow | undefined;
     return row === undefined ? undefined : userFromRow(row);
+  }
+
+  async findUsersByName(username: string): Promise<UserRow[]> {
+    return (this.#sql('SELECT * FROM users WHERE username = ? ORDER BY id').all(username) as UserDbRow[]).map(userFromRow);
   }
 
   async findUserById(id: number): Promise<UserRow | undefined> {

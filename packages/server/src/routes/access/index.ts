@@ -16,7 +16,7 @@ export function accessRoutes(app: FastifyInstance, { services, config }: AppCont
   });
 
   addRoute(app, 'login', ROUTES.login, async ({ body, reply }) => {
-    const session = await signIn.login(body.username, body.password);
+    const session = await signIn.login(body.username, body.password, body.company === undefined ? {} : { company: body.company });
     // The session's length, not its end against this machine's clock: the service may run on a
     // fixed clock (SERIALTRACE_NOW), and a Max-Age of 0 would make the browser drop the cookie.
     reply.setCookie(SESSION_COOKIE, session.token, cookie(signIn.sessionSeconds));

@@ -1,0 +1,65 @@
+import type { NewUser, StoreTransaction } from '@serialtrace/store';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreFactory, StoreHarness } from './store-harness.js';
+
+const AT = '2025-06-01T08:00:00.000Z';
+const LATER = '2025-06-02T08:00:00.000Z';
+
+function newUser(companyId: number, username: string, overrides: Partial<NewUser> = {}): NewUser {
+  return {
+    companyId,
+    username,
+    passwordHash: `scrypt$${companyId}$${username}`,
+    role: 'viewer',
+    systemAdmin: false,
+    disabled: false,
+    mustChangePassword: false,
+    createdAt: AT,
+    createdBy: 'user:admin',
+    updatedAt: AT,
+    ...overrides,
+  };
+}
+
+/**
+ * The store contract of companies, users and sessions: what sign-in and user management rely on,
+ * run against every engine like the rest of the contract.
+ */
+export function accessContract(factory: StoreFactory): void {
+  describe(`Store contract, access: ${factory.name}`, () => {
+    let h: StoreHarness;
+    const write = <T>(work: (tx: StoreTransaction) => Promise<T>) => h.store.write(work);
+    const read = <T>(work: (tx: StoreTransaction) => Promise<T>) => h.store.read(work);
+
+    beforeEach(async () => {
+      h = await factory.create();
+      await h.addCompany(2, 'Acme');
+    });
+    afterEach(async () => {
+      await h.dispose();
+    });
+
+    describe('users', () => {
+      it('are unique by name within a company; another company may use the name', async () => {
+        const alice = await write((tx) => tx.insertUser(newUser(1, 'alice')));
+        const acmeAlice = await write((tx) => tx.insertUser(newUser(2, 'alice', { role: 'operator' })));
+        await expect(write((tx) => tx.insertUser(newUser(1, 'alice')))).rejects.toThrow();
+        await read(async (tx) => {
+          expect(await tx.findUserByName(1, 'alice')).toEqual({ ...newUser(1, 'alice'), id: alice.id });
+          expect(await tx.findUserByName(2, 'alice')).toMatchObject({ id: acmeAlice.id, role: 'operator' });
+          expect(await tx.findUserByName(2, 'bob')).toBeUndefined();
+          // Names compare exactly, as typed.
+          expect(await tx.findUserByName(1, 'Alice')).toBeUndefined();
+          expect((await tx.findUsersByName('alice')).map((u) => [u.id, u.companyId])).toEqual([
+            [alice.id, 1],
+            [acmeAlice.id, 2],
+          ]);
+          expect(await tx.findUsersByName('nobody')).toEqual([]);
+          expect((await tx.listUsers(2)).map((u) => u.username)).toEqual(['alice']);
+        });
+        expect(await write((tx) => tx.updateUser(acmeAlice.id, { disabled: true }, LATER))).toMatchObject({ disabled: true, updatedAt: LATER });
+        expect(await read((tx) => tx.findUserByName(1, 'alice'))).toMatchObject({ disabled: false });
+      });
+    });
+  });
+}
