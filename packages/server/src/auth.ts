@@ -15,6 +15,8 @@ declare module 'fastify' {
     access?: Access;
     /** Answered without looking up who calls (the web UI's files, probes). */
     anonymous?: boolean;
+    /** Open to a user who must still change a password someone else set. */
+    beforePasswordChange?: boolean;
   }
 }
 
@@ -63,6 +65,8 @@ export function registerAuth(app: FastifyInstance, services: Pick<Serialtrace, '
     request.identity = identity;
     if (rule === 'public') return;
     if (identity === null) throw new SerialtraceError('UNAUTHENTICATED', { reason: problem ?? 'no credentials' });
+    // Whoever else knew a password an admin set could otherwise use the account before its owner.
+    if (identity.mustChangePassword && request.routeOptions.config.beforePasswordChange !== true) throw new SerialtraceError('PASSWORD_CHANGE_REQUIRED');
     if (rule === 'signedIn') return;
     if (rule === 'systemAdmin') {
       if (!identity.systemAdmin) throw new SerialtraceError('FORBIDDEN', { role: identity.role, permission: 'manage companies (system administrators only)' });

@@ -67,6 +67,7 @@ export function addRoute<N extends keyof Routes>(app: FastifyInstance, name: N, 
     url: spec.url,
     config: {
       access: spec.access,
+      ...('beforePasswordChange' in spec && spec.beforePasswordChange === true ? { beforePasswordChange: true } : {}),
       ...('rateLimit' in spec && spec.rateLimit !== undefined
         ? {
             rateLimit:

@@ -39,6 +39,9 @@ beforeAll(async () => {
   const login = await t.call('POST', '/api/v1/auth/login', { body: { username: 'acme-admin', password: 'acme-password-1' } });
   expect(login.json.identity).toMatchObject({ companyId: 2, company: 'Acme', role: 'admin', systemAdmin: false });
   acme = { label: 'acme admin', headers: { cookie: String(login.headers['set-cookie']).split(';')[0]! } };
+  // The first admin's password was set by the system administrator: Acme's admin chooses their own.
+  expect(login.json.mustChangePassword).toBe(true);
+  expect((await t.call('POST', '/api/v1/auth/password', { as: acme, body: { currentPassword: 'acme-password-1', newPassword: 'acme-own-password-1' } })).status).toBe(204);
 });
 afterAll(async () => {
   await t.close();

@@ -20,6 +20,12 @@ export interface Identity {
   readonly actor: string;
   /** The station a key records when a request names none. */
   readonly station: string | null;
+  /**
+   * The user signs in with a password someone else set (an admin, or the first start's generated
+   * one): until they choose their own, they may only change it, ask who they are and sign out.
+   * Never true of a key.
+   */
+  readonly mustChangePassword: boolean;
 }
 
 /** A user as answered: the row without its company and password hash. */
@@ -68,6 +74,7 @@ export function userIdentity(user: UserRow, company: CompanyRow): Identity {
     systemAdmin: user.systemAdmin,
     actor: `user:${user.username}`,
     station: null,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
@@ -82,6 +89,7 @@ export function keyIdentity(key: ApiKeyRow, company: CompanyRow): Identity {
     systemAdmin: false,
     actor: `key:${key.name}#${key.id}`,
     station: key.station,
+    mustChangePassword: false,
   };
 }
 

@@ -37,7 +37,7 @@ export class CompanyService {
     const name = checkName(input.name, 'name', problems);
     const username = checkUsername(input.adminUsername, problems, 'adminUsername');
     const generated = input.adminPassword === undefined || input.adminPassword === null || input.adminPassword === '';
-    const password = generated ? randomPassword() : checkPassword(input.adminPassword, problems, 'adminPassword');
+    const password = generated ? randomPassword() : checkPassword(input.adminPassword, problems, 'adminPassword', username);
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
     const passwordHash = await hashPassword(password);
     const at = this.#clock.now().toISOString();

@@ -1,4 +1,4 @@
-import { SerialtraceError, type Clock, type Problem } from '@serialtrace/core';
+import { problem, SerialtraceError, type Clock, type Problem } from '@serialtrace/core';
 import type { Store, UserRow } from '@serialtrace/store';
 import { callerOf, userIdentity, type Identity } from './access-identity.js';
 import { appendAudit } from './audit-writer.js';
@@ -104,7 +104,12 @@ export class SignInService {
     });
   }
 
-  async changePassword(identity: Identity, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Changes the signed-in user's own password, after checking the current one. Every other
+   * session of the user ends (one opened with the old password elsewhere, by whoever knew it);
+   * `sessionToken`, the session the change comes from, stays.
+   */
+  async changePassword(identity: Identity, currentPassword: string, newPassword: string, sessionToken?: string): Promise<void> {
     if (identity.kind !== 'user') throw new SerialtraceError('VALUE_INVALID', { field: 'identity', reason: 'API keys have no password' });
     const user = await this.#store.read(async (tx) => tx.findUserById(Number(identity.id)));
     // A wrong current password is a bad value here, not a lost sign-in: the session stays valid.
@@ -112,12 +117,17 @@ export class SignInService {
       throw new SerialtraceError('VALUE_INVALID', { field: 'currentPassword', reason: 'it is not the current password' });
     }
     const problems: Problem[] = [];
-    checkPassword(newPassword, problems, 'newPassword');
+    checkPassword(newPassword, problems, 'newPassword', user.username);
+    // The one who set it knows the old password: keeping it would defeat having to change it.
+    if (problems.length === 0 && newPassword === currentPassword) {
+      problems.push(problem('VALUE_INVALID', { field: 'newPassword', reason: 'it is the current password; choose another' }));
+    }
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
     const passwordHash = await hashPassword(newPassword);
     const at = this.#now();
     await this.#store.write(async (tx) => {
       await tx.updateUser(user.id, { passwordHash, mustChangePassword: false }, at);
+      await tx.deleteUserSessions(user.id, sessionToken === undefined ? undefined : sha256Hex(sessionToken));
       await appendAudit(tx, callerOf(identity), at, [{ action: 'user.password_changed', entityType: 'user', entityId: String(user.id), data: { username: user.username } }]);
     });
   }

@@ -35,7 +35,7 @@ export class UserService {
     const generated = initialPassword === undefined || initialPassword === '';
     const password = generated ? randomPassword() : initialPassword;
     const problems: Problem[] = [];
-    checkPassword(password, problems, 'SERIALTRACE_ADMIN_PASSWORD');
+    checkPassword(password, problems, 'SERIALTRACE_ADMIN_PASSWORD', ADMIN_USERNAME);
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
     const passwordHash = await hashPassword(password);
     const at = this.#now();
@@ -67,7 +67,7 @@ export class UserService {
   async create(caller: Caller, input: { username?: unknown; password?: unknown; role?: unknown }): Promise<UserView> {
     const problems: Problem[] = [];
     const username = checkUsername(input.username, problems);
-    const password = checkPassword(input.password, problems);
+    const password = checkPassword(input.password, problems, 'password', username);
     const role = readRole(input.role, problems);
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
     const passwordHash = await hashPassword(password);
@@ -101,7 +101,7 @@ export class UserService {
   async update(caller: Caller, username: string, changes: { role?: unknown; disabled?: unknown; password?: unknown }): Promise<UserView> {
     const problems: Problem[] = [];
     const role = changes.role === undefined ? undefined : readRole(changes.role, problems);
-    const password = changes.password === undefined ? undefined : checkPassword(changes.password, problems);
+    const password = changes.password === undefined ? undefined : checkPassword(changes.password, problems, 'password', username);
     if (changes.disabled !== undefined && typeof changes.disabled !== 'boolean') {
       problems.push(problem('VALUE_INVALID', { field: 'disabled', reason: 'it must be true or false' }));
     }

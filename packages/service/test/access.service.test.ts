@@ -96,7 +96,7 @@ describe('sign-in and sessions', () => {
   });
 
   it('changes a password after checking the current one, and audits it', async () => {
-    const identity: Identity = { kind: 'user', id: '1', name: 'admin', role: 'admin', companyId: 1, company: 'default', systemAdmin: true, actor: 'user:admin', station: null };
+    const identity: Identity = { kind: 'user', id: '1', name: 'admin', role: 'admin', companyId: 1, company: 'default', systemAdmin: true, actor: 'user:admin', station: null, mustChangePassword: false };
     const [wrong, short] = await Promise.all([
       refused(h.app.signIn.changePassword(identity, 'wrong-password', 'new-password-1'), 'VALUE_INVALID'),
       refused(h.app.signIn.changePassword(identity, PASSWORD, 'short'), 'VALUE_INVALID'),
@@ -229,6 +229,7 @@ describe('API keys', () => {
       systemAdmin: false,
       actor: `key:Packer#${id}`,
       station: null,
+      mustChangePassword: false,
     });
     const otherSecret = key.slice(0, -2) + (key.endsWith('AA') ? 'BB' : 'AA');
     expect(await h.app.apiKeys.authenticate(otherSecret)).toBeUndefined();

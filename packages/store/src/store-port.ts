@@ -193,8 +193,8 @@ export interface StoreTransaction {
   insertSession(session: SessionRow): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRow | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
-  /** Ends every session of a user (disabled, or given a new password). */
-  deleteUserSessions(userId: number): Promise<void>;
+  /** Ends every session of a user (disabled, or given a new password), but `exceptTokenHash` when given. */
+  deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<void>;
   deleteExpiredSessions(now: string): Promise<number>;
   insertApiKey(key: ApiKeyRow): Promise<void>;
   findApiKey(id: string): Promise<ApiKeyRow | undefined>;

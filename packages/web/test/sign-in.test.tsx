@@ -1,10 +1,12 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../src/app';
 import { SignInPage } from '../src/sign-in/sign-in-page';
-import { installDomShims, json, stubFetch } from './records-fixtures';
+import { installDomShims, json, problem, stubFetch } from './records-fixtures';
 
 beforeAll(installDomShims);
+beforeEach(() => window.history.replaceState(null, '', '/'));
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
@@ -33,5 +35,35 @@ describe('SignInPage', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(calls).toHaveLength(2));
     expect(calls[1]!.body).toEqual({ username: 'alice', password: 'alice-password-1', company: 'Acme' });
+  });
+});
+
+describe('App with a password someone else set', () => {
+  it('asks for a new password first, shows nothing the server would refuse, and opens the app once it is changed', async () => {
+    let changed = false;
+    const { calls } = stubFetch(({ method, url, body }) => {
+      if (url.pathname === '/api/v1/auth/me') return json({ ...identity, mustChangePassword: !changed });
+      if (url.pathname === '/api/v1/auth/password' && method === 'POST') {
+        expect(body).toEqual({ currentPassword: 'given-by-admin-1', newPassword: 'my-own-choice-1' });
+        changed = true;
+        return new Response(null, { status: 204 });
+      }
+      if (changed && url.pathname === '/api/v1/info') return json({ version: 'test', now: '2025-06-15T10:00:00.000Z', timeZone: 'UTC' });
+      if (changed) return json({ series: [], records: [], nextCursor: null });
+      return problem('PASSWORD_CHANGE_REQUIRED', 'Choose your own password first', 403);
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    const dialog = await screen.findByRole('dialog', { name: 'Choose a new password' });
+    expect(screen.queryByRole('navigation', { name: 'Main' })).toBeNull();
+    // Nothing but "who am I" was asked while the password must change.
+    expect(calls.map((c) => c.url.pathname)).toEqual(['/api/v1/auth/me']);
+    await user.type(within(dialog).getByLabelText('Current password'), 'given-by-admin-1');
+    await user.type(within(dialog).getByLabelText('New password'), 'my-own-choice-1');
+    await user.type(within(dialog).getByLabelText('New password again'), 'my-own-choice-1');
+    await user.click(within(dialog).getByRole('button', { name: 'Change password' }));
+    await screen.findByRole('navigation', { name: 'Main' });
+    expect(screen.queryByRole('dialog', { name: 'Choose a new password' })).toBeNull();
+    expect(calls.some((c) => c.url.pathname === '/api/v1/auth/password')).toBe(true);
   });
 });

@@ -29,6 +29,14 @@ export const Identity = Type.Object({
   actor: Type.String({ description: 'How the audit trail names this user or key.' }),
 });
 
+/** Who is calling, and whether they must choose their own password before anything else. */
+export const Me = Type.Object({
+  ...Identity.properties,
+  mustChangePassword: Type.Boolean({
+    description: 'A password someone else set: until it is changed, only POST /api/v1/auth/password, GET /api/v1/auth/me and POST /api/v1/auth/logout are allowed.',
+  }),
+});
+
 export const ServerInfo = Type.Object({
   version: Type.String(),
   now: Instant,

@@ -72,6 +72,12 @@ export const ERROR_CODES = {
     message: 'No route {method} {url}',
     description: 'The path or method is not part of the API; see /api/v1/openapi.json.',
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    category: 'forbidden',
+    message: 'Choose your own password first: until then only changing it (POST /api/v1/auth/password), GET /api/v1/auth/me and signing out are allowed',
+    description:
+      'The user signed in with a password someone else set (an admin, or the first start\'s generated one) and must change it before anything else.',
+  },
   USER_NOT_FOUND: {
     category: 'not_found',
     message: 'No user named "{username}"',

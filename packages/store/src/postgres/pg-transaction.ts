@@ -719,8 +719,8 @@ export class PgTransaction implements StoreTransaction {
     await this.#db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
   }
 
-  async deleteUserSessions(userId: number): Promise<void> {
-    await this.#db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  async deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [userId, exceptTokenHash ?? null]);
   }
 
   async deleteExpiredSessions(now: string): Promise<number> {

@@ -110,8 +110,8 @@ export class SqliteAccess {
     this.#sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
-  async deleteUserSessions(userId: number): Promise<void> {
-    this.#sql('DELETE FROM sessions WHERE user_id = ?').run(userId);
+  async deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+    this.#sql('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?').run(userId, exceptTokenHash ?? null);
   }
 
   async deleteExpiredSessions(now: string): Promise<number> {

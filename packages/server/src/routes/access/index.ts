@@ -32,8 +32,8 @@ export function accessRoutes(app: FastifyInstance, { services, config }: AppCont
 
   addRoute(app, 'me', ROUTES.me, async ({ identity }) => withoutStation(identity));
 
-  addRoute(app, 'changePassword', ROUTES.changePassword, async ({ identity, body }) => {
-    await signIn.changePassword(identity, body.currentPassword, body.newPassword);
+  addRoute(app, 'changePassword', ROUTES.changePassword, async ({ identity, body, request }) => {
+    await signIn.changePassword(identity, body.currentPassword, body.newPassword, request.cookies[SESSION_COOKIE]);
     return null;
   });
 
