@@ -6,12 +6,25 @@ import type { Caller } from './caller.js';
 import { sha256Hex } from './hashing.js';
 import { newApiKey, parseApiKey, sameDigest } from './secrets.js';
 
-/** How long a checked API key is trusted without reading the database again. */
-const KEY_CACHE_MS = 10_000;
+/**
+ * How old the last look at the database's access version may be when a key checked earlier is
+ * trusted again: a key revoked on any server is refused everywhere within this (and one read).
+ */
+export const ACCESS_VERSION_MAX_AGE_MS = 500;
 
 export interface ApiKeyServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
+  /** Milliseconds of a clock that only moves forward (`performance.now`), for how old a look is. */
+  readonly monotonicMs?: () => number;
+}
+
+interface CheckedKey {
+  readonly identity: Identity;
+  readonly secretHash: string;
+  readonly expiresAt: number | null;
+  /** The access version the key was read under. */
+  readonly version: number;
 }
 
 /**
@@ -21,11 +34,20 @@ export interface ApiKeyServiceDeps {
 export class ApiKeyService {
   readonly #store: Store;
   readonly #clock: Clock;
-  readonly #keys = new Map<string, { identity: Identity; secretHash: string; expiresAt: number | null; checkedAt: number }>();
+  readonly #monotonicMs: () => number;
+  /**
+   * Keys checked before, so that a machine's every request does not cost a read. Each is trusted
+   * while the access version it was read under is the database's (see {@link #accessVersion}).
+   */
+  readonly #keys = new Map<string, CheckedKey>();
+  /** The access version, and when the read that found it began. */
+  #seen: { readonly version: number; readonly at: number } | undefined;
+  #looking: Promise<number> | undefined;
 
   constructor(deps: ApiKeyServiceDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
+    this.#monotonicMs = deps.monotonicMs ?? (() => performance.now());
   }
 
   async list(caller: Caller): Promise<ApiKeyView[]> {
@@ -76,6 +98,7 @@ export class ApiKeyService {
       const key = await tx.findApiKey(id);
       if (key === undefined || key.companyId !== caller.companyId) throw new SerialtraceError('API_KEY_NOT_FOUND', { field: 'id', id });
       if (key.revokedAt !== null) return;
+      await tx.noteAccessChange(key.companyId);
       await tx.revokeApiKey(id, at, caller.actor);
       await appendAudit(tx, caller, at, [{ action: 'api_key.revoked', entityType: 'api_key', entityId: id, data: { name: key.name } }]);
     });
@@ -84,35 +107,66 @@ export class ApiKeyService {
 
   /**
    * The key behind `Authorization: Bearer stk_...`, or undefined when it is malformed, unknown,
-   * expired or revoked. A checked key is trusted for a few seconds without a database read;
-   * revoking it here forgets it at once.
+   * expired or revoked. A key checked before is trusted without reading it again while nothing
+   * about keys has changed in the database: whether anything has is read at most every
+   * {@link ACCESS_VERSION_MAX_AGE_MS} (one small read shared by the requests of that moment), so a
+   * key revoked on another server is refused here within that time.
    */
   async authenticate(key: string): Promise<Identity | undefined> {
     const parsed = parseApiKey(key);
     if (parsed === undefined) return undefined;
     const secretHash = sha256Hex(parsed.secret);
-    const now = this.#clock.now().getTime();
-    let cached = this.#keys.get(parsed.id);
-    if (cached === undefined || now - cached.checkedAt > KEY_CACHE_MS) {
+    let checked = this.#keys.get(parsed.id);
+    if (checked !== undefined && checked.version !== (await this.#accessVersion())) checked = undefined;
+    if (checked === undefined) {
+      const at = this.#monotonicMs();
       const found = await this.#store.read(async (tx) => {
+        // In one snapshot: a revocation after this read raises the version it is kept under.
+        const version = await tx.readAccessVersion();
         const row = await tx.findApiKey(parsed.id);
-        return row === undefined ? undefined : { row, company: (await tx.findCompany(row.companyId))! };
+        return row === undefined ? undefined : { row, version, company: (await tx.findCompany(row.companyId))! };
       });
+      if (found !== undefined) this.#saw(found.version, at);
       if (found === undefined || found.row.revokedAt !== null) {
         this.#keys.delete(parsed.id);
         return undefined;
       }
-      cached = {
+      checked = {
         identity: keyIdentity(found.row, found.company),
         secretHash: found.row.secretHash,
         expiresAt: found.row.expiresAt === null ? null : Date.parse(found.row.expiresAt),
-        checkedAt: now,
+        version: found.version,
       };
-      this.#keys.set(parsed.id, cached);
+      this.#keys.set(parsed.id, checked);
     }
-    if (!sameDigest(secretHash, cached.secretHash)) return undefined;
-    if (cached.expiresAt !== null && cached.expiresAt <= now) return undefined;
-    return cached.identity;
+    if (!sameDigest(secretHash, checked.secretHash)) return undefined;
+    if (checked.expiresAt !== null && checked.expiresAt <= this.#clock.now().getTime()) return undefined;
+    return checked.identity;
+  }
+
+  /**
+   * The database's access version as a read begun at most {@link ACCESS_VERSION_MAX_AGE_MS} ago
+   * found it; requests arriving while a read is under way wait for that one.
+   */
+  async #accessVersion(): Promise<number> {
+    const seen = this.#seen;
+    if (seen !== undefined && this.#monotonicMs() - seen.at <= ACCESS_VERSION_MAX_AGE_MS) return seen.version;
+    if (this.#looking === undefined) {
+      const at = this.#monotonicMs();
+      this.#looking = this.#store
+        .read((tx) => tx.readAccessVersion())
+        .then((version) => {
+          this.#saw(version, at);
+          return version;
+        })
+        .finally(() => (this.#looking = undefined));
+    }
+    return this.#looking;
+  }
+
+  /** Keeps what a read begun at `at` found, unless a later read's finding is kept already. */
+  #saw(version: number, at: number): void {
+    if (this.#seen === undefined || at > this.#seen.at) this.#seen = { version, at };
   }
 
   #now(): string {

@@ -200,6 +200,13 @@ export interface StoreTransaction {
   findApiKey(id: string): Promise<ApiKeyRow | undefined>;
   listApiKeys(companyId: number): Promise<ApiKeyRow[]>;
   revokeApiKey(id: string, at: string, by: string): Promise<void>;
+  /**
+   * Records that something servers may hold in memory about who may call in the company has
+   * changed (an API key revoked), so that every server sharing the database forgets it.
+   */
+  noteAccessChange(companyId: number): Promise<void>;
+  /** A number that grows with every {@link noteAccessChange}, in any company. */
+  readAccessVersion(): Promise<number>;
 
   // Audit chain
   /**

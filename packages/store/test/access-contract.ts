@@ -22,8 +22,8 @@ function newUser(companyId: number, username: string, overrides: Partial<NewUser
 }
 
 /**
- * The store contract of companies, users and sessions: what sign-in and user management rely on,
- * run against every engine like the rest of the contract.
+ * The store contract of companies, users, sessions and the access version: what sign-in, user
+ * management and API key checks rely on, run against every engine like the rest of the contract.
  */
 export function accessContract(factory: StoreFactory): void {
   describe(`Store contract, access: ${factory.name}`, () => {
@@ -59,6 +59,43 @@ export function accessContract(factory: StoreFactory): void {
         });
         expect(await write((tx) => tx.updateUser(acmeAlice.id, { disabled: true }, LATER))).toMatchObject({ disabled: true, updatedAt: LATER });
         expect(await read((tx) => tx.findUserByName(1, 'alice'))).toMatchObject({ disabled: false });
+      });
+    });
+
+    describe('sessions', () => {
+      it('end for one user, all of them or all but one', async () => {
+        const alice = await write((tx) => tx.insertUser(newUser(1, 'alice')));
+        const bob = await write((tx) => tx.insertUser(newUser(1, 'bob')));
+        const session = (tokenHash: string, userId: number) => ({ tokenHash, userId, companyId: 1, createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
+        await write(async (tx) => {
+          for (const [hash, user] of [['a1', alice.id], ['a2', alice.id], ['a3', alice.id], ['b1', bob.id]] as const) await tx.insertSession(session(hash, user));
+        });
+        await write((tx) => tx.deleteUserSessions(alice.id, 'a2'));
+        const left = async () => read(async (tx) => Promise.all(['a1', 'a2', 'a3', 'b1'].map(async (hash) => (await tx.findSession(hash))?.tokenHash ?? null)));
+        expect(await left()).toEqual([null, 'a2', null, 'b1']);
+        await write((tx) => tx.deleteUserSessions(alice.id));
+        expect(await left()).toEqual([null, null, null, 'b1']);
+      });
+    });
+
+    describe('access version', () => {
+      it('grows with every change noted in any company, and only then', async () => {
+        const start = await read((tx) => tx.readAccessVersion());
+        expect(Number.isSafeInteger(start)).toBe(true);
+        await write((tx) => tx.noteAccessChange(1));
+        await write(async (tx) => {
+          await tx.noteAccessChange(2);
+          await tx.noteAccessChange(2);
+        });
+        expect(await read((tx) => tx.readAccessVersion())).toBe(start + 3);
+        // A unit that rolls back leaves it as it was.
+        await expect(
+          write(async (tx) => {
+            await tx.noteAccessChange(1);
+            throw new Error('changed my mind');
+          }),
+        ).rejects.toThrow('changed my mind');
+        expect(await read((tx) => tx.readAccessVersion())).toBe(start + 3);
       });
     });
   });

@@ -749,6 +749,16 @@ export class PgTransaction implements StoreTransaction {
     await this.#db.query('UPDATE api_keys SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL', [at, by, id]);
   }
 
+  async noteAccessChange(companyId: number): Promise<void> {
+    // The company row is the audit chain's lock, which the same transaction takes anyway.
+    await this.#db.query('UPDATE companies SET access_version = access_version + 1 WHERE id = $1', [companyId]);
+  }
+
+  async readAccessVersion(): Promise<number> {
+    const [row] = await this.#db.query<{ version: number }>('SELECT COALESCE(SUM(access_version), 0)::bigint AS version FROM companies', [], 'access_version');
+    return Number(row!.version);
+  }
+
   // Audit chain
 
   async lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined> {

@@ -137,4 +137,12 @@ export class SqliteAccess {
   async revokeApiKey(id: string, at: string, by: string): Promise<void> {
     this.#sql('UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL').run(at, by, id);
   }
+
+  async noteAccessChange(companyId: number): Promise<void> {
+    this.#sql('UPDATE companies SET access_version = access_version + 1 WHERE id = ?').run(companyId);
+  }
+
+  async readAccessVersion(): Promise<number> {
+    return (this.#sql('SELECT COALESCE(SUM(access_version), 0) AS version FROM companies').get() as { version: number }).version;
+  }
 }
