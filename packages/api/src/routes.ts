@@ -37,8 +37,8 @@ export interface RouteSpec {
    */
   readonly beforePasswordChange?: true;
   /**
-   * A limit of its own, per client address per minute, instead of the per-key limit: tighter for
-   * sign-in (password guessing), `none` for probes that must always answer.
+   * A limit of its own, per client address per minute, instead of the per-key limit; `none` for
+   * probes that must always answer. (Sign-in keeps the general limit and throttles guessing itself.)
    */
   readonly rateLimit?: number | 'none';
 }
@@ -56,7 +56,8 @@ export const ROUTES = {
 
   info: spec({ method: 'GET', url: '/api/v1/info', summary: 'The server\'s version, clock and default time zone (the web UI previews serials with them)', tag: 'operations', access: 'signedIn', status: 200, response: A.ServerInfo }),
 
-  login: spec({ method: 'POST', url: '/api/v1/auth/login', summary: 'Sign in; sets the session cookie', tag: 'access', access: 'public', rateLimit: 30, body: A.LoginRequest, status: 200, response: A.LoginResult }),
+  // Not limited per address per minute: the sign-in slows guessing per account and per address itself.
+  login: spec({ method: 'POST', url: '/api/v1/auth/login', summary: 'Sign in; sets the session cookie', tag: 'access', access: 'public', body: A.LoginRequest, status: 200, response: A.LoginResult }),
   logout: spec({ method: 'POST', url: '/api/v1/auth/logout', summary: 'Sign out; ends the session', tag: 'access', access: 'signedIn', beforePasswordChange: true, status: 204, response: Empty }),
   me: spec({ method: 'GET', url: '/api/v1/auth/me', summary: 'Who is calling', tag: 'access', access: 'signedIn', beforePasswordChange: true, status: 200, response: A.Me }),
   changePassword: spec({ method: 'POST', url: '/api/v1/auth/password', summary: 'Change the signed-in user\'s password; ends their other sessions', tag: 'access', access: 'signedIn', beforePasswordChange: true, body: A.PasswordChange, status: 204, response: Empty }),

@@ -98,6 +98,7 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     sessionHours: DEFAULTS.sessionHours,
     leaseSeconds: DEFAULTS.leaseSeconds,
     secureCookies: false,
+    trustProxy: false,
     now: undefined,
     timeZone: 'UTC',
     webRoot: undefined,

@@ -11,6 +11,7 @@ export * from './api-key.service.js';
 export * from './user.service.js';
 export * from './company.service.js';
 export { MIN_PASSWORD_LENGTH } from './password-policy.js';
+export * from './login-throttle.js';
 export * from './audit-export.js';
 export * from './views.js';
 export { fixedClock, systemClock, clockFromSetting, hostTimeZone } from './system-clock.js';

@@ -3,6 +3,7 @@ import type { Store, UserRow } from '@serialtrace/store';
 import { callerOf, userIdentity, type Identity } from './access-identity.js';
 import { appendAudit } from './audit-writer.js';
 import { sha256Hex } from './hashing.js';
+import { LoginThrottle } from './login-throttle.js';
 import { checkPassword } from './password-policy.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, randomSecret, verifyPassword } from './secrets.js';
 
@@ -17,6 +18,8 @@ export interface SignInServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly sessionHours?: number;
+  /** Slows password guessing; one per process by default. */
+  readonly throttle?: LoginThrottle;
 }
 
 /**
@@ -27,11 +30,13 @@ export class SignInService {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #sessionMs: number;
+  readonly #throttle: LoginThrottle;
 
   constructor(deps: SignInServiceDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#sessionMs = (deps.sessionHours ?? DEFAULT_SESSION_HOURS) * 3_600_000;
+    this.#throttle = deps.throttle ?? new LoginThrottle();
   }
 
   /** How long a sign-in lasts, in seconds (the session cookie's Max-Age). */
@@ -44,19 +49,37 @@ export class SignInService {
    * Usernames are unique per company: with `company` (its name) only that company's user is a
    * candidate; without it, every company's user of that name is, and the one whose password
    * matches signs in. Every refusal is the same CREDENTIALS_INVALID, whether the name exists in no
-   * company, one or several.
+   * company, one or several. Guessing is slowed per account and per client `address` (see
+   * {@link LoginThrottle}): while either must wait, the attempt is refused with RATE_LIMITED
+   * before any password is checked.
    */
   async login(
     username: string,
     password: string,
-    options: { readonly company?: string } = {},
+    options: { readonly company?: string; readonly address?: string } = {},
+  ): Promise<{ token: string; identity: Identity; expiresAt: string; mustChangePassword: boolean }> {
+    const attempt = this.#throttle.begin({ username, ...options });
+    let wrong = false;
+    try {
+      return await this.#login(username, password, options.company, () => (wrong = true));
+    } finally {
+      // Only a wrong password counts: a database that is down is no guess.
+      attempt.end(wrong);
+    }
+  }
+
+  async #login(
+    username: string,
+    password: string,
+    companyName: string | undefined,
+    refused: () => void,
   ): Promise<{ token: string; identity: Identity; expiresAt: string; mustChangePassword: boolean }> {
     const candidates = await this.#store.read(async (tx) => {
       let users: UserRow[];
-      if (options.company === undefined) {
+      if (companyName === undefined) {
         users = await tx.findUsersByName(username);
       } else {
-        const company = await tx.findCompanyByName(options.company);
+        const company = await tx.findCompanyByName(companyName);
         const user = company === undefined ? undefined : await tx.findUserByName(company.id, username);
         users = user === undefined ? [] : [user];
       }
@@ -70,7 +93,10 @@ export class SignInService {
     const verified = await Promise.all(hashes.map((hash) => verifyPassword(password, hash)));
     const matches = candidates.filter((c, i) => verified[i] === true && !c.user.disabled);
     // Two companies' users with one name and one password: which one is meant is not guessed.
-    if (matches.length !== 1) throw new SerialtraceError('CREDENTIALS_INVALID');
+    if (matches.length !== 1) {
+      refused();
+      throw new SerialtraceError('CREDENTIALS_INVALID');
+    }
     const found = matches[0]!;
     const token = randomSecret(32);
     const now = this.#clock.now().getTime();

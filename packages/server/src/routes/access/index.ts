@@ -1,4 +1,5 @@
 import { ROUTES } from '@serialtrace/api';
+import { SerialtraceError } from '@serialtrace/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app.js';
 import { SESSION_COOKIE } from '../../auth.js';
@@ -15,8 +16,13 @@ export function accessRoutes(app: FastifyInstance, { services, config }: AppCont
     maxAge: maxAgeSeconds,
   });
 
-  addRoute(app, 'login', ROUTES.login, async ({ body, reply }) => {
-    const session = await signIn.login(body.username, body.password, body.company === undefined ? {} : { company: body.company });
+  addRoute(app, 'login', ROUTES.login, async ({ body, request, reply }) => {
+    // request.ip is the client's address: behind a trusted proxy (SERIALTRACE_TRUST_PROXY), the one it forwards.
+    const where = { address: request.ip, ...(body.company === undefined ? {} : { company: body.company }) };
+    const session = await signIn.login(body.username, body.password, where).catch((error: unknown) => {
+      if (error instanceof SerialtraceError && error.code === 'RATE_LIMITED') void reply.header('retry-after', Number(error.details['retryAfterSeconds']));
+      throw error;
+    });
     // The session's length, not its end against this machine's clock: the service may run on a
     // fixed clock (SERIALTRACE_NOW), and a Max-Age of 0 would make the browser drop the cookie.
     reply.setCookie(SESSION_COOKIE, session.token, cookie(signIn.sessionSeconds));
