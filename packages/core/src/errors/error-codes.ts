@@ -65,7 +65,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: {
     category: 'rate_limited',
     message: 'Too many requests; retry in {retryAfterSeconds} s',
-    description: 'One key or user sent more requests per minute than the server allows; the `Retry-After` header says when to retry.',
+    description:
+      'One key or user sent more requests per minute than the server allows, or sign-in failed too often for the account or the client address; the `Retry-After` header says when to retry.',
   },
   ROUTE_NOT_FOUND: {
     category: 'not_found',
