@@ -204,6 +204,13 @@ describe('the system administrator', () => {
     const admin = await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
     expect(admin.json).toMatchObject({ identity: { systemAdmin: true }, mustChangePassword: false });
     expect((await t.call('GET', '/api/v1/auth/me', { as: t.admin })).json).toMatchObject({ role: 'admin', systemAdmin: true });
+    // No request makes a system administrator: the flag is not a field of a new user or a change.
+    for (const [method, url, body] of [
+      ['POST', '/api/v1/users', { username: 'second-root', password: 'second-root-pass-1', role: 'admin', systemAdmin: true }],
+      ['PATCH', '/api/v1/users/carol', { systemAdmin: true }],
+    ] as const) {
+      expect((await t.call(method, url, { as: carol, body })).status).toBe(400);
+    }
     // The system administrator still manages the company's other admins.
     expect((await t.call('PATCH', '/api/v1/users/carol', { as: t.admin, body: { role: 'engineer' } })).json.role).toBe('engineer');
   });

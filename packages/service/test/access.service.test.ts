@@ -1,4 +1,4 @@
-import { ACCESS_VERSION_MAX_AGE_MS, ApiKeyService, SignInService, sha256Hex, type Caller, type Identity } from '@serialtrace/service';
+import { ACCESS_VERSION_MAX_AGE_MS, ApiKeyService, MAX_SIGN_IN_CANDIDATES, SignInService, sha256Hex, type Caller, type Identity } from '@serialtrace/service';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '@serialtrace/store';
 import { openHarness, refused, type Harness } from './harness.js';
@@ -330,5 +330,14 @@ describe('companies', () => {
     expect(beta.admin).toMatchObject({ username: 'admin', systemAdmin: false });
     expect((await h.app.signIn.login('admin', 'beta-admin-pass-1')).identity).toMatchObject({ companyId: beta.company.id, systemAdmin: false });
     expect((await h.app.signIn.login('admin', PASSWORD)).identity).toMatchObject({ companyId: 1, systemAdmin: true });
+  });
+
+  it('asks for the company when more than 8 companies have a user of the name, instead of hashing for each', async () => {
+    const sysadmin: Caller = { companyId: 1, actor: 'user:admin', systemAdmin: true };
+    for (let i = 1; i <= MAX_SIGN_IN_CANDIDATES; i++) await h.app.companies.create(sysadmin, { name: `Plant ${i}`, adminUsername: 'shift-lead', adminPassword: `plant-${i}-secret-word` });
+    expect((await h.app.signIn.login('shift-lead', 'plant-3-secret-word')).identity.company).toBe('Plant 3');
+    await h.app.companies.create(sysadmin, { name: 'Plant 9', adminUsername: 'shift-lead', adminPassword: 'plant-9-secret-word' });
+    await refused(h.app.signIn.login('shift-lead', 'plant-3-secret-word'), 'CREDENTIALS_INVALID');
+    expect((await h.app.signIn.login('shift-lead', 'plant-3-secret-word', { company: 'Plant 3' })).identity.company).toBe('Plant 3');
   });
 });
