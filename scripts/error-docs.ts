@@ -8,6 +8,7 @@ const CATEGORY_TEXT: Record<ErrorCategory, string> = {
   unauthenticated: 'not signed in',
   forbidden: 'not allowed',
   too_large: 'too large',
+  url_too_long: 'URL too long',
   rate_limited: 'rate limited',
   not_found: 'not found',
   conflict: 'conflict',

@@ -108,7 +108,7 @@ export const ROUTES = {
   getScriptRun: spec({ method: 'GET', url: '/api/v1/script-runs/:id', summary: 'One recorded run: version, who, input, output or error, logs, duration', tag: 'scripts', access: 'scripts.read', params: Sc.ScriptRunParams, status: 200, response: Sc.ScriptRunView }),
 
   listAudit: spec({ method: 'GET', url: '/api/v1/audit', summary: 'Audit entries, newest first', tag: 'audit', access: 'audit.read', querystring: Au.AuditQuery, status: 200, response: Au.AuditList }),
-  verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain and report the first broken link', tag: 'audit', access: 'audit.export', status: 200, response: Au.VerifyResult }),
+  verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain, hold it against its kept head (and a checkpoint), check every record against its entries, and report every problem', tag: 'audit', access: 'audit.export', querystring: Au.VerifyQuery, status: 200, response: Au.VerifyResult }),
   exportAudit: spec({ method: 'GET', url: '/api/v1/audit/export', summary: 'Every entry in chain order, as JSON or CSV', tag: 'audit', access: 'audit.export', querystring: Au.AuditExportQuery, status: 200, response: Type.Array(Au.AuditEntry), produces: ['application/json', 'text/csv'] }),
 } as const;
 

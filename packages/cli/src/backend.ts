@@ -1,6 +1,6 @@
 import { WhereHeaders, type RouteName } from '@serialtrace/api';
 import type { RouteResult } from '@serialtrace/client';
-import { problem, SerialtraceError, type Problem } from '@serialtrace/core';
+import { checkText, problem, SerialtraceError, type Problem } from '@serialtrace/core';
 import type { AuditQuery, RecordQuery } from '@serialtrace/service';
 
 /** The services answer with readonly views; the API's static types are mutable. */
@@ -117,7 +117,8 @@ export interface Backend {
   getRecord(serial: string, options: { readonly series?: string }): Promise<RecordDetails>;
   changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange): Promise<RecordDetails>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
-  verifyAudit(): Promise<VerifyResult>;
+  /** Verifies the chain, held against a checkpoint's position and hash when one is given. */
+  verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }): Promise<VerifyResult>;
   /** Every audit entry in chain order, as the text chunks of the export file. */
   exportAudit(format: 'json' | 'csv'): AsyncIterable<string>;
   /** Renders a record's label AND records the print (the first moves generated to printed). */
@@ -172,7 +173,7 @@ export function whereOf(who: AuditOptions): { station?: string; line?: string; p
     const value = who[key]?.trim();
     if (value === undefined || value === '') continue;
     if (value.length > WHERE_LIMITS[key]) problems.push(problem('VALUE_INVALID', { field: key, reason: `it is longer than ${WHERE_LIMITS[key]} characters` }));
-    if (/[\u0000-\u001f\u007f]/.test(value)) problems.push(problem('VALUE_INVALID', { field: key, reason: 'it contains control characters' }));
+    checkText(value, 'line', key, problems);
     where[key] = value;
   }
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);

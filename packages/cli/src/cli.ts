@@ -1,4 +1,4 @@
-import { isSerialtraceError, SerialtraceError, type Problem } from '@serialtrace/core';
+import { checkText, isSerialtraceError, SerialtraceError, type Problem, type TextKind } from '@serialtrace/core';
 import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
 import { auditCommand } from './commands/audit.command.js';
@@ -11,6 +11,7 @@ import { previewCommand } from './commands/preview.command.js';
 import { recordsCommands } from './commands/records.command.js';
 import { scriptCommand } from './commands/script.command.js';
 import { seriesCommand } from './commands/series.command.js';
+import { terminalText } from './terminal-text.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -43,7 +44,33 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
     command.commands.forEach(configure);
   };
   program.commands.forEach(configure);
+  program.hook('preAction', (_program, action) => checkArguments(action));
   return program;
+}
+
+/** Options whose text may span lines: JSON documents and descriptions. Every other argument is one line. */
+const MULTILINE_OPTIONS = new Set(['metadata', 'context', 'data', 'description']);
+
+/**
+ * The text policy of every interface, for command lines: every argument and option value is
+ * well-formed text without control characters (JSON and descriptions may span lines; a GS1
+ * code may carry its group separators). Refused before anything runs, every problem at once.
+ */
+function checkArguments(command: Command): void {
+  const problems: Problem[] = [];
+  const kindOf = (name: string): TextKind => (MULTILINE_OPTIONS.has(name) ? 'multiline' : command.parent?.name() === 'gs1' && name === 'text' ? 'gs1' : 'line');
+  const check = (value: unknown, name: string, field: string) => {
+    for (const text of Array.isArray(value) ? value : [value]) if (typeof text === 'string') checkText(text, kindOf(name), field, problems);
+  };
+  for (let at: Command | null = command; at !== null; at = at.parent) {
+    const values = at.opts<Record<string, unknown>>();
+    for (const option of at.options) {
+      const name = option.attributeName();
+      check(values[name], name, option.long ?? name);
+    }
+  }
+  command.registeredArguments.forEach((argument, i) => check(command.processedArgs[i], argument.name(), argument.name()));
+  if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
 }
 
 /** The value given to a flag on the command line (`--format X` or `--format=X`). */
@@ -92,7 +119,9 @@ function errorJson(error: SerialtraceError): string {
  * Runs one `serialtrace` command line and returns the exit code: 0 done, 1 refused (the JSON or
  * text says why, with a stable code), 2 the command line itself was wrong.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  // Everything printed passes through one gate: stored text reaches the terminal as text only.
+  const io: CliIo = { ...rawIo, stdout: (text) => rawIo.stdout(terminalText(text)), stderr: (text) => rawIo.stderr(terminalText(text)) };
   // Known before parsing, so that even a malformed command line answers in JSON when asked to.
   const wantsJson = argv.includes('--json');
   let ctx: CliContext | undefined;

@@ -97,8 +97,8 @@ export class LocalBackend implements Backend {
     return this.#app.audit.list(this.#caller(), query);
   }
 
-  verifyAudit() {
-    return this.#app.audit.verify(this.#caller());
+  verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }) {
+    return this.#app.audit.verify(this.#caller(), options);
   }
 
   exportAudit(format: 'json' | 'csv') {

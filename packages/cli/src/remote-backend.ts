@@ -1,4 +1,4 @@
-import type { SerialtraceClient } from '@serialtrace/client';
+import { headerTextOf, type SerialtraceClient } from '@serialtrace/client';
 import {
   MAX_DESCRIPTION_LENGTH,
   readWholeNumber,
@@ -217,7 +217,7 @@ export class RemoteBackend implements Backend {
   }
 
   async changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange) {
-    // The reason goes in the body, which carries any text; a header carries only Latin-1.
+    // The reason of a status change goes in the body, as the API documents it.
     const headers = this.#headers(who, { reason: false });
     const { reason, data } = validateStatusChange(status, change);
     return this.#client.call('changeStatus', {
@@ -231,8 +231,9 @@ export class RemoteBackend implements Backend {
     return this.#client.call('listAudit', { query: { ...query } });
   }
 
-  async verifyAudit() {
-    return this.#client.call('verifyAudit');
+  async verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }) {
+    const { checkpoint } = options;
+    return this.#client.call('verifyAudit', { query: checkpoint === undefined ? {} : { checkpointSeq: checkpoint.seq, checkpointHash: checkpoint.hash } });
   }
 
   /** The server streams exactly the bytes of the local export; they are passed on as they come. */
@@ -357,7 +358,7 @@ function definedOnly(fields: SeriesFields): SeriesInput {
 /** A label the server answered with: its bytes, and the template it names in a header. */
 async function labelOf(response: Response, format: LabelFormat, print: number | null): Promise<RenderedLabel> {
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return { bytes, format, template: response.headers.get('serialtrace-label-template') ?? '', print };
+  return { bytes, format, template: headerTextOf(response.headers.get('serialtrace-label-template')) ?? '', print };
 }
 
 function previewBody(request: PreviewRequest) {

@@ -219,9 +219,10 @@ describe('--server and --api-key', () => {
     expect(anonymous.stderr).toBe('error: UNAUTHENTICATED: Sign in or send an API key: no session cookie and no Authorization header\n');
   });
 
-  it('refuse a reason a header cannot carry, naming the header', async () => {
-    const refused = await remote(['generate', 'Widgets', '--reason', 'label 🏷', '--json']);
-    expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'VALUE_INVALID', field: 'serialtrace-reason' });
+  it('carry a reason in any script through its header into the audit trail', async () => {
+    const generated = await remote(['generate', 'Widgets', '--reason', 'label 🏷 検査', '--station', 'Prüfstand 3', '--json']);
+    expect(generated.code, generated.stdout).toBe(0);
+    const entries = JSON.parse((await remote(['audit', '--limit', '1', '--json'])).stdout).entries;
+    expect(entries[0]).toMatchObject({ action: 'serials.generated', reason: 'label 🏷 検査', station: 'Prüfstand 3' });
   });
 });

@@ -75,8 +75,12 @@ describe('serialtrace CLI', () => {
     const csv = await cli(['audit', '--export', 'csv']);
     expect(csv.stdout.split('\n')[0]).toBe('seq,at,actor,station,line,plant,reason,action,entityType,entityId,data,prevHash,hash');
     expect(csv.stdout.trim().split('\n')).toHaveLength(5);
+    // A reason a spreadsheet would run is written as text.
+    expect((await cli(['status', 'SN-2025166-0001', 'voided', '--reason', '@SUM(1+1)*cmd|"/C calc"!A0'])).code).toBe(0);
+    const defused = await cli(['audit', '--export', 'csv']);
+    expect(defused.stdout.trim().split('\n').at(-1)).toContain(`,"'@SUM(1+1)*cmd|""/C calc""!A0",`);
     const exported = await cli(['audit', '--export', 'json']);
-    expect(JSON.parse(exported.stdout).map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(JSON.parse(exported.stdout).map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('reads the database from --db first, then SERIALTRACE_DB', async () => {
@@ -95,7 +99,9 @@ describe('serialtrace CLI', () => {
     const verify = await cli(['audit', '--verify', '--json']);
     expect(verify.code).toBe(1);
     expect(verify.json()).toMatchObject({ valid: false, firstBreak: { seq: 1, reason: 'hash_mismatch' } });
-    expect((await cli(['audit', '--verify'])).stdout).toContain('BROKEN at entry #1');
+    const text = (await cli(['audit', '--verify'])).stdout;
+    expect(text).toContain('Audit trail does NOT verify: 1 problem.');
+    expect(text).toContain('- Entry #1 no longer matches its own hash');
   });
 
   describe('refuses bad input with a stable code, the field, and no change', () => {

@@ -1,6 +1,7 @@
 export {
   SerialtraceClient,
   errorFromProblem,
+  headerTextOf,
   type FetchFunction,
   type RouteArgs,
   type RouteInput,

@@ -1,5 +1,5 @@
 import { ROUTES, type RouteName, type Routes, type RouteSpec, type Type } from '@serialtrace/api';
-import { ERROR_CODES, SerialtraceError, type ErrorCode, type ErrorDetails, type Problem } from '@serialtrace/core';
+import { ERROR_CODES, SerialtraceError, textProblem, type ErrorCode, type ErrorDetails, type Problem } from '@serialtrace/core';
 
 type Static<T> = T extends Type.TSchema ? Type.Static<T> : never;
 type SpecPart<S, K extends keyof RouteSpec> = S extends { readonly [P in K]: infer T } ? Static<T> : never;
@@ -47,8 +47,33 @@ export interface SerialtraceClientOptions {
 /** What path parameters and headers hold, as the API's schemas declare them. */
 type Scalar = string | number | boolean | null | undefined;
 
-/** What an HTTP header value cannot hold: control characters, and anything beyond Latin-1. */
-const HEADER_UNSAFE = /[^\t\x20-\x7e\x80-\xff]/;
+/**
+ * The text of an answer's header: the server sends text beyond ASCII (a template named
+ * `Etikett-ラベル`) as an RFC 8187 value, `UTF-8''Etikett-%E3%83%A9...`.
+ *
+ * @example headerTextOf(response.headers.get('serialtrace-label-template'))
+ */
+export function headerTextOf(value: string | null): string | null {
+  if (value === null) return null;
+  const ext = /^UTF-8''(.*)$/i.exec(value);
+  if (ext === null) return value;
+  try {
+    return decodeURIComponent(ext[1]!);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * A header value as the server reads it: printable ASCII as it is, any other text as an RFC 8187
+ * extended value (`UTF-8''Gr%C3%BC%C3%9Fe`), since fetch cannot send other bytes in a header.
+ * Text the server's policy refuses is refused here, by name, rather than as a network failure.
+ */
+function headerText(field: string, text: string): string {
+  const reason = textProblem(text, 'line');
+  if (reason !== undefined) throw new SerialtraceError('VALUE_INVALID', { field, reason });
+  return /^[\x20-\x7e]*$/.test(text) ? text : `UTF-8''${encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
 
 /** Members of an RFC 9457 problem document that are not details of the refusal. */
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'problems']);
@@ -144,12 +169,7 @@ export class SerialtraceClient {
     if (this.#apiKey !== undefined && this.#apiKey !== '') headers['authorization'] = `Bearer ${this.#apiKey}`;
     for (const [key, value] of Object.entries(input.headers ?? {}) as [string, Scalar][]) {
       if (value === undefined || value === null) continue;
-      const text = String(value);
-      // fetch would throw a TypeError that reads like a network failure; say what is wrong instead.
-      if (HEADER_UNSAFE.test(text)) {
-        throw new SerialtraceError('VALUE_INVALID', { field: key, reason: 'an HTTP header carries only Latin-1 text without control characters' });
-      }
-      headers[key.toLowerCase()] = text;
+      headers[key.toLowerCase()] = headerText(key, String(value));
     }
     // A route with a body schema gets a JSON body even when every field is optional: the server
     // validates an absent body as `undefined`, which no object schema accepts.

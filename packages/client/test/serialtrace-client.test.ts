@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSerialtraceError, SerialtraceError, type Role } from '@serialtrace/core';
-import { SerialtraceClient, errorFromProblem, type FetchFunction } from '@serialtrace/client';
+import { SerialtraceClient, errorFromProblem, headerTextOf, type FetchFunction } from '@serialtrace/client';
 import { auditExportChunks, type Caller } from '@serialtrace/service';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ADMIN_CALLER, createKey, serve, type TestServer } from './test-server.js';
@@ -232,12 +232,22 @@ describe('what the client sends and how it reads odd answers', () => {
     );
   });
 
-  it('refuses a header value HTTP cannot carry before sending anything', async () => {
+  it('sends header text beyond ASCII as an RFC 8187 value, and refuses a control character before sending anything', async () => {
     const fetch = fakeFetch(() => Response.json({}));
     const client = new SerialtraceClient({ baseUrl: 'http://x', fetch });
-    const error = await refusal(client.call('generate', { params: { name: 'W' }, headers: { 'serialtrace-reason': 'label 🏷' } }));
+    await client.call('generate', { params: { name: 'W' }, headers: { 'serialtrace-reason': 'label 🏷', 'serialtrace-station': 'ST-4' } });
+    const headers = fetch.calls[0]!.init.headers as Record<string, string>;
+    expect(headers['serialtrace-reason']).toBe("UTF-8''label%20%F0%9F%8F%B7");
+    expect(headers['serialtrace-station']).toBe('ST-4');
+    const error = await refusal(client.call('generate', { params: { name: 'W' }, headers: { 'serialtrace-reason': 'late\nshift' } }));
     expect(error).toMatchObject({ code: 'VALUE_INVALID', details: { field: 'serialtrace-reason' } });
-    expect(fetch.calls).toHaveLength(0);
+    expect(fetch.calls).toHaveLength(1);
+  });
+
+  it('reads header text the server encoded per RFC 8187, and plain text as it is', () => {
+    expect(headerTextOf("UTF-8''Etikett-%E3%83%A9%E3%83%99%E3%83%AB")).toBe('Etikett-ラベル');
+    expect(headerTextOf('gs1-product')).toBe('gs1-product');
+    expect(headerTextOf(null)).toBeNull();
   });
 
   it('rebuilds a problem document as the error it was made from', () => {

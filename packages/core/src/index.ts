@@ -21,3 +21,6 @@ export * from './gs1/index.js';
 export * from './series/gs1-binding.js';
 export * from './series/serial-maker.js';
 export * from './random/index.js';
+export * from './text/text-policy.js';
+export * from './text/csv.js';
+export * from './audit/audit-problems.js';

@@ -12,7 +12,7 @@ import {
 } from '@serialtrace/core';
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
-const CATEGORIES = ['malformed', 'invalid', 'unauthenticated', 'forbidden', 'too_large', 'rate_limited', 'not_found', 'conflict', 'state', 'unavailable', 'internal'];
+const CATEGORIES = ['malformed', 'invalid', 'unauthenticated', 'forbidden', 'too_large', 'url_too_long', 'rate_limited', 'not_found', 'conflict', 'state', 'unavailable', 'internal'];
 
 describe('the error registry', () => {
   it.each(CODES)('%s has a category, a message template and a description', (code) => {

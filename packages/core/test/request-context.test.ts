@@ -38,7 +38,7 @@ describe('normalizeContext', () => {
     expect(error.problems.map((p) => [p.field, p.details?.['reason']])).toEqual([
       ['context.LINE', 'the value is empty'],
       ['context.PLANT', `the value is longer than ${MAX_CONTEXT_VALUE_LENGTH} characters`],
-      ['context.BATCH', 'the value contains control characters'],
+      ['context.BATCH', 'the value: it contains a line break (U+000A) at character 2, and it must be one line'],
       ['context.PART', 'the value must be text'],
       ['context.1st', 'names are letters, digits and _ starting with a letter'],
       ['context.bad-name', 'names are letters, digits and _ starting with a letter'],

@@ -141,7 +141,7 @@ describe('resolveSeriesSettings: bad input', () => {
     ['name', { name: undefined }, 'it is required'],
     ['name', { name: 42 }, 'it must be text'],
     ['name', { name: 'x'.repeat(101) }, 'it is 101 characters long; at most 100 are allowed'],
-    ['name', { name: 'a\u0007b' }, 'it contains control characters'],
+    ['name', { name: 'a\u0007b' }, 'it contains the control character U+0007 at character 2'],
     ['description', { description: 'x'.repeat(2001) }, 'it is 2001 characters long; at most 2000 are allowed'],
     ['format', { format: '' }, 'it is required'],
     ['format', { format: 7 }, 'it is required'],

@@ -11,6 +11,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { registerAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError } from './problem.js';
+import { parseQueryStrictly, registerTextPolicy } from './request-text.js';
 import { accessRoutes } from './routes/access/index.js';
 import { auditRoutes } from './routes/audit/index.js';
 import { labelsRoutes } from './routes/labels/index.js';
@@ -50,6 +51,17 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+/** Longest path parameter in characters as sent: 100 characters of any script, percent-encoded, fit. */
+const MAX_PARAM_LENGTH = 1000;
+const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+/** The API and the probes; the web UI's files say how long they keep. */
+const STORED_NOWHERE = /^\/(api\/|health(\?|$)|ready(\?|$))/;
+/**
+ * The browsable API reference loads only its own files: no inline script or style (it has
+ * none), no other origin, no framing; requests it makes go to this server only.
+ */
+const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self'";
 
 /**
  * Two validators: JSON bodies carry real types, so `{"quantity": "5"}` is refused rather than
@@ -92,6 +104,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    // Percent-encodings that are not UTF-8 are refused by name, not turned into U+FFFD. A path
+    // parameter may be long enough for 100 characters of any script, percent-encoded.
+    routerOptions: { querystringParser: parseQueryStrictly, maxParamLength: MAX_PARAM_LENGTH },
+    // What the router refuses before any route runs is answered as a problem document too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const refusal =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new SerialtraceError('URL_TOO_LONG', { limit: MAX_PARAM_LENGTH })
+          : new SerialtraceError('REQUEST_INVALID', { reason: 'the URL path is not percent-encoded UTF-8' });
+      // The URL is not echoed: it is what was wrong, and it may be 10 KB.
+      const { status, body } = problemBody(refusal);
+      void reply.status(status).headers(SECURITY_HEADERS).type(PROBLEM_CONTENT_TYPE).send(body);
+    },
   });
   const context: AppContext = {
     services,
@@ -101,12 +126,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.body : validators.text).compile(schema));
+  registerTextPolicy(app);
 
   // Bodies are JSON: a text/plain body is what a cross-site form can send without asking.
   app.removeContentTypeParser('text/plain');
-  // Set at the start, so that every answer carries it, refusals from hooks included.
+  // Set at the start, so that every answer carries them, refusals from hooks included. The web
+  // UI's files set their own caching; every other answer is stored nowhere (a one-time API key
+  // secret, a record) and is never read as another media type than it says.
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+    if (STORED_NOWHERE.test(request.url)) void reply.header('cache-control', 'no-store');
     done();
   });
 
@@ -157,7 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs', staticCSP: DOCS_CSP, uiConfig: { validatorUrl: null } });
 
   operationsRoutes(app, context);
   accessRoutes(app, context);

@@ -10,6 +10,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCategory, number>> = {
   conflict: 409,
   state: 409,
   too_large: 413,
+  url_too_long: 414,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

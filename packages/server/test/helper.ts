@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { Role } from '@serialtrace/core';
 import { buildApp, DEFAULTS, scriptLimitsOf, type AppOptions, type ServerConfig } from '@serialtrace/server';
 import { createSerialtrace, type Caller, type Serialtrace } from '@serialtrace/service';
-import { SqliteStore } from '@serialtrace/store';
+import { PgStore, SqliteStore } from '@serialtrace/store';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { expect } from 'vitest';
 import { ManualClock } from '../../service/test/harness.js';
@@ -78,9 +78,15 @@ export interface TestApp extends AppUnderTest {
   user(role: Role, options?: { username?: string; caller?: Caller; mustChangePassword?: boolean }): Promise<Credentials & { username: string }>;
   /** Signs in through the service and returns the session cookie. */
   session(username: string, password: string): Promise<Credentials>;
-  /** A raw connection to the database file, behind the service's back. */
+  /** A raw connection to the database file, behind the service's back (SQLite only). */
   raw(): Database.Database;
+  /** Runs SQL behind the service's back, on either engine (what an intruder with the database could do). */
+  sql(text: string): Promise<void>;
 }
+
+/** The engines an app under test can run on; every server test may loop over them. */
+export const APP_ENGINES = ['sqlite', 'postgres'] as const;
+export type AppEngine = (typeof APP_ENGINES)[number];
 
 export function testConfig(path: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
   return {
@@ -175,14 +181,15 @@ async function underTest(services: Serialtrace, config: ServerConfig, options: V
  * The HTTP API on a fresh SQLite file, built as server.ts builds it but never listening: requests
  * go through `app.inject()`. The admin is bootstrapped and signed in.
  */
-export async function openApp(options: VariantOptions & { readonly at?: string } = {}): Promise<TestApp> {
+export async function openApp(options: VariantOptions & { readonly at?: string; readonly engine?: AppEngine } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'serialtrace-server-'));
   const path = join(dir, 'serialtrace.db');
+  const schema = options.engine === 'postgres' ? uniqueSchema() : undefined;
   const clock = new ManualClock(options.at ?? '2025-06-15T10:00:00Z');
-  const config = testConfig(path, options.config);
+  const config = schema === undefined ? testConfig(path, options.config) : postgresConfig(schema, options.config);
   const open = () =>
     createSerialtrace({
-      store: SqliteStore.open({ path }),
+      store: schema === undefined ? SqliteStore.open({ path }) : PgStore.open({ url: TEST_DATABASE_URL, schema, poolSize: 4 }),
       clock,
       defaultTimeZone: 'UTC',
       // As server.ts passes them, so tests may narrow the limits through the config.
@@ -207,7 +214,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
     admin: await session('admin', ADMIN_PASSWORD),
     adminCaller,
     async variant(variant) {
-      const app = await underTest(variant.ownStore === true ? open() : services, testConfig(path, { ...options.config, ...variant.config }), variant, variant.ownStore === true);
+      const app = await underTest(variant.ownStore === true ? open() : services, { ...config, ...variant.config }, variant, variant.ownStore === true);
       variants.push(app);
       return app;
     },
@@ -229,14 +236,28 @@ export async function openApp(options: VariantOptions & { readonly at?: string }
     },
     session,
     raw() {
+      if (schema !== undefined) throw new Error('raw() opens the SQLite file; use sql() on PostgreSQL');
       const db = new Database(path);
       raws.push(db);
       return db;
+    },
+    async sql(text) {
+      if (schema !== undefined) {
+        await withPgClient(schema, (client) => client.query(text));
+        return;
+      }
+      const db = new Database(path);
+      try {
+        db.exec(text);
+      } finally {
+        db.close();
+      }
     },
     async close() {
       for (const db of raws) db.close();
       for (const variant of variants) await variant.close();
       await main.close();
+      if (schema !== undefined) await dropSchema(schema);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -88,6 +88,34 @@ describe('printing labels over HTTP', () => {
     ]);
   });
 
+  it('prints with a template named in any script, its name encoded in the headers, and counts each print once', async () => {
+    const body = { width: 50, height: 25, dpi: 203, barcode: { type: 'datamatrix', data: '{serial}', x: 2, y: 2, size: 20 }, lines: [] };
+    const name = 'Etikett-ラベル';
+    expect((await t.call('PUT', `/api/v1/label-templates/${encodeURIComponent(name)}`, { as: engineer, body })).status).toBe(200);
+    const first = await binary('POST', '/api/v1/records/A0000003/label', operator, { template: name, format: 'zpl' });
+    expect(first.status, first.bytes.toString()).toBe(200);
+    expect(first.headers['serialtrace-label-template']).toBe(`UTF-8''${encodeURIComponent(name)}`);
+    expect(first.headers['serialtrace-label-print']).toBe('1');
+    expect(first.headers['content-disposition']).toBe('attachment; filename="A0000003.zpl"');
+    expect((await t.call('GET', '/api/v1/records/A0000003', { as: viewer })).json).toMatchObject({ status: 'printed', labelPrints: 1 });
+    const again = await binary('POST', '/api/v1/records/A0000003/label', operator, { template: name, format: 'zpl' });
+    expect(again.headers['serialtrace-label-print']).toBe('2');
+    expect((await t.call('GET', '/api/v1/records/A0000003', { as: viewer })).json.labelPrints).toBe(2);
+    expect((await t.call('DELETE', `/api/v1/label-templates/${encodeURIComponent(name)}`, { as: engineer })).status).toBe(204);
+  });
+
+  it('does not count a print when its answer cannot be prepared: the print is undone', async () => {
+    const before = (await t.call('GET', '/api/v1/records/A0000002', { as: viewer })).json;
+    await expect(
+      t.services.labels.print({ companyId: 1, actor: 'user:admin' }, 'A0000002', { format: 'zpl' }, () => {
+        throw new Error('the answer could not be prepared');
+      }),
+    ).rejects.toThrow('the answer could not be prepared');
+    const after = (await t.call('GET', '/api/v1/records/A0000002', { as: viewer })).json;
+    expect(after).toMatchObject({ status: before.status, labelPrints: before.labelPrints });
+    expect(after.history).toHaveLength(before.history.length);
+  });
+
   it('renders documents without recording a print, as PNG by default', async () => {
     const document = await binary('POST', '/api/v1/documents', operator, { serial: 'A0000002' });
     expect(document.status).toBe(200);

@@ -196,3 +196,44 @@ describe('413, 429, 500 and 503', () => {
     expect((await draining.call('GET', '/health')).json).toEqual({ status: 'ok' });
   });
 });
+
+describe('answers outside the routes are problem documents too, and every answer says how to keep it', () => {
+  it('414 URL_TOO_LONG for a 10 KB path parameter, without echoing the URL', async () => {
+    const answer = await t.call('GET', `/api/v1/records/${'S'.repeat(10_000)}`, { as: t.admin });
+    expect(expectProblem(answer, 414, 'URL_TOO_LONG')).toMatchObject({ limit: 1000 });
+    expect(answer.body).not.toContain('SSSSSSSSSS');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    // 100 characters of any script still fit, percent-encoded.
+    const long = encodeURIComponent('検'.repeat(100));
+    expect((await t.call('GET', `/api/v1/work-orders/${long}/records`, { as: t.admin })).json).toEqual({ records: [] });
+  });
+
+  it('400 REQUEST_INVALID for a path that is not percent-encoded UTF-8', async () => {
+    const answer = await t.call('GET', '/api/v1/records/%ED%A0%80', { as: t.admin });
+    expectProblem(answer, 400, 'REQUEST_INVALID');
+    expect(answer.body).not.toContain('FST_');
+  });
+
+  it('marks API answers no-store and nosniff, the one-time API key secret above all', async () => {
+    const created = await t.call('POST', '/api/v1/api-keys', { as: t.admin, body: { name: 'one-time', role: 'viewer' } });
+    expect(created.status, created.body).toBe(201);
+    expect(created.json.key).toMatch(/^stk_/);
+    expect(created.headers['cache-control']).toBe('no-store');
+    expect(created.headers['x-content-type-options']).toBe('nosniff');
+    for (const url of ['/api/v1/series', '/health', '/api/v1/nowhere']) {
+      const answer = await t.call('GET', url, { as: t.admin });
+      expect(answer.headers['cache-control'], url).toBe('no-store');
+      expect(answer.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+  });
+
+  it('serves the API reference under a Content-Security-Policy that allows only its own files', async () => {
+    const page = await t.call('GET', '/api/v1/docs/');
+    expect(page.status).toBe(200);
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https:/);
+  });
+});

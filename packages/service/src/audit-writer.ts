@@ -1,4 +1,4 @@
-import { GENESIS_HASH, sealAuditEntry, type AuditEntry } from '@serialtrace/core';
+import { GENESIS_HASH, sealAuditEntry, SerialtraceError, textProblem, type AuditEntry } from '@serialtrace/core';
 import type { StoreTransaction } from '@serialtrace/store';
 import type { Caller } from './caller.js';
 import { sha256Hex } from './hashing.js';
@@ -54,6 +54,7 @@ export async function appendAuditItems(tx: StoreTransaction, head: AuditHead, it
   const entries: AuditEntry[] = new Array<AuditEntry>(items.length);
   for (let i = 0; i < items.length; i++) {
     const { caller, at, draft } = items[i]!;
+    assertStorable(caller, draft);
     seq += 1;
     const entry = sealAuditEntry(
       {
@@ -78,4 +79,19 @@ export async function appendAuditItems(tx: StoreTransaction, head: AuditHead, it
   }
   await tx.appendAudit(entries);
   return entries.map((e) => e.seq);
+}
+
+/**
+ * The hash must cover exactly what is stored: text a column cannot keep as it is (a lone
+ * surrogate becomes U+FFFD in SQLite, NUL is refused by PostgreSQL) would make the entry fail
+ * verification for good. Every interface refuses such text first; this is the last line, for a
+ * path that forgot. `data` is stored as JSON text, whose escapes keep any string exactly.
+ */
+function assertStorable(caller: Caller, draft: AuditDraft): void {
+  const fields = { actor: caller.actor, station: caller.station, line: caller.line, plant: caller.plant, reason: caller.reason, action: draft.action, entityType: draft.entityType, entityId: draft.entityId };
+  for (const [field, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') continue;
+    const reason = textProblem(value, 'line');
+    if (reason !== undefined) throw new SerialtraceError('VALUE_INVALID', { field, reason });
+  }
 }

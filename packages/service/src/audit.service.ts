@@ -1,5 +1,6 @@
-import { findChainBreak, SerialtraceError, type AuditEntry, type ChainBreak } from '@serialtrace/core';
-import type { Store } from '@serialtrace/store';
+import { ChainWalk, SerialtraceError, type AuditEntry, type ChainBreak } from '@serialtrace/core';
+import type { StatusChangeRow, Store } from '@serialtrace/store';
+import { historyLinkProblems, IssuedSerials, recordLinkProblems, type LinkProblem } from './audit-links.js';
 import type { Caller } from './caller.js';
 import { keysetCursor } from './keyset-cursor.js';
 import { sha256Hex } from './hashing.js';
@@ -19,15 +20,52 @@ export interface AuditPage {
   readonly nextCursor: string | null;
 }
 
-export interface VerifyResult {
-  /** True when every link of the chain holds. */
-  readonly valid: boolean;
-  /** Entries checked (up to the first break). */
-  readonly checked: number;
-  /** The last entry that verified: quote its hash to prove later that nothing before it changed. */
-  readonly head: { readonly seq: number; readonly hash: string } | null;
-  readonly firstBreak: ChainBreak | null;
+/**
+ * One thing verification found wrong. The chain's own links (`sequence_gap`, `link_mismatch`,
+ * `hash_mismatch`); the chain against the head its company row keeps (`head_mismatch`: entries
+ * cut off its end or appended behind the writer's back; `head_missing`); against a signed
+ * checkpoint (`checkpoint_mismatch`); and records and their history against the entries that
+ * made them (`record_mismatch`, `history_mismatch`).
+ */
+export type AuditProblem =
+  | ChainBreak
+  | { readonly seq: number; readonly reason: 'head_mismatch'; readonly expectedSeq: number; readonly expectedHash: string }
+  | { readonly seq: number; readonly reason: 'head_missing' }
+  | { readonly seq: number; readonly reason: 'checkpoint_mismatch'; readonly expectedHash: string }
+  | LinkProblem;
+
+/** A position in the chain a verification is held against (a signed checkpoint's). */
+export interface AuditCheckpointRef {
+  readonly seq: number;
+  readonly hash: string;
 }
+
+export interface VerifyResult {
+  /** True when every link of the chain, the kept head, the checkpoint and every record hold. */
+  readonly valid: boolean;
+  /** The company whose chain this is. */
+  readonly companyId: number;
+  /** Entries checked (all of them: verification goes on past a break). */
+  readonly checked: number;
+  /** The last entry of the chain's unbroken start: quote its hash to prove later that nothing up to it changed. */
+  readonly head: { readonly seq: number; readonly hash: string } | null;
+  /** The head the company row keeps (the last append's), which the chain must end at. */
+  readonly storedHead: { readonly seq: number; readonly hash: string } | null;
+  /** The first problem found, or null. */
+  readonly firstBreak: AuditProblem | null;
+  /** Every problem found, in the order found, up to {@link MAX_REPORTED_PROBLEMS}. */
+  readonly problems: readonly AuditProblem[];
+  /** How many problems there were in all (more than `problems` lists when it was cut). */
+  readonly problemCount: number;
+  /** Records and status changes held against their entries. */
+  readonly recordsChecked: number;
+  readonly historyChecked: number;
+  /** The checkpoint the chain was held against, and whether it holds; null without one. */
+  readonly checkpoint: (AuditCheckpointRef & { readonly holds: boolean }) | null;
+}
+
+/** Problems one verification lists at most; the count goes on. */
+export const MAX_REPORTED_PROBLEMS = 1000;
 
 const VERIFY_PAGE = 2000;
 
@@ -79,34 +117,94 @@ export class AuditService {
   }
 
   /**
-   * Recomputes every hash from the first entry and reports the first link that does not hold:
-   * an edited entry (hash_mismatch), a removed or inserted one (link_mismatch, sequence_gap).
+   * Recomputes every hash from the first entry and reports every problem, not only the first: an
+   * edited entry (hash_mismatch), a removed or inserted one (link_mismatch, sequence_gap), a chain
+   * that does not end at the head its company row keeps (head_mismatch: entries cut off its end),
+   * and records or status changes that differ from the entries that made them. Given a
+   * `checkpoint` (a signed one's position and hash), the chain must still hold that entry.
    */
-  async verify(caller: Caller): Promise<VerifyResult> {
-    let head: { seq: number; hash: string } | null = null;
+  async verify(caller: Caller, options: { readonly checkpoint?: AuditCheckpointRef } = {}): Promise<VerifyResult> {
+    const problems: AuditProblem[] = [];
+    let problemCount = 0;
+    const report = (found: readonly AuditProblem[]) => {
+      problemCount += found.length;
+      for (const p of found) if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(p);
+    };
+    const storedHead = await this.#store.read((tx) => tx.readAuditHead(caller.companyId));
+    const walk = new ChainWalk(sha256Hex);
+    const checkpoint = options.checkpoint;
+    let checkpointSeen: AuditEntry | undefined;
     let checked = 0;
-    let page: AuditEntry[] = [];
     for await (const entry of this.entries(caller)) {
-      page.push(entry);
-      if (page.length < VERIFY_PAGE) continue;
-      const result = this.#verifyPage(page, head);
-      if (result.firstBreak !== null) return { valid: false, checked: checked + result.checked, head: result.head, firstBreak: result.firstBreak };
-      checked += page.length;
-      head = result.head;
-      page = [];
+      report(walk.check(entry));
+      if (checkpoint !== undefined && entry.seq === checkpoint.seq) checkpointSeen = entry;
+      checked += 1;
     }
-    const result = this.#verifyPage(page, head);
-    return { valid: result.firstBreak === null, checked: checked + result.checked, head: result.head, firstBreak: result.firstBreak };
+    const last = walk.last;
+    if (storedHead === null) {
+      if (last !== null) report([{ seq: last.seq, reason: 'head_missing' }]);
+    } else if (last === null || last.seq !== storedHead.seq || last.hash !== storedHead.hash) {
+      report([{ seq: last?.seq ?? 0, reason: 'head_mismatch', expectedSeq: storedHead.seq, expectedHash: storedHead.hash }]);
+    }
+    let checkpointResult: VerifyResult['checkpoint'] = null;
+    if (checkpoint !== undefined) {
+      const holds = checkpointSeen !== undefined && checkpointSeen.hash === checkpoint.hash;
+      if (!holds) report([{ seq: checkpoint.seq, reason: 'checkpoint_mismatch', expectedHash: checkpoint.hash }]);
+      checkpointResult = { seq: checkpoint.seq, hash: checkpoint.hash, holds };
+    }
+    const links = await this.#verifyRecords(caller, report);
+    return {
+      valid: problemCount === 0,
+      companyId: caller.companyId,
+      checked,
+      head: walk.intact,
+      storedHead,
+      firstBreak: problems[0] ?? null,
+      problems,
+      problemCount,
+      recordsChecked: links.records,
+      historyChecked: links.history,
+      checkpoint: checkpointResult,
+    };
   }
 
-  #verifyPage(page: readonly AuditEntry[], head: { seq: number; hash: string } | null) {
-    const broken = findChainBreak(page, sha256Hex, head ?? undefined);
-    if (broken === undefined) {
-      const last = page[page.length - 1];
-      return { checked: page.length, head: last === undefined ? head : { seq: last.seq, hash: last.hash }, firstBreak: null };
+  /** Every record and status change of the company against its entry, newest first, a page at a time. */
+  async #verifyRecords(caller: Caller, report: (found: readonly AuditProblem[]) => void): Promise<{ records: number; history: number }> {
+    const issued = new IssuedSerials();
+    // Consecutive records mostly share their entry (one per request): keep the last page's.
+    let cache = new Map<number, AuditEntry>();
+    let records = 0;
+    let history = 0;
+    let beforeId: number | undefined;
+    for (;;) {
+      const page = await this.#store.read(async (tx) => {
+        const rows = await tx.findRecords({ companyId: caller.companyId, ...(beforeId === undefined ? {} : { beforeId }), limit: VERIFY_PAGE });
+        const changes = await tx.listStatusChangesOf(rows.map((r) => r.id));
+        const wanted = new Set<number>();
+        for (const r of rows) if (r.auditSeq !== null && !cache.has(r.auditSeq)) wanted.add(r.auditSeq);
+        for (const c of changes) if (c.auditSeq !== null && !cache.has(c.auditSeq)) wanted.add(c.auditSeq);
+        const found = await tx.findAuditEntries(caller.companyId, [...wanted]);
+        return { rows, changes, found };
+      });
+      const entries = new Map<number, AuditEntry>();
+      for (const r of page.rows) if (r.auditSeq !== null && cache.has(r.auditSeq)) entries.set(r.auditSeq, cache.get(r.auditSeq)!);
+      for (const c of page.changes) if (c.auditSeq !== null && cache.has(c.auditSeq)) entries.set(c.auditSeq, cache.get(c.auditSeq)!);
+      for (const e of page.found) entries.set(e.seq, e);
+      const byRecord = new Map<number, StatusChangeRow[]>();
+      for (const c of page.changes) {
+        const list = byRecord.get(c.recordId) ?? [];
+        list.push(c);
+        byRecord.set(c.recordId, list);
+      }
+      for (const record of page.rows) {
+        report(recordLinkProblems(record, record.auditSeq === null ? undefined : entries.get(record.auditSeq), issued));
+        report(historyLinkProblems(record, byRecord.get(record.id) ?? [], entries));
+      }
+      records += page.rows.length;
+      history += page.changes.length;
+      cache = entries;
+      if (page.rows.length < VERIFY_PAGE) return { records, history };
+      beforeId = page.rows[page.rows.length - 1]!.id;
     }
-    const before = page.filter((e) => e.seq < broken.seq);
-    const last = before[before.length - 1];
-    return { checked: before.length, head: last === undefined ? head : { seq: last.seq, hash: last.hash }, firstBreak: broken };
   }
 }

@@ -1,9 +1,14 @@
 import { collectProblems, normalizeContext, problem, readGs1Expiry, readGs1Lot, SerialtraceError, showValue, type Problem } from '@serialtrace/core';
-import { optionalMetadata, optionalReference } from './input-text.js';
+import { jsonBytes, optionalMetadata, optionalReference } from './input-text.js';
 
 export const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 10_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+/**
+ * What one request may write of metadata and context over all its records: each record keeps
+ * its own copy, so a 16 KiB object sent with 10,000 serials would otherwise cost 160 MB.
+ */
+export const MAX_REQUEST_DETAIL_BYTES = 8 * 1024 * 1024;
 
 export interface GenerateRequest {
   readonly quantity?: unknown;
@@ -82,6 +87,19 @@ export function validateGenerateRequest(request: GenerateRequest): ValidGenerate
   const idempotencyKey = readIdempotencyKey(request.idempotencyKey, problems);
   const lot = readGs1Lot(request.lot, problems);
   const expiry = readGs1Expiry(request.expiry, problems);
+  if (problems.length === 0) {
+    const perRecord = jsonBytes(metadata) + jsonBytes(context);
+    if (perRecord * quantity > MAX_REQUEST_DETAIL_BYTES) {
+      problems.push(
+        problem('METADATA_TOO_LARGE', {
+          field: 'metadata',
+          reason: `${quantity} records of ${perRecord} bytes of metadata and context each would write ${perRecord * quantity} bytes; one request may write at most ${MAX_REQUEST_DETAIL_BYTES} (request fewer serials at a time, or keep large data once elsewhere and refer to it)`,
+          bytes: perRecord * quantity,
+          limit: MAX_REQUEST_DETAIL_BYTES,
+        }),
+      );
+    }
+  }
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
   return { quantity, workOrder, partNumber, context, metadata, idempotencyKey, lot, expiry };
 }

@@ -18,3 +18,4 @@ export { fixedClock, systemClock, clockFromSetting, hostTimeZone } from './syste
 export { parseMetadataText } from './input-text.js';
 export { sha256Hex } from './hashing.js';
 export * from './series-keys.js';
+export * from './audit-checkpoint.js';

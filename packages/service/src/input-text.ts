@@ -1,4 +1,4 @@
-import { problem, SerialtraceError, type Problem } from '@serialtrace/core';
+import { checkJsonText, checkText, problem, SerialtraceError, type Problem } from '@serialtrace/core';
 
 export const MAX_REFERENCE_LENGTH = 100;
 
@@ -17,8 +17,7 @@ export function optionalReference(value: unknown, field: string, problems: Probl
   if (text.length > MAX_REFERENCE_LENGTH) {
     problems.push(problem('VALUE_INVALID', { field, reason: `it is longer than ${MAX_REFERENCE_LENGTH} characters` }));
   }
-   
-  if (/[\u0000-\u001f\u007f]/.test(text)) problems.push(problem('VALUE_INVALID', { field, reason: 'it contains control characters' }));
+  checkText(text, 'line', field, problems);
   return text;
 }
 
@@ -31,11 +30,21 @@ export function optionalMetadata(value: unknown, problems: Problem[], field = 'm
     problems.push(problem('METADATA_INVALID', { field, reason: 'it must be a JSON object' }));
     return null;
   }
-  const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  // Its text first (values may span lines, keys may not), which also bounds its depth before
+  // anything recurses into it.
+  const before = problems.length;
+  checkJsonText(value, () => 'multiline', problems, field);
+  if (problems.length > before) return null;
+  const size = jsonBytes(value);
   if (size > MAX_METADATA_BYTES) {
-    problems.push(problem('METADATA_INVALID', { field, reason: `it is ${size} bytes; at most ${MAX_METADATA_BYTES} are allowed` }));
+    problems.push(problem('METADATA_TOO_LARGE', { field, reason: `it is ${size} bytes; at most ${MAX_METADATA_BYTES} are allowed per record`, bytes: size, limit: MAX_METADATA_BYTES }));
   }
   return value as Record<string, unknown>;
+}
+
+/** The size of a value as stored: its JSON text in UTF-8. */
+export function jsonBytes(value: unknown): number {
+  return value === null || value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
 /** Parses metadata given as JSON text (CLI flags); malformed text is METADATA_INVALID. */

@@ -139,8 +139,11 @@ export class LabelsService {
   /**
    * Renders a record's label and records the print, atomically with its count: a document is
    * only returned once its print is durable. Labels of voided or scrapped records are refused.
+   * `beforeCommit` runs inside the transaction with what will be answered; whatever it throws
+   * undoes the print, so an interface prepares there everything that could still fail to send
+   * (a response header, say), and a print is never counted for a document nobody received.
    */
-  async print(caller: Caller, serial: string, request: PrintRequest = {}): Promise<PrintedLabel> {
+  async print(caller: Caller, serial: string, request: PrintRequest = {}, beforeCommit?: (printed: PrintedLabel) => void): Promise<PrintedLabel> {
     const format = readFormat(request.format ?? 'png');
     const lookup = { serial, ...(request.series === undefined ? {} : { series: request.series }) };
     const { row, labelData, template } = await this.#deps.store.read(async (tx) => {
@@ -179,9 +182,16 @@ export class LabelsService {
         ],
         { head },
       );
-      return { print, record: (await recordViews(tx, [{ ...current, status: firstMove ? 'printed' : current.status, labelPrints: print, updatedAt: at }]))[0]! };
+      const result: PrintedLabel = {
+        ...document,
+        template: template.name,
+        print,
+        record: (await recordViews(tx, [{ ...current, status: firstMove ? 'printed' : current.status, labelPrints: print, updatedAt: at }]))[0]!,
+      };
+      beforeCommit?.(result);
+      return result;
     });
-    return { ...document, template: template.name, ...printed };
+    return printed;
   }
 
   async #dataIn(tx: StoreTransaction, caller: Caller, data: DocumentData): Promise<{ row: RecordRow | undefined; labelData: LabelData }> {

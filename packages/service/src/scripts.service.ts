@@ -1,4 +1,4 @@
-import { SerialtraceError, type Clock, type Permission } from '@serialtrace/core';
+import { SerialtraceError, textProblem, type Clock, type Permission } from '@serialtrace/core';
 import { DEFAULT_SCRIPT_LIMITS, type HostApi, type ScriptEngine, type ScriptLimits, type ScriptLog, type ScriptOutcome } from '@serialtrace/scripting';
 import type { ScriptRow, ScriptRunRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
@@ -401,7 +401,7 @@ function labelValues(values: Record<string, unknown>): Record<string, string> & 
 
 function readName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > MAX_SCRIPT_NAME_LENGTH || /[\u0000-\u001f\u007f/]/.test(trimmed)) {
+  if (trimmed === '' || trimmed.length > MAX_SCRIPT_NAME_LENGTH || trimmed.includes('/') || textProblem(trimmed, 'line') !== undefined) {
     throw new SerialtraceError('VALUE_INVALID', { field: 'name', reason: `1 to ${MAX_SCRIPT_NAME_LENGTH} characters, no control characters or "/"` });
   }
   return trimmed;

@@ -81,20 +81,9 @@ export class MasterKey {
    * @example MasterKey.parse('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff')
    */
   static parse(text: string): MasterKey {
-    if (typeof text !== 'string') throw invalid('expected text');
-    const trimmed = text.trim();
-    if (trimmed === '') throw invalid('it is empty');
-    if (/^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length === KEY_BYTES * 2) {
-      return new MasterKey(Buffer.from(trimmed, 'hex'));
-    }
-    // base64url is base64 with - and _ for + and /.
-    const base64 = trimmed.replace(/-/g, '+').replace(/_/g, '/');
-    if (/^[A-Za-z0-9+/]{43}=?$/.test(base64)) {
-      const key = Buffer.from(base64, 'base64');
-      // Canonical only: the unused low bits of the last character must be zero.
-      if (key.length === KEY_BYTES && key.toString('base64') === base64.padEnd(44, '=')) return new MasterKey(key);
-    }
-    return rejectLength(trimmed);
+    const key = readSecretKey(text);
+    if (typeof key === 'string') throw new SerialtraceError('MASTER_KEY_INVALID', { reason: key });
+    return new MasterKey(key);
   }
 
   /**
@@ -146,16 +135,25 @@ export class MasterKey {
   }
 }
 
-function invalid(reason: string): SerialtraceError {
-  return new SerialtraceError('MASTER_KEY_INVALID', { reason });
-}
-
-function rejectLength(text: string): never {
-  if (/^[0-9a-fA-F]+$/.test(text)) {
-    throw invalid(`expected 64 hex digits (32 bytes), got ${text.length}`);
+/**
+ * A secret key of 32 bytes given as 64 hex digits, or as base64 / base64url (43 characters, or 44
+ * with padding), surrounding white space ignored: the bytes, or why the text is not one. The
+ * reason never quotes the text, which may be a mistyped secret. Master and audit keys are given
+ * alike.
+ */
+export function readSecretKey(text: unknown): Buffer | string {
+  if (typeof text !== 'string') return 'expected text';
+  const trimmed = text.trim();
+  if (trimmed === '') return 'it is empty';
+  if (/^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length === KEY_BYTES * 2) return Buffer.from(trimmed, 'hex');
+  // base64url is base64 with - and _ for + and /.
+  const base64 = trimmed.replace(/-/g, '+').replace(/_/g, '/');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(base64)) {
+    const key = Buffer.from(base64, 'base64');
+    // Canonical only: the unused low bits of the last character must be zero.
+    if (key.length === KEY_BYTES && key.toString('base64') === base64.padEnd(44, '=')) return key;
   }
-  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
-    throw invalid(`expected 32 bytes as base64 (43 or 44 characters), got ${text.length} characters`);
-  }
-  throw invalid('expected 32 bytes as 64 hex digits or as base64');
+  if (/^[0-9a-fA-F]+$/.test(trimmed)) return `expected 64 hex digits (32 bytes), got ${trimmed.length}`;
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return `expected 32 bytes as base64 (43 or 44 characters), got ${trimmed.length} characters`;
+  return 'expected 32 bytes as 64 hex digits or as base64';
 }

@@ -23,7 +23,7 @@ describe('audit chain', () => {
     for (let i = 0; i < 6; i++) await h.app.generation.generate(h.caller, 'Widgets');
     const raw = h.raw();
     raw.prepare("UPDATE audit_log SET data = json_set(data, '$.serials[0]', 'SN-999999') WHERE seq = 4").run();
-    expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: false, checked: 3, firstBreak: { seq: 4, reason: 'hash_mismatch' } });
+    expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: false, checked: 7, head: { seq: 3 }, firstBreak: { seq: 4, reason: 'hash_mismatch' } });
 
     raw.prepare('DELETE FROM audit_log WHERE seq = 4').run();
     expect((await h.app.audit.verify(h.caller)).firstBreak).toMatchObject({ seq: 5, reason: 'sequence_gap', expectedSeq: 4 });
@@ -36,7 +36,10 @@ describe('audit chain', () => {
     for (let i = 0; i < 2_100; i++) await h.app.generation.generate(h.caller, 'Widgets');
     expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: true, checked: 2_101 });
     h.raw().prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2050").run();
-    expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: false, checked: 2_049, firstBreak: { seq: 2050 } });
+    const broken = await h.app.audit.verify(h.caller);
+    expect(broken).toMatchObject({ valid: false, checked: 2_101, head: { seq: 2_049 }, firstBreak: { seq: 2050, reason: 'hash_mismatch' } });
+    // The records that entry issued now name another issuer than it does.
+    expect(broken.problems.slice(1)).toEqual([expect.objectContaining({ reason: 'record_mismatch', seq: 2050, field: 'generatedBy', actual: '"tester"', expected: '"mallory"' })]);
   });
 
   it('lists newest first with filters, and exports every entry in chain order', async () => {

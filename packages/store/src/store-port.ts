@@ -140,6 +140,8 @@ export interface StoreTransaction {
   updateRecordStatus(recordId: number, status: string, at: string): Promise<void>;
   insertStatusChanges(changes: readonly NewStatusChange[]): Promise<void>;
   listStatusChanges(recordId: number): Promise<StatusChangeRow[]>;
+  /** The status changes of several records, in the order they were made (audit verification reads them a page of records at a time). */
+  listStatusChangesOf(recordIds: readonly number[]): Promise<StatusChangeRow[]>;
   /** Counts one more print of a record's label and returns the new count (1 for the first print). */
   countLabelPrint(recordId: number, at: string): Promise<number>;
 
@@ -214,6 +216,15 @@ export interface StoreTransaction {
    * so the next entry's position is known (and can be referenced) before it is appended.
    */
   lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined>;
+  /**
+   * Appends entries after the head; the company row then keeps the new head (on both engines),
+   * so a chain cut off at its end no longer matches it, and the next entry chains onto the
+   * head rather than onto the cut.
+   */
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
   listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
+  /** Entries of a company by position (those that exist), in chain order. */
+  findAuditEntries(companyId: number, seqs: readonly number[]): Promise<AuditEntry[]>;
+  /** The head the company row keeps (what the last append left), without locking; null before the first entry. */
+  readAuditHead(companyId: number): Promise<{ seq: number; hash: string } | null>;
 }

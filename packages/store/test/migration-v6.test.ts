@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type NewUser, type Store } from '@serialtrace/store';
+import { GENESIS_HASH, sealAuditEntry, type AuditEntry } from '@serialtrace/core';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type Store } from '@serialtrace/store';
 import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
 import type { SchemaCompiler } from '../src/schema/schema-description.js';
 import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
@@ -9,15 +11,14 @@ import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-
 import { temporaryDirectory } from './sqlite-harness.js';
 
 /*
- * A database a release with schema version 5 wrote, opened by this one: migration 6 makes
- * usernames unique per company instead of across the installation. Users keep their ids and
- * sessions, on both engines; two companies may then have a user of the same name, one company not.
+ * A database a release with schema version 5 wrote, opened by this one: migration 6 keeps the
+ * audit chain's head on the company row on both engines (SQLite left it empty), taking each
+ * chain's newest entry, so that verification can hold the chain against it from now on.
  */
 
 const AT = '2025-06-01T08:00:00.000Z';
-const LATER = '2025-06-02T08:00:00.000Z';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The DDL of migrations 1-5 and their ledger rows, as version 5 left a database. */
 function version5(compiler: SchemaCompiler): string[] {
   const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
   for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
@@ -27,50 +28,47 @@ function version5(compiler: SchemaCompiler): string[] {
   return statements;
 }
 
-/** Rows version 5 wrote: a second company, a user in each, and a session of one of them. */
-function version5Rows(booleanTrue: string, booleanFalse: string): string[] {
+/** Three entries of company 1 as version 5 wrote them (a second company has none). */
+function chain(): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= 3; seq++) {
+    const entry = sealAuditEntry(
+      { seq, companyId: 1, at: AT, actor: 'alice', station: null, line: null, plant: null, reason: null, action: 'series.created', entityType: 'series', entityId: String(seq), data: { n: seq } },
+      prev,
+      sha256,
+    );
+    entries.push(entry);
+    prev = entry.hash;
+  }
+  return entries;
+}
+
+function version5Rows(entries: readonly AuditEntry[]): string[] {
   return [
     `INSERT INTO companies (id, name, created_at) VALUES (2, 'Acme', '${AT}')`,
-    `INSERT INTO users (id, company_id, username, password_hash, role, system_admin, disabled, must_change_password, created_at, created_by, updated_at)
-     VALUES (4, 1, 'admin', 'scrypt$hash-of-admin', 'admin', ${booleanTrue}, ${booleanFalse}, ${booleanFalse}, '${AT}', 'serialtrace', '${AT}')`,
-    `INSERT INTO users (id, company_id, username, password_hash, role, system_admin, disabled, must_change_password, created_at, created_by, updated_at)
-     VALUES (7, 2, 'acme-admin', 'scrypt$hash-of-acme', 'admin', ${booleanFalse}, ${booleanFalse}, ${booleanTrue}, '${AT}', 'user:admin', '${AT}')`,
-    `INSERT INTO sessions (token_hash, user_id, company_id, created_at, expires_at) VALUES ('token-of-acme', 7, 2, '${AT}', '2099-01-01T00:00:00.000Z')`,
+    ...entries.map(
+      (e) =>
+        `INSERT INTO audit_log (company_id, seq, at, actor, station, line, plant, reason, action, entity_type, entity_id, data, prev_hash, hash)
+         VALUES (1, ${e.seq}, '${e.at}', '${e.actor}', NULL, NULL, NULL, NULL, '${e.action}', '${e.entityType}', '${e.entityId}', '${JSON.stringify(e.data)}', '${e.prevHash}', '${e.hash}')`,
+    ),
   ];
 }
 
-const user = (companyId: number, username: string): NewUser => ({
-  companyId,
-  username,
-  passwordHash: `scrypt$${username}`,
-  role: 'viewer',
-  systemAdmin: false,
-  disabled: false,
-  mustChangePassword: true,
-  createdAt: LATER,
-  createdBy: 'user:admin',
-  updatedAt: LATER,
-});
-
-/** What the store reads from the upgraded database, and that usernames are now unique per company. */
-async function checkUpgraded(store: Store): Promise<void> {
+async function checkUpgraded(store: Store, entries: readonly AuditEntry[]): Promise<void> {
+  const last = entries.at(-1)!;
   await store.read(async (tx) => {
-    expect(await tx.findUserByName(1, 'admin')).toMatchObject({ id: 4, companyId: 1, passwordHash: 'scrypt$hash-of-admin', systemAdmin: true });
-    expect(await tx.findUserByName(2, 'acme-admin')).toMatchObject({ id: 7, companyId: 2, mustChangePassword: true });
-    expect(await tx.findUserByName(2, 'admin')).toBeUndefined();
-    expect(await tx.findSession('token-of-acme')).toMatchObject({ userId: 7, companyId: 2 });
+    expect(await tx.readAuditHead(1)).toEqual({ seq: 3, hash: last.hash });
+    expect(await tx.readAuditHead(2)).toBeNull();
+    expect((await tx.findAuditEntries(1, [1, 3, 9])).map((e) => e.seq)).toEqual([1, 3]);
   });
-  // Acme may now have an "admin" of its own; the default company may not have a second one.
-  const acmes = await store.write((tx) => tx.insertUser(user(2, 'admin')));
-  expect(acmes.id).toBeGreaterThan(7);
-  await expect(store.write((tx) => tx.insertUser(user(1, 'admin')))).rejects.toThrow();
-  expect((await store.read((tx) => tx.findUsersByName('admin'))).map((u) => [u.id, u.companyId])).toEqual([
-    [4, 1],
-    [acmes.id, 2],
-  ]);
-  // The session's user is still the one it points at, and deleting users' sessions still works.
-  await store.write((tx) => tx.deleteUserSessions(7));
-  expect(await store.read((tx) => tx.findSession('token-of-acme'))).toBeUndefined();
+  // The next entry chains onto the kept head, and the head moves with it.
+  const next = sealAuditEntry({ ...last, seq: 4, data: { n: 4 } }, last.hash, sha256);
+  await store.write(async (tx) => {
+    expect(await tx.lockAuditHead(1)).toEqual({ seq: 3, hash: last.hash });
+    await tx.appendAudit([next]);
+  });
+  expect(await store.read((tx) => tx.readAuditHead(1))).toEqual({ seq: 4, hash: next.hash });
 }
 
 describe('migration 6 on a database of version 5', () => {
@@ -79,40 +77,32 @@ describe('migration 6 on a database of version 5', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('upgrades a SQLite file: users keep their ids and sessions, and names become unique per company', async () => {
+  it('upgrades a SQLite file: each chain\'s newest entry becomes the head its company row keeps', async () => {
     const { dir, remove } = temporaryDirectory();
     cleanups.push(remove);
     const path = join(dir, 'v5.db');
+    const entries = chain();
     const db = new Database(path);
-    db.pragma('foreign_keys = ON');
-    for (const sql of [...version5(new SqliteSchemaCompiler()), ...version5Rows('1', '0')]) db.exec(sql);
+    for (const sql of [...version5(new SqliteSchemaCompiler()), ...version5Rows(entries)]) db.exec(sql);
     db.close();
 
     const store = SqliteStore.open({ path });
     cleanups.push(() => store.close());
     expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(6);
-    await checkUpgraded(store);
-    // Foreign keys are on again after the migration: a session of nobody is refused.
-    await expect(
-      store.write((tx) => tx.insertSession({ tokenHash: 'orphan', userId: 999, companyId: 1, createdAt: LATER, expiresAt: '2099-01-01T00:00:00.000Z' })),
-    ).rejects.toThrow(/FOREIGN KEY/);
+    await checkUpgraded(store, entries);
   });
 
-  it('upgrades a PostgreSQL schema: users keep their ids and sessions, and names become unique per company', async () => {
+  it('upgrades a PostgreSQL schema whose company rows never kept a head', async () => {
     const schema = uniqueSchema('v5');
     cleanups.push(() => dropSchema(schema));
+    const entries = chain();
     await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
     await withPgClient(schema, async (client) => {
-      for (const sql of [...version5(new PgSchemaCompiler()), ...version5Rows('TRUE', 'FALSE')]) await client.query(sql);
-      await client.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))`);
+      for (const sql of [...version5(new PgSchemaCompiler()), ...version5Rows(entries)]) await client.query(sql);
     });
-
     const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
     cleanups.push(() => store.close());
     await store.ping();
-    const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
-    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
-    await checkUpgraded(store);
+    await checkUpgraded(store, entries);
   });
 });

@@ -596,6 +596,8 @@ export function storeContract(factory: StoreFactory): void {
           expect([...historyIds].sort((a, b) => a - b)).toEqual(historyIds);
           expect(new Set(historyIds).size).toBe(3);
           expect(await tx.listStatusChanges(must(otherId))).toEqual([]);
+          expect(await tx.listStatusChangesOf([must(otherId), recordId])).toEqual(history);
+          expect(await tx.listStatusChangesOf([])).toEqual([]);
         });
       });
     });
@@ -1258,6 +1260,18 @@ export function storeContract(factory: StoreFactory): void {
         await write((tx) => tx.appendAudit(more));
         expect(await read((tx) => tx.lockAuditHead(1))).toEqual({ seq: 4, hash: must(more[0]).hash });
         expect(await read((tx) => tx.lockAuditHead(2))).toBeUndefined();
+      });
+
+      it('keeps the head on the company row, and finds entries by position', async () => {
+        expect(await read((tx) => tx.readAuditHead(1))).toBeNull();
+        const entries = auditEntries(1, 1, [{}, {}, {}]);
+        await write((tx) => tx.appendAudit(entries));
+        expect(await read((tx) => tx.readAuditHead(1))).toEqual({ seq: 3, hash: must(entries[2]).hash });
+        expect((await read((tx) => tx.findAuditEntries(1, [3, 1, 7]))).map((e) => e.seq)).toEqual([1, 3]);
+        expect(await read((tx) => tx.findAuditEntries(1, []))).toEqual([]);
+        await h.addCompany(2, 'second');
+        expect(await read((tx) => tx.findAuditEntries(2, [1]))).toEqual([]);
+        expect(await read((tx) => tx.readAuditHead(2))).toBeNull();
       });
 
       it('lists entries forwards and backwards, with seq bounds, filters and a limit', async () => {

@@ -2,7 +2,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditPage, auditExportName } from '../src/audit/audit-page';
-import { AuditVerification, describeBreak } from '../src/audit/audit-verification';
+import { AuditVerification, describeBreak, type VerifyResult } from '../src/audit/audit-verification';
 import { auditEntry, installDomShims, json, makeSession, renderSignedIn, stubFetch } from './records-fixtures';
 
 beforeAll(installDomShims);
@@ -53,7 +53,7 @@ describe('AuditPage', () => {
   it('verifies the chain and says it is intact, with the count and the head', async () => {
     stubFetch(({ url }) =>
       url.pathname === '/api/v1/audit/verify'
-        ? json({ valid: true, checked: 1234, head: { seq: 1234, hash: 'c'.repeat(64) }, firstBreak: null })
+        ? json(verified({ valid: true, checked: 1234, head: { seq: 1234, hash: 'c'.repeat(64) }, recordsChecked: 5000 }))
         : json({ entries: [auditEntry(1)], nextCursor: null }),
     );
     const user = userEvent.setup();
@@ -63,6 +63,7 @@ describe('AuditPage', () => {
     expect(status.textContent).toContain('1,234 entries verified');
     const region = status.closest('[role="status"]')!;
     expect(region.textContent).toContain('c'.repeat(64));
+    expect(region.textContent).toContain('5,000 records and 0 status changes match the entries that made them');
     expect(region.textContent).toContain('Verified at');
   });
 
@@ -94,6 +95,22 @@ describe('AuditPage', () => {
   });
 });
 
+/** A verification's answer: what a test gives, the rest as an intact, empty one. */
+function verified(partial: Partial<VerifyResult> & Pick<VerifyResult, 'valid' | 'checked' | 'head'>): VerifyResult {
+  const problems = partial.problems ?? [];
+  return {
+    companyId: 1,
+    storedHead: partial.head,
+    firstBreak: problems[0] ?? null,
+    problems,
+    problemCount: problems.length,
+    recordsChecked: 0,
+    historyChecked: 0,
+    checkpoint: null,
+    ...partial,
+  };
+}
+
 describe('AuditVerification', () => {
   it('says where a broken chain breaks, and why', () => {
     render(
@@ -101,14 +118,23 @@ describe('AuditVerification', () => {
         verification={{
           kind: 'done',
           at: '2025-06-15T09:00:00.000Z',
-          result: { valid: false, checked: 56, head: { seq: 56, hash: 'a'.repeat(64) }, firstBreak: { seq: 57, reason: 'hash_mismatch', expectedHash: 'b'.repeat(64) } },
+          result: verified({
+            valid: false,
+            checked: 90,
+            head: { seq: 56, hash: 'a'.repeat(64) },
+            problems: [
+              { seq: 57, reason: 'hash_mismatch', expectedHash: 'b'.repeat(64) },
+              { seq: 80, reason: 'history_mismatch', serial: 'W-0001', field: 'to', expected: '"voided"', actual: '"completed"' },
+            ],
+          }),
         }}
       />,
     );
     const region = screen.getByRole('status');
-    expect(region.textContent).toContain('The audit chain is broken at entry #57.');
+    expect(region.textContent).toContain('The audit trail does not verify: 2 problems, the first at entry #57.');
     expect(region.textContent).toContain('changed after it was written');
-    expect(region.textContent).toContain('56 entries before it verified, up to entry #56');
+    expect(region.textContent).toContain('A status change of record W-0001 differs from its entry #80: its to is "completed" where the entry says "voided".');
+    expect(region.textContent).toContain('The chain holds from its start up to entry #56');
     expect(region.textContent).toContain('Verified at');
   });
 
@@ -116,10 +142,14 @@ describe('AuditVerification', () => {
     expect(describeBreak({ seq: 9, reason: 'sequence_gap', expectedSeq: 8 })).toContain('entry #8 was expected');
     expect(describeBreak({ seq: 9, reason: 'link_mismatch', expectedPrevHash: 'd'.repeat(64) })).toContain('does not point at the entry before it');
     expect(describeBreak({ seq: 9, reason: 'hash_mismatch', expectedHash: 'e'.repeat(64) })).toContain('no longer matches its own hash');
+    expect(describeBreak({ seq: 9, reason: 'head_mismatch', expectedSeq: 12, expectedHash: 'e'.repeat(64) })).toContain('entries were cut off its end');
+    expect(describeBreak({ seq: 9, reason: 'head_missing' })).toContain('no longer records where it ends');
+    expect(describeBreak({ seq: 9, reason: 'checkpoint_mismatch', expectedHash: 'e'.repeat(64) })).toContain('signed checkpoint');
+    expect(describeBreak({ seq: 9, reason: 'record_mismatch', serial: 'W-1', field: 'workOrder', expected: '"A"', actual: '"B"' })).toContain('Record W-1 differs');
   });
 
   it('says an empty chain has nothing to verify', () => {
-    render(<AuditVerification verification={{ kind: 'done', at: '2025-06-15T09:00:00.000Z', result: { valid: true, checked: 0, head: null, firstBreak: null } }} />);
+    render(<AuditVerification verification={{ kind: 'done', at: '2025-06-15T09:00:00.000Z', result: verified({ valid: true, checked: 0, head: null }) }} />);
     expect(screen.getByRole('status').textContent).toContain('nothing to verify');
   });
 });

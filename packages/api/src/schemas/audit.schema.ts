@@ -1,3 +1,4 @@
+import { AUDIT_PROBLEM_REASONS } from '@serialtrace/core';
 import Type from 'typebox';
 import { Instant, Nullable } from './common.schema.js';
 
@@ -37,20 +38,44 @@ export const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ChainBreak = Type.Object({
-  seq: Type.Integer(),
-  reason: Type.Enum(['sequence_gap', 'link_mismatch', 'hash_mismatch']),
-  expectedSeq: Type.Optional(Type.Integer()),
-  expectedPrevHash: Type.Optional(Type.String()),
-  expectedHash: Type.Optional(Type.String()),
-});
+
+export const ChainBreak = Type.Object(
+  {
+    seq: Type.Integer({ description: 'The entry concerned (for a record or status change: the entry it points at; 0 for none).' }),
+    reason: Type.Enum(AUDIT_PROBLEM_REASONS),
+    expectedSeq: Type.Optional(Type.Integer()),
+    expectedPrevHash: Type.Optional(Type.String()),
+    expectedHash: Type.Optional(Type.String()),
+    serial: Type.Optional(Type.String({ description: 'The record, for record_mismatch and history_mismatch.' })),
+    field: Type.Optional(Type.String({ description: 'What differs from the entry: workOrder, status, to, ...' })),
+    expected: Type.Optional(Type.String({ description: 'What the entry says, as JSON text.' })),
+    actual: Type.Optional(Type.String({ description: 'What the row holds, as JSON text.' })),
+  },
+);
+
+const ChainPosition = Type.Object({ seq: Type.Integer(), hash: Type.String() });
 
 export const VerifyResult = Type.Object({
-  valid: Type.Boolean(),
-  checked: Type.Integer(),
-  head: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String() })),
+  valid: Type.Boolean({ description: 'True when the chain, its kept head, the checkpoint (if any) and every record hold.' }),
+  companyId: Type.Integer(),
+  checked: Type.Integer({ description: 'Entries checked: all of them, since verification goes on past a problem.' }),
+  head: Nullable(ChainPosition),
+  storedHead: Nullable(ChainPosition),
   firstBreak: Nullable(ChainBreak),
+  problems: Type.Array(ChainBreak, { description: 'Every problem found, up to 1,000.' }),
+  problemCount: Type.Integer(),
+  recordsChecked: Type.Integer(),
+  historyChecked: Type.Integer(),
+  checkpoint: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String(), holds: Type.Boolean() })),
 });
+
+export const VerifyQuery = Type.Object(
+  {
+    checkpointSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'Hold the chain against a checkpoint: its entry position...' })),
+    checkpointHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: '...and that entry\'s hash.' })),
+  },
+  { additionalProperties: false },
+);
 
 export const AuditExportQuery = Type.Object(
   { format: Type.Optional(Type.Enum(['json', 'csv'], { default: 'json' })) },

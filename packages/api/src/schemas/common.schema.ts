@@ -8,8 +8,17 @@ export const BigNumber = Type.String({ pattern: '^[0-9]+$', description: 'A whol
 
 export const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** Free JSON data: an object, or null. */
-export const JsonObject = Type.Record(Type.String(), Type.Unknown());
+/**
+ * The text policy's annotation (see `textProblem` in core): every string a request carries is one
+ * line of well-formed text, unless its schema, or a schema around it, says `x-text: multiline`
+ * (free text: TAB, LF and CR allowed) or `x-text: gs1` (a scanned GS1 code with its group
+ * separators). The server checks every string of a request against it before anything else.
+ */
+export const MULTILINE = { 'x-text': 'multiline' } as const;
+export const GS1_TEXT = { 'x-text': 'gs1' } as const;
+
+/** Free JSON data: an object, or null. Its values are free text; its keys are one line each. */
+export const JsonObject = Type.Record(Type.String(), Type.Unknown(), MULTILINE);
 
 /** One problem of an input, with its field and (for formats) position. */
 export const ProblemSchema = Type.Object(

@@ -1,11 +1,12 @@
 import Type from 'typebox';
-import { Nullable } from './common.schema.js';
+import { GS1_TEXT, Nullable } from './common.schema.js';
 import { AiValue } from './records.schema.js';
 
 export const Gs1ParseRequest = Type.Object(
   {
     text: Type.String({
       description: 'Bracketed form, an element string (GS as ASCII 29, with or without a symbology identifier such as ]d2) or a Digital Link URI.',
+      ...GS1_TEXT,
     }),
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Instant, Nullable } from './common.schema.js';
+import { Instant, Nullable, MULTILINE } from './common.schema.js';
 
 const BARCODE_TYPES = ['gs1-datamatrix', 'gs1-128', 'gs1-qr', 'digital-link-qr', 'qr', 'datamatrix', 'code128'] as const;
 const LABEL_FORMATS = ['png', 'pdf', 'zpl'] as const;
@@ -40,7 +40,7 @@ export const LabelTemplate = Type.Object(
 export const LabelTemplateInput = Type.Object(
   {
     name: Type.Optional(Type.String()),
-    description: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String(MULTILINE)),
     width: Type.Unknown(),
     height: Type.Unknown(),
     dpi: Type.Unknown(),

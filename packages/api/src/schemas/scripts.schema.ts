@@ -1,13 +1,13 @@
 import Type from 'typebox';
-import { Instant, Nullable } from './common.schema.js';
+import { Instant, MULTILINE, Nullable } from './common.schema.js';
 
 export const ScriptNameParams = Type.Object({ name: Type.String() });
 export const ScriptRunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const ScriptSave = Type.Object(
   {
-    source: Type.String({ description: 'JavaScript defining main(context); it must compile.' }),
-    description: Type.Optional(Nullable(Type.String())),
+    source: Type.String({ description: 'JavaScript defining main(context); it must compile.', ...MULTILINE }),
+    description: Type.Optional(Nullable(Type.String(MULTILINE))),
   },
   { additionalProperties: false },
 );
@@ -44,7 +44,7 @@ export const ScriptLog = Type.Object({
 });
 
 export const ScriptRunRequest = Type.Object(
-  { context: Type.Optional(Type.Unknown({ description: 'Any JSON value, passed to main(context); {} when omitted.' })) },
+  { context: Type.Optional(Type.Unknown({ description: 'Any JSON value, passed to main(context); {} when omitted.', ...MULTILINE })) },
   { additionalProperties: false },
 );
 

@@ -1,6 +1,6 @@
 import { ALLOCATIONS, BASE_NAMES, MAX_LEASE_SIZE, RESET_RULES } from '@serialtrace/core';
 import Type from 'typebox';
-import { BigNumber, Instant, JsonObject, Nullable, ProblemSchema } from './common.schema.js';
+import { BigNumber, Instant, JsonObject, MULTILINE, Nullable, ProblemSchema } from './common.schema.js';
 
 const Base = Type.Enum(BASE_NAMES, { description: 'Sequence alphabet.' });
 const ResetRule = Type.Enum(RESET_RULES, { description: 'When the sequence restarts.' });
@@ -14,7 +14,7 @@ const ShiftStartsInput = Type.Union([Type.String(), Type.Array(Type.Union([Type.
 
 /** The series fields a caller may set; the service validates their values (422 on a bad one). */
 const seriesFields = {
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  description: Type.Optional(Type.String({ maxLength: 2000, ...MULTILINE })),
   format: Type.String({ description: 'Format string, e.g. SN-{YYYY}{JJJ}-{####}.' }),
   base: Type.Optional(Type.String({ description: `One of ${BASE_NAMES.join(', ')}.` })),
   start: Type.Optional(WholeNumber),

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
 import { parseChoice, SerialtraceError } from '@serialtrace/core';
 import { Command } from 'commander';
 import type { AuditOptions, LabelFormat, LabelTemplateView, RenderedLabel } from '../backend.js';
 import type { CliContext } from '../cli-context.js';
+import { writeAtomically } from '../files.js';
 import { withAuditOptions } from '../options.js';
 import { fields, table } from '../output.js';
 
@@ -25,21 +25,6 @@ function labelFormat(format: string | undefined, out: string): LabelFormat {
   if (format !== undefined) return parseChoice(format, LABEL_FORMATS, 'format', 'label format');
   const extension = extname(out).slice(1).toLowerCase();
   return (LABEL_FORMATS as readonly string[]).includes(extension) ? (extension as LabelFormat) : 'png';
-}
-
-/**
- * Writes `bytes` to `file` whole or not at all: into a temporary file beside it, then renamed over
- * it, so a reader (a print spooler watching the folder) never sees half a label.
- */
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temporary, bytes, { flag: 'wx' });
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw new SerialtraceError('VALUE_INVALID', { field: 'out', reason: `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
-  }
 }
 
 /** Refuses, before anything is printed, a file whose folder is missing or not writable. */

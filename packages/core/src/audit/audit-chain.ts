@@ -117,6 +117,58 @@ export type ChainBreak =
   | { readonly seq: number; readonly reason: 'hash_mismatch'; readonly expectedHash: string };
 
 /**
+ * Walks a chain entry by entry, in chain order, and names every broken link, not only the first:
+ * after a break it carries on from the entry as stored, so an edited entry is reported alone and
+ * real tampering further on is not hidden behind it. Feed it page by page (`check` each entry);
+ * `intact` is the last entry of the unbroken start of the chain.
+ *
+ * @example
+ * const walk = new ChainWalk(sha256Hex);
+ * for (const entry of entries) breaks.push(...walk.check(entry));
+ */
+export class ChainWalk {
+  readonly #hash: HashFunction;
+  #expectedSeq: number;
+  #prevHash: string;
+  #broken = false;
+  #intact: { seq: number; hash: string } | null;
+  #last: { seq: number; hash: string } | null;
+
+  constructor(hash: HashFunction, previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH }) {
+    this.#hash = hash;
+    this.#expectedSeq = previous.seq + 1;
+    this.#prevHash = previous.hash;
+    this.#intact = previous.seq === 0 ? null : previous;
+    this.#last = this.#intact;
+  }
+
+  /** The broken links of one more entry (none when it holds). */
+  check(entry: AuditEntry): ChainBreak[] {
+    const breaks: ChainBreak[] = [];
+    if (entry.seq !== this.#expectedSeq) breaks.push({ seq: entry.seq, reason: 'sequence_gap', expectedSeq: this.#expectedSeq });
+    else if (entry.prevHash !== this.#prevHash) breaks.push({ seq: entry.seq, reason: 'link_mismatch', expectedPrevHash: this.#prevHash });
+    const expectedHash = this.#hash(auditHashInput(entry.prevHash, entry));
+    if (entry.hash !== expectedHash) breaks.push({ seq: entry.seq, reason: 'hash_mismatch', expectedHash });
+    if (breaks.length > 0) this.#broken = true;
+    this.#last = { seq: entry.seq, hash: entry.hash };
+    if (!this.#broken) this.#intact = this.#last;
+    this.#prevHash = entry.hash;
+    this.#expectedSeq = entry.seq + 1;
+    return breaks;
+  }
+
+  /** The last entry of the chain's unbroken start: quote its hash to prove later that nothing up to it changed. */
+  get intact(): { seq: number; hash: string } | null {
+    return this.#intact;
+  }
+
+  /** The last entry checked, broken or not. */
+  get last(): { seq: number; hash: string } | null {
+    return this.#last;
+  }
+}
+
+/**
  * Walks entries in chain order and returns the first broken link, or `undefined` when every link
  * holds. `previous` continues a verification that was done in pages.
  */
@@ -125,15 +177,10 @@ export function findChainBreak(
   hash: HashFunction,
   previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
 ): ChainBreak | undefined {
-  let expectedSeq = previous.seq + 1;
-  let prevHash = previous.hash;
+  const walk = new ChainWalk(hash, previous);
   for (const entry of entries) {
-    if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: 'sequence_gap', expectedSeq };
-    if (entry.prevHash !== prevHash) return { seq: entry.seq, reason: 'link_mismatch', expectedPrevHash: prevHash };
-    const expectedHash = hash(auditHashInput(prevHash, entry));
-    if (entry.hash !== expectedHash) return { seq: entry.seq, reason: 'hash_mismatch', expectedHash };
-    prevHash = entry.hash;
-    expectedSeq += 1;
+    const [first] = walk.check(entry);
+    if (first !== undefined) return first;
   }
   return undefined;
 }

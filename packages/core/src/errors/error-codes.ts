@@ -18,6 +18,7 @@ export type ErrorCategory =
   | 'unauthenticated' // nobody is signed in, or the credentials are wrong or expired
   | 'forbidden' // signed in, but the role does not allow it
   | 'too_large' // the request body exceeds the limit
+  | 'url_too_long' // the request's URL (a path parameter) exceeds the limit
   | 'rate_limited' // too many requests from one key or user; retry later
   | 'not_found' // a named thing does not exist
   | 'conflict' // the request clashes with existing data
@@ -61,6 +62,11 @@ export const ERROR_CODES = {
     category: 'too_large',
     message: 'The request body is larger than {limit} bytes',
     description: 'Bodies are limited in size; send fewer serials per request or less metadata.',
+  },
+  URL_TOO_LONG: {
+    category: 'url_too_long',
+    message: 'A part of the URL path is longer than {limit} characters',
+    description: 'A path parameter (a serial, a name) is longer than any the API accepts; nothing was read.',
   },
   RATE_LIMITED: {
     category: 'rate_limited',
@@ -170,7 +176,13 @@ export const ERROR_CODES = {
   METADATA_INVALID: {
     category: 'invalid',
     message: 'Invalid metadata: {reason}',
-    description: 'Metadata must be a JSON object of at most 16 KiB.',
+    description: 'Metadata must be a JSON object (its text as every text field: well-formed, nested at most 32 levels).',
+  },
+  METADATA_TOO_LARGE: {
+    category: 'invalid',
+    message: 'The {field} is too large: {reason}',
+    description:
+      'Metadata is at most 16 KiB per record, and one request may write at most 8 MiB of metadata and context over all its records (quantity times their size); nothing was written.',
   },
   CONTEXT_MISSING: {
     category: 'invalid',
@@ -262,6 +274,28 @@ export const ERROR_CODES = {
       'Series "{series}" was keyed under master key {expected}, but this server has master key {actual}',
     description:
       'The series key was encrypted under another master key (or its stored form was altered), so it cannot be read; nothing is issued rather than risk a repeat. Configure the master key the series was created with.',
+  },
+  AUDIT_KEY_MISSING: {
+    category: 'invalid',
+    message: 'No audit key: set SERIALTRACE_AUDIT_KEY to sign or check audit checkpoints',
+    description:
+      'Signing a checkpoint of the audit chain, or holding the chain against one, needs the operator\'s audit key (`SERIALTRACE_AUDIT_KEY`: 32 bytes as hex or base64 for HMAC-SHA256, or an Ed25519 key in PEM), kept outside the database.',
+  },
+  AUDIT_KEY_INVALID: {
+    category: 'invalid',
+    message: 'The audit key is not usable: {reason}',
+    description: 'SERIALTRACE_AUDIT_KEY is neither 32 bytes (hex or base64) nor an Ed25519 private or public key in PEM, or a public key was given where signing needs the private one.',
+  },
+  AUDIT_CHECKPOINT_INVALID: {
+    category: 'invalid',
+    message: 'The audit checkpoint cannot be trusted: {reason}',
+    description:
+      'The checkpoint file is not one serialtrace wrote, was changed after it was signed, was signed with another key, or belongs to another company; the chain is not held against it.',
+  },
+  AUDIT_CHAIN_BROKEN: {
+    category: 'state',
+    message: 'The audit trail does not verify ({problemCount} problems, the first at entry #{seq}), so no checkpoint is signed',
+    description: 'A checkpoint vouches for the chain as it stands; one is signed only for a chain that verifies. Run `serialtrace audit --verify` to see every problem.',
   },
   LABEL_PRINT_REFUSED: {
     category: 'state',

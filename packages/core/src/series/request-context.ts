@@ -3,6 +3,7 @@ import { CONTEXT_TOKENS, type ContextToken } from '../format/format-node.js';
 import { shiftAt } from '../time/shift-calendar.js';
 import type { LocalDateTime } from '../time/zoned-time.js';
 import type { SeriesPlan } from './series-settings.js';
+import { textProblem } from '../text/text-policy.js';
 
 export const MAX_CONTEXT_VALUE_LENGTH = 64;
 export const MAX_CONTEXT_KEYS = 32;
@@ -41,9 +42,11 @@ export function normalizeContext(context: unknown): Record<string, string> {
     if (value === '') problems.push(problem('CONTEXT_INVALID', { field, reason: 'the value is empty' }));
     else if (value.length > MAX_CONTEXT_VALUE_LENGTH) {
       problems.push(problem('CONTEXT_INVALID', { field, reason: `the value is longer than ${MAX_CONTEXT_VALUE_LENGTH} characters` }));
-    } else if (/[\u0000-\u001f\u007f]/.test(value)) {
-      problems.push(problem('CONTEXT_INVALID', { field, reason: 'the value contains control characters' }));
-    } else out[key] = value;
+    } else {
+      const bad = textProblem(value, 'line');
+      if (bad === undefined) out[key] = value;
+      else problems.push(problem('CONTEXT_INVALID', { field, reason: `the value: ${bad}` }));
+    }
   }
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
   return out;

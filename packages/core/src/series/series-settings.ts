@@ -4,6 +4,7 @@ import { contextTokensOf, sequenceNodesOf, type ContextToken, type ParsedFormat 
 import { parseFormat } from '../format/format-parser.js';
 import { sequenceWidth } from '../format/format-renderer.js';
 import { validateFormat } from '../format/format-validator.js';
+import { textProblem } from '../text/text-policy.js';
 import { parseResetRule, type ResetRule } from '../time/reset-period.js';
 import { DEFAULT_SHIFT_CALENDAR, formatMinutes, parseShiftCalendar, type ShiftCalendar } from '../time/shift-calendar.js';
 import { canonicalTimeZone } from '../time/zoned-time.js';
@@ -162,8 +163,9 @@ function readText(value: unknown, field: string, problems: Problem[], max: numbe
   const text = value.trim();
   if (required && text === '') problems.push(invalid(field, 'it must not be empty'));
   if (text.length > max) problems.push(invalid(field, `it is ${text.length} characters long; at most ${max} are allowed`));
-   
-  if (/[\u0000-\u001f\u007f]/.test(text) && field === 'name') problems.push(invalid(field, 'it contains control characters'));
+  // The one text policy: a description may span lines; every other setting is one line.
+  const bad = textProblem(text, field === 'description' ? 'multiline' : 'line');
+  if (bad !== undefined) problems.push(invalid(field, bad));
   return text;
 }
 

@@ -459,6 +459,12 @@ export class PgTransaction implements StoreTransaction {
     return rows.map(statusChangeFromRow);
   }
 
+  async listStatusChangesOf(recordIds: readonly number[]): Promise<StatusChangeRow[]> {
+    if (recordIds.length === 0) return [];
+    const rows = await this.#db.query<HistoryDbRow>('SELECT * FROM record_history WHERE record_id = ANY($1::bigint[]) ORDER BY id', [recordIds], 'history_of');
+    return rows.map(statusChangeFromRow);
+  }
+
   async countLabelPrint(recordId: number, at: string): Promise<number> {
     // The row lock the UPDATE takes makes concurrent prints count one after the other.
     const [row] = await this.#db.query<{ label_prints: number }>(
@@ -818,6 +824,17 @@ export class PgTransaction implements StoreTransaction {
     for (const [companyId, head] of heads) {
       this.#db.hold(`UPDATE companies SET chain_seq = ${literal(head.seq)}, chain_hash = ${literal(head.hash)} WHERE id = ${literal(companyId)}`);
     }
+  }
+
+  async findAuditEntries(companyId: number, seqs: readonly number[]): Promise<AuditEntry[]> {
+    if (seqs.length === 0) return [];
+    const rows = await this.#db.query<AuditDbRow>('SELECT * FROM audit_log WHERE company_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq', [companyId, seqs], 'audit_by_seq');
+    return rows.map(auditFromRow);
+  }
+
+  async readAuditHead(companyId: number): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await this.#db.query<{ chain_seq: number | null; chain_hash: string | null }>('SELECT chain_seq, chain_hash FROM companies WHERE id = $1', [companyId], 'audit_head_kept');
+    return row === undefined || row.chain_seq === null || row.chain_hash === null ? null : { seq: Number(row.chain_seq), hash: row.chain_hash };
   }
 
   async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {

@@ -48,6 +48,8 @@ export class DdlCompiler implements SchemaCompiler {
         if (step.rows.some((row) => row['id'] !== undefined)) inserts.push(...this.#dialect.afterSeedIds(step.table));
         return inserts;
       }
+      case 'update':
+        return [step.sql];
       case 'unique': {
         const { table, drop, add, indexes } = step;
         if (this.#dialect.altersConstraints) {

@@ -265,8 +265,8 @@ export const MIGRATIONS: readonly Migration[] = [
       { kind: 'column', table: 'series', name: 'lease_size', column: { type: 'integer', default: 100 } },
       // The head of the company's audit chain and its number of global series, kept by the
       // PostgreSQL adapter: its writers lock this row to extend the chain, and one statement then
-      // both locks and reads them. SQLite has one writer at a time, reads the newest entry and
-      // the series themselves, and leaves these columns as they are.
+      // both locks and reads them. (Since version 6 SQLite keeps the head too; it still counts
+      // global series itself.)
       { kind: 'column', table: 'companies', name: 'chain_seq', column: { type: 'integer', nullable: true } },
       { kind: 'column', table: 'companies', name: 'chain_hash', column: { type: 'text', nullable: true } },
       { kind: 'column', table: 'companies', name: 'global_series', column: { type: 'integer', default: 0 } },
@@ -429,6 +429,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'the audit chain head kept on both engines',
+    steps: [
+      // Every append now keeps the head on the company row (SQLite too), and verification holds
+      // the chain against it: a chain cut off at its end no longer verifies. Chains written
+      // before take their newest entry as their head.
+      {
+        kind: 'update',
+        sql: `UPDATE companies SET
+                chain_seq = (SELECT a.seq FROM audit_log a WHERE a.company_id = companies.id ORDER BY a.seq DESC LIMIT 1),
+                chain_hash = (SELECT a.hash FROM audit_log a WHERE a.company_id = companies.id ORDER BY a.seq DESC LIMIT 1)
+              WHERE chain_seq IS NULL`,
+      },
+    ],
+  },
+  {
+    version: 7,
     name: 'usernames unique per company, access version',
     steps: [
       // A username is unique within its company, not across the installation: a company admin

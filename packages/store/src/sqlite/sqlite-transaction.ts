@@ -351,6 +351,12 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
     return (this.#sql('SELECT * FROM record_history WHERE record_id = ? ORDER BY id').all(recordId) as HistoryDbRow[]).map(statusChangeFromRow);
   }
 
+  async listStatusChangesOf(recordIds: readonly number[]): Promise<StatusChangeRow[]> {
+    if (recordIds.length === 0) return [];
+    const rows = this.#sql('SELECT * FROM record_history WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(recordIds));
+    return (rows as HistoryDbRow[]).map(statusChangeFromRow);
+  }
+
   async countLabelPrint(recordId: number, at: string): Promise<number> {
     const row = this.#sql('UPDATE records SET label_prints = label_prints + 1, updated_at = ? WHERE id = ? RETURNING label_prints').get(at, recordId) as
       | { label_prints: number }
@@ -472,9 +478,21 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
   }
 
   async lockAuditHead(companyId: number): Promise<{ seq: number; hash: string } | undefined> {
-    return this.#sql('SELECT seq, hash FROM audit_log WHERE company_id = ? ORDER BY seq DESC LIMIT 1').get(companyId) as
-      | { seq: number; hash: string }
-      | undefined;
+    // The one writer holds the chain; the company row keeps its head, so entries cut off the end
+    // of the table are not silently chained over.
+    const head = await this.readAuditHead(companyId);
+    return head ?? undefined;
+  }
+
+  async readAuditHead(companyId: number): Promise<{ seq: number; hash: string } | null> {
+    const row = this.#sql('SELECT chain_seq, chain_hash FROM companies WHERE id = ?').get(companyId) as { chain_seq: number | null; chain_hash: string | null } | undefined;
+    return row === undefined || row.chain_seq === null || row.chain_hash === null ? null : { seq: row.chain_seq, hash: row.chain_hash };
+  }
+
+  async findAuditEntries(companyId: number, seqs: readonly number[]): Promise<AuditEntry[]> {
+    if (seqs.length === 0) return [];
+    const rows = this.#sql('SELECT * FROM audit_log WHERE company_id = ? AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq').all(companyId, JSON.stringify(seqs));
+    return (rows as AuditDbRow[]).map(auditFromRow);
   }
 
   async appendAudit(entries: readonly AuditEntry[]): Promise<void> {
@@ -500,6 +518,10 @@ export class SqliteTransaction extends SqliteAccess implements StoreTransaction 
         e.hash,
       );
     }
+    const heads = new Map<number, AuditEntry>();
+    for (const e of entries) heads.set(e.companyId, e);
+    const keep = this.#sql('UPDATE companies SET chain_seq = ?, chain_hash = ? WHERE id = ?');
+    for (const [companyId, head] of heads) keep.run(head.seq, head.hash, companyId);
   }
 
   async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {

@@ -1,4 +1,5 @@
 import type { RouteResult } from '@serialtrace/client';
+import { describeAuditProblem } from '@serialtrace/core';
 import { formatCount, formatInstant } from '../ui/text';
 
 export type VerifyResult = RouteResult<'verifyAudit'>;
@@ -10,17 +11,11 @@ export type Verification =
   | { readonly kind: 'done'; readonly result: VerifyResult; readonly at: string }
   | { readonly kind: 'failed' };
 
-/** Why a link of the chain does not hold, for someone who must act on it. */
-export function describeBreak(brk: ChainBreak): string {
-  switch (brk.reason) {
-    case 'sequence_gap':
-      return `Entry #${brk.seq} follows a gap in the numbering${brk.expectedSeq === undefined ? '' : `: entry #${brk.expectedSeq} was expected there`}, so an entry was removed or the chain was reordered.`;
-    case 'link_mismatch':
-      return `Entry #${brk.seq} does not point at the entry before it: its previous-hash differs from that entry's hash${brk.expectedPrevHash === undefined ? '' : ` (${brk.expectedPrevHash})`}, so an entry before it was changed, removed or inserted.`;
-    case 'hash_mismatch':
-      return `Entry #${brk.seq} no longer matches its own hash${brk.expectedHash === undefined ? '' : ` (its content hashes to ${brk.expectedHash})`}, so it was changed after it was written.`;
-  }
-}
+/** Why the trail does not verify, in core's words (the CLI says the same). */
+export const describeBreak = (brk: ChainBreak): string => describeAuditProblem(brk);
+
+/** Problems listed under the headline; the rest are counted. */
+const LISTED_PROBLEMS = 20;
 
 /**
  * The outcome of the last verification, in words, inside a live region that is always in the
@@ -60,19 +55,35 @@ function VerificationResult({ result, at }: { readonly result: VerifyResult; rea
           The newest is entry #{result.head.seq}, with hash <code className="audit-hash-full">{result.head.hash}</code>. Quote it to prove later that nothing up to
           here has changed.
         </p>
+        <p>
+          {formatCount(result.recordsChecked)} {result.recordsChecked === 1 ? 'record' : 'records'} and {formatCount(result.historyChecked)} status{' '}
+          {result.historyChecked === 1 ? 'change' : 'changes'} match the entries that made them.
+        </p>
         {when}
       </div>
     );
   }
   const brk = result.firstBreak;
+  const more = result.problems.slice(1, LISTED_PROBLEMS);
+  const unlisted = result.problemCount - 1 - more.length;
   return (
     <div className="notice notice-error">
-      <p className="notice-title">{brk === null ? 'The audit chain is broken.' : `The audit chain is broken at entry #${brk.seq}.`}</p>
+      <p className="notice-title">
+        {brk === null ? 'The audit trail does not verify.' : `The audit trail does not verify: ${formatCount(result.problemCount)} ${result.problemCount === 1 ? 'problem' : 'problems'}, the first at entry #${brk.seq}.`}
+      </p>
       {brk !== null && <p>{describeBreak(brk)}</p>}
+      {more.length > 0 && (
+        <ul className="audit-problems">
+          {more.map((p, i) => (
+            <li key={i}>{describeBreak(p)}</li>
+          ))}
+        </ul>
+      )}
+      {unlisted > 0 && <p>…and {formatCount(unlisted)} more.</p>}
       <p>
         {result.head === null
-          ? 'No entry before the break verified.'
-          : `${formatCount(result.checked)} ${result.checked === 1 ? 'entry' : 'entries'} before it verified, up to entry #${result.head.seq} (hash ${result.head.hash}).`}
+          ? `No entry of the ${formatCount(result.checked)} checked verified from the start.`
+          : `The chain holds from its start up to entry #${result.head.seq} (hash ${result.head.hash}); ${formatCount(result.checked)} ${result.checked === 1 ? 'entry was' : 'entries were'} checked.`}
       </p>
       {when}
     </div>

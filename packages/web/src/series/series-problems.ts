@@ -22,21 +22,11 @@ export function placeProblems(problems: readonly Problem[]): PlacedProblems {
     const field = problem.field === REASON_HEADER ? 'reason' : problem.field;
     if (field !== undefined && (FORM_FIELDS.has(field) || field === 'reason')) {
       const list = byField.get(field) ?? [];
-      list.push(field === 'reason' ? reasonProblem(problem) : problem);
+      list.push(problem);
       byField.set(field, list);
     } else general.push(problem);
   }
   return { byField, general };
-}
-
-/** The client refuses a header it cannot send; say what that means for the text typed. */
-function reasonProblem(problem: Problem): Problem {
-  if (problem.code !== 'VALUE_INVALID') return problem;
-  return {
-    ...problem,
-    message:
-      'The reason can hold only Latin-1 characters (letters of Western European languages, digits and punctuation) on one line. Remove characters such as emoji, other scripts or line breaks.',
-  };
 }
 
 /** The problems of a refusal; an error that is not a refusal has none (the notice says it in words). */

@@ -19,16 +19,8 @@ export function formatCount(value: string | number | bigint): string {
   }
 }
 
-/** One CSV field (RFC 4180), with cells that a spreadsheet would run as a formula defused. */
-export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
+// Every export is written by core's one CSV writer, the server's audit export included.
+export { toCsv } from '@serialtrace/core';
 
 /** Hands the browser a file to save. */
 export function downloadFile(name: string, content: BlobPart, type: string): void {

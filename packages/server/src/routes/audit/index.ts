@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { ROUTES } from '@serialtrace/api';
+import { SerialtraceError } from '@serialtrace/core';
 import { auditExportChunks } from '@serialtrace/service';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app.js';
@@ -10,7 +11,12 @@ export function auditRoutes(app: FastifyInstance, { services }: AppContext): voi
   const { audit } = services;
 
   addRoute(app, 'listAudit', ROUTES.listAudit, async ({ caller, query }) => audit.list(caller, query));
-  addRoute(app, 'verifyAudit', ROUTES.verifyAudit, async ({ caller }) => audit.verify(caller));
+  addRoute(app, 'verifyAudit', ROUTES.verifyAudit, async ({ caller, query }) => {
+    if ((query.checkpointSeq === undefined) !== (query.checkpointHash === undefined)) {
+      throw new SerialtraceError('VALUE_INVALID', { field: query.checkpointSeq === undefined ? 'checkpointSeq' : 'checkpointHash', reason: 'a checkpoint is a position and its hash: give both' });
+    }
+    return audit.verify(caller, query.checkpointSeq === undefined ? {} : { checkpoint: { seq: query.checkpointSeq, hash: query.checkpointHash! } });
+  });
   addRoute(app, 'exportAudit', ROUTES.exportAudit, async ({ caller, query, reply }) => {
     const format = query.format ?? 'json';
     const stamp = services.clock.now().toISOString().slice(0, 10);
