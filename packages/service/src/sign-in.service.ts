@@ -1,5 +1,5 @@
 import { problem, SerialtraceError, type Clock, type Problem } from '@serialtrace/core';
-import type { Store, UserRow } from '@serialtrace/store';
+import type { CompanyRow, Store, UserRow } from '@serialtrace/store';
 import { callerOf, userIdentity, type Identity } from './access-identity.js';
 import { appendAudit } from './audit-writer.js';
 import { sha256Hex } from './hashing.js';
@@ -85,7 +85,10 @@ export class SignInService {
       }
       // More candidates than that would make one attempt cost a hash each: the company is needed.
       if (users.length > MAX_SIGN_IN_CANDIDATES) return [];
-      return Promise.all(users.map(async (user) => ({ user, company: (await tx.findCompany(user.companyId))! })));
+      // One query after another: a transaction is one connection.
+      const found: { user: UserRow; company: CompanyRow }[] = [];
+      for (const user of users) found.push({ user, company: (await tx.findCompany(user.companyId))! });
+      return found;
     });
     // Verify even for an unknown user, so the answer takes as long and reveals nothing. Several
     // candidates are verified at once (scrypt runs on the thread pool), so they take about as long.

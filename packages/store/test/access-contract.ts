@@ -71,7 +71,12 @@ export function accessContract(factory: StoreFactory): void {
           for (const [hash, user] of [['a1', alice.id], ['a2', alice.id], ['a3', alice.id], ['b1', bob.id]] as const) await tx.insertSession(session(hash, user));
         });
         await write((tx) => tx.deleteUserSessions(alice.id, 'a2'));
-        const left = async () => read(async (tx) => Promise.all(['a1', 'a2', 'a3', 'b1'].map(async (hash) => (await tx.findSession(hash))?.tokenHash ?? null)));
+        const left = async () =>
+          read(async (tx) => {
+            const found: (string | null)[] = [];
+            for (const hash of ['a1', 'a2', 'a3', 'b1']) found.push((await tx.findSession(hash))?.tokenHash ?? null);
+            return found;
+          });
         expect(await left()).toEqual([null, 'a2', null, 'b1']);
         await write((tx) => tx.deleteUserSessions(alice.id));
         expect(await left()).toEqual([null, null, null, 'b1']);
