@@ -5,13 +5,15 @@
  * web UI's records explorer on 1,000,000 records in headless Chromium against the API alone.
  * `--json` prints one JSON object; `--quick` shortens every measurement (and seeds 200,000
  * records for the web UI); `--only generation`, `--only gs1`, `--only scripts`, `--only script-isolation`, `--only http`,
- * `--only postgres` or `--only web` runs one part. The gs1 part sets randomised serials against
+ * `--only postgres`, `--only web` or `--only auth` runs one part. The auth part prices identifying a caller
+ * (an API key in the service, and `GET /api/v1/auth/me` by key and by session on both engines). The gs1 part sets randomised serials against
  * sequential ones and times label renders; the scripts part times script runs and sets serials
  * generated from a script against the service called directly; the script-isolation part times the
  * server's answers while runaway scripts run, how long past its limit each ends, how long writers
  * wait for a run, and the server's memory around a memory bomb. The full run skips PostgreSQL when it cannot
  * reach SERIALTRACE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test).
  */
+import { printAuthReport, runAuthBench } from './auth.js';
 import { printGenerationReport, runGenerationBench } from './generation.js';
 import { printGs1Report, runGs1Bench } from './gs1.js';
 import { printScriptsReport, runScriptsBench } from './scripts.js';
@@ -33,6 +35,7 @@ if (only === undefined || only === 'script-isolation') report['scriptIsolation']
 if (only === undefined || only === 'http') report['http'] = await runHttpBench({ seconds: quick ? 2 : 5 });
 if (only === undefined || only === 'postgres') report['postgres'] = await runPostgresBench({ quick, required: only === 'postgres' });
 if (only === undefined || only === 'web') report['web'] = await runWebUiBench({ quick });
+if (only === undefined || only === 'auth') report['auth'] = await runAuthBench({ quick });
 
 if (json) {
   console.log(JSON.stringify(report));
@@ -45,4 +48,5 @@ if (json) {
   if (report['http'] !== undefined) printHttpReport(report['http'] as Awaited<ReturnType<typeof runHttpBench>>);
   if (report['postgres'] !== undefined) printPostgresReport(report['postgres'] as Awaited<ReturnType<typeof runPostgresBench>>);
   if (report['web'] !== undefined) printWebUiReport(report['web'] as Awaited<ReturnType<typeof runWebUiBench>>);
+  if (report['auth'] !== undefined) printAuthReport(report['auth'] as Awaited<ReturnType<typeof runAuthBench>>);
 }

@@ -50,7 +50,12 @@ describe('a server\'s life on one database: first start, shutdown in the middle 
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     admin = { cookie: cookie.split(';')[0]! };
-    expect((await http(server.url, 'GET', '/api/v1/auth/me', { headers: admin })).json.name).toBe('admin');
+    expect((await http(server.url, 'GET', '/api/v1/auth/me', { headers: admin })).json).toMatchObject({ name: 'admin', mustChangePassword: true });
+    // A generated password must be changed before anything else.
+    expect((await http(server.url, 'GET', '/api/v1/series', { headers: admin })).json).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED' });
+    const chosen = 'chosen-by-the-operator-1';
+    expect((await http(server.url, 'POST', '/api/v1/auth/password', { headers: admin, body: { currentPassword: password, newPassword: chosen } })).status).toBe(204);
+    password = chosen;
   });
 
   it('finishes the generations in flight on SIGTERM, answers them, and exits 0', async () => {

@@ -32,8 +32,13 @@ export interface RouteSpec {
   /** Set for routes that answer with something other than JSON. */
   readonly produces?: readonly string[];
   /**
-   * A limit of its own, per client address per minute, instead of the per-key limit: tighter for
-   * sign-in (password guessing), `none` for probes that must always answer.
+   * Open to a user who must change a password someone else set, before they have (signing out,
+   * asking who one is, changing it); every other route refuses them with PASSWORD_CHANGE_REQUIRED.
+   */
+  readonly beforePasswordChange?: true;
+  /**
+   * A limit of its own, per client address per minute, instead of the per-key limit; `none` for
+   * probes that must always answer. (Sign-in keeps the general limit and throttles guessing itself.)
    */
   readonly rateLimit?: number | 'none';
 }
@@ -51,10 +56,11 @@ export const ROUTES = {
 
   info: spec({ method: 'GET', url: '/api/v1/info', summary: 'The server\'s version, clock and default time zone (the web UI previews serials with them)', tag: 'operations', access: 'signedIn', status: 200, response: A.ServerInfo }),
 
-  login: spec({ method: 'POST', url: '/api/v1/auth/login', summary: 'Sign in; sets the session cookie', tag: 'access', access: 'public', rateLimit: 30, body: A.LoginRequest, status: 200, response: A.LoginResult }),
-  logout: spec({ method: 'POST', url: '/api/v1/auth/logout', summary: 'Sign out; ends the session', tag: 'access', access: 'signedIn', status: 204, response: Empty }),
-  me: spec({ method: 'GET', url: '/api/v1/auth/me', summary: 'Who is calling', tag: 'access', access: 'signedIn', status: 200, response: A.Identity }),
-  changePassword: spec({ method: 'POST', url: '/api/v1/auth/password', summary: 'Change the signed-in user\'s password', tag: 'access', access: 'signedIn', body: A.PasswordChange, status: 204, response: Empty }),
+  // Not limited per address per minute: the sign-in slows guessing per account and per address itself.
+  login: spec({ method: 'POST', url: '/api/v1/auth/login', summary: 'Sign in; sets the session cookie', tag: 'access', access: 'public', body: A.LoginRequest, status: 200, response: A.LoginResult }),
+  logout: spec({ method: 'POST', url: '/api/v1/auth/logout', summary: 'Sign out; ends the session', tag: 'access', access: 'signedIn', beforePasswordChange: true, status: 204, response: Empty }),
+  me: spec({ method: 'GET', url: '/api/v1/auth/me', summary: 'Who is calling', tag: 'access', access: 'signedIn', beforePasswordChange: true, status: 200, response: A.Me }),
+  changePassword: spec({ method: 'POST', url: '/api/v1/auth/password', summary: 'Change the signed-in user\'s password; ends their other sessions', tag: 'access', access: 'signedIn', beforePasswordChange: true, body: A.PasswordChange, status: 204, response: Empty }),
 
   listUsers: spec({ method: 'GET', url: '/api/v1/users', summary: 'The company\'s users', tag: 'access', access: 'users.read', status: 200, response: A.UserList }),
   createUser: spec({ method: 'POST', url: '/api/v1/users', summary: 'Add a user to the company', tag: 'access', access: 'users.manage', headers: WhereHeaders, body: A.UserCreate, status: 201, response: A.UserView }),

@@ -26,7 +26,7 @@ export interface CreatedKey {
 }
 
 export async function createKey(services: Serialtrace, role: Role, name: string): Promise<CreatedKey> {
-  const created = await services.access.createApiKey(ADMIN_CALLER, { name, role });
+  const created = await services.apiKeys.create(ADMIN_CALLER, { name, role });
   return { id: created.id, key: created.key, actor: `key:${created.name}#${created.id}` };
 }
 
@@ -34,7 +34,7 @@ export async function createKey(services: Serialtrace, role: Role, name: string)
 export async function prepareDatabase(path: string, now: string, keyName: string): Promise<CreatedKey> {
   const services = openServices(path, now);
   try {
-    await services.access.bootstrap(ADMIN_PASSWORD);
+    await services.users.bootstrap(ADMIN_PASSWORD);
     return await createKey(services, 'admin', keyName);
   } finally {
     // Closing checkpoints the WAL into the file, so a copy of the file is the whole database.
@@ -53,7 +53,7 @@ export interface TestServer {
 export async function serve(path: string, now: string | undefined): Promise<TestServer> {
   const config = testConfig(path, { adminPassword: ADMIN_PASSWORD, now });
   const services = openServices(path, now);
-  await services.access.bootstrap(ADMIN_PASSWORD);
+  await services.users.bootstrap(ADMIN_PASSWORD);
   const app = await buildApp({ services, config });
   const url = await app.listen({ host: config.host, port: config.port });
   return {

@@ -91,6 +91,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip is then the client's address as the trusted proxies forward it (sign-in throttling, rate limits).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     requestTimeout: 60_000,
     keepAliveTimeout: 72_000,
     // While closing, a request already on an open connection is answered by its route (with
@@ -155,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
-  registerAuth(app, services.access);
+  registerAuth(app, services);
   if (config.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
@@ -195,6 +197,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   auditRoutes(app, context);
   webUi.send = await registerWebUi(app, options.webRoot !== undefined ? options.webRoot : (config.webRoot ?? defaultWebRoot()));
   return app;
+}
+
+/** SERIALTRACE_TRUST_PROXY for Fastify: a number of hops trusts the nearest that many, as proxy-addr counts them. */
+function fastifyTrustProxy(trust: ServerConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
 }
 
 /** Fastify's own refusals (schema, size, media type, JSON syntax) in the API's vocabulary. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SerialtraceError } from '@serialtrace/core';
 import { DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS } from '@serialtrace/store';
@@ -27,6 +28,12 @@ export interface ServerConfig {
   readonly leaseSeconds: number;
   /** Mark the session cookie Secure (set when clients reach the server over HTTPS). */
   readonly secureCookies: boolean;
+  /**
+   * Which proxies in front of the server to believe about the client's address (X-Forwarded-For),
+   * as Fastify's `trustProxy` reads it: false (none, the default), true (every one), a number of
+   * hops, or the proxies' addresses and CIDR ranges.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
   /** Fixed clock (tests, simulations). */
   readonly now: string | undefined;
   /** Default time zone for series created without one. */
@@ -82,12 +89,17 @@ Environment only:
   SERIALTRACE_DATABASE_STATEMENT_TIMEOUT
                                 milliseconds a PostgreSQL statement may run before it is cancelled (default ${DEFAULTS.databaseStatementTimeoutMs})
   SERIALTRACE_ADMIN_PASSWORD    password of user "admin" on first start (else one is generated and printed once)
-  SERIALTRACE_RATE_LIMIT        requests per minute per API key or user (default ${DEFAULTS.rateLimitPerMinute}; 0 = off)
+  SERIALTRACE_RATE_LIMIT        requests per minute per API key or user (default ${DEFAULTS.rateLimitPerMinute}; 0 = off; sign-in
+                                throttling stays on either way)
   SERIALTRACE_BODY_LIMIT        largest request body in bytes (default ${DEFAULTS.bodyLimitBytes})
   SERIALTRACE_SESSION_HOURS     how long a sign-in lasts (default ${DEFAULTS.sessionHours})
   SERIALTRACE_LEASE_SECONDS     how long an unused lease of a leased series stays this server's; after that another server
                                 may release it, recording its unused values as skipped (default ${DEFAULTS.leaseSeconds})
   SERIALTRACE_SECURE_COOKIES    true when clients use HTTPS (marks the session cookie Secure)
+  SERIALTRACE_TRUST_PROXY       the reverse proxies whose X-Forwarded-For gives the client's address (for sign-in
+                                throttling, rate limits and logs): their addresses or CIDR ranges, comma-separated
+                                (10.0.0.5,10.1.0.0/16), a number of proxy hops, or true for every hop (only when
+                                nothing can reach the server but through the proxy); default: none, the peer's address
   SERIALTRACE_TIME_ZONE         time zone of series created without one (default: this machine's)
   SERIALTRACE_WEB_ROOT          folder of a web UI build to serve at / (default: the built packages/web/dist)
   SERIALTRACE_SCRIPT_TIME_LIMIT_MS   longest a script run may take (default ${DEFAULTS.scriptTimeLimitMs}); it holds a write transaction
@@ -114,6 +126,31 @@ function databaseUrl(value: string | undefined): string | undefined {
     throw new SerialtraceError('VALUE_INVALID', { field: 'database', reason: 'a PostgreSQL URL starts with postgres:// or postgresql://' });
   }
   return value;
+}
+
+/** proxy-addr's names for address ranges, which Fastify's trustProxy also takes. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(value: string | undefined): boolean | number | string[] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return whole(text, 'SERIALTRACE_TRUST_PROXY', 1, 100);
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address = '', prefix, ...more] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || more.length > 0) {
+      throw new SerialtraceError('VALUE_INVALID', {
+        field: 'SERIALTRACE_TRUST_PROXY',
+        reason: `"${entry}" is not an address or CIDR range (10.0.0.5, 10.1.0.0/16, ::1), loopback, linklocal or uniquelocal; give them comma-separated, a number of hops, true or false`,
+      });
+    }
+  }
+  return entries;
 }
 
 function schemaName(value: string): string {
@@ -167,6 +204,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     sessionHours: whole(env['SERIALTRACE_SESSION_HOURS'] ?? String(DEFAULTS.sessionHours), 'SERIALTRACE_SESSION_HOURS', 1, 24 * 90),
     leaseSeconds: whole(env['SERIALTRACE_LEASE_SECONDS'] ?? String(DEFAULTS.leaseSeconds), 'SERIALTRACE_LEASE_SECONDS', 1, 7 * 24 * 3600),
     secureCookies: env['SERIALTRACE_SECURE_COOKIES'] === 'true',
+    trustProxy: trustProxy(env['SERIALTRACE_TRUST_PROXY']),
     now: env['SERIALTRACE_NOW'] || undefined,
     timeZone: env['SERIALTRACE_TIME_ZONE'] || undefined,
     webRoot: env['SERIALTRACE_WEB_ROOT'] || undefined,

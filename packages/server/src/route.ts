@@ -47,6 +47,7 @@ export function callerOf(request: FastifyRequest, identity: Identity): Caller {
     line: header(request, 'serialtrace-line'),
     plant: header(request, 'serialtrace-plant'),
     reason: header(request, 'serialtrace-reason'),
+    systemAdmin: identity.systemAdmin,
   };
 }
 
@@ -66,6 +67,7 @@ export function addRoute<N extends keyof Routes>(app: FastifyInstance, name: N, 
     url: spec.url,
     config: {
       access: spec.access,
+      ...('beforePasswordChange' in spec && spec.beforePasswordChange === true ? { beforePasswordChange: true } : {}),
       ...('rateLimit' in spec && spec.rateLimit !== undefined
         ? {
             rateLimit:

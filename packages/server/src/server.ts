@@ -63,7 +63,7 @@ export async function startServer(config: ServerConfig, logger: boolean | object
       scriptWorkers: config.scriptWorkers,
     });
     const bootstrap = async () => {
-      const admin = await services.access.bootstrap(config.adminPassword);
+      const admin = await services.users.bootstrap(config.adminPassword);
       return admin?.generated === true ? admin.password : null;
     };
     let initialAdminPassword: string | null = null;

@@ -90,6 +90,67 @@ describe('sessions', () => {
   });
 });
 
+describe('a password someone else set', () => {
+  const login = (username: string, password: string) => t.call('POST', '/api/v1/auth/login', { body: { username, password } });
+  const signedIn = (answer: { headers: Record<string, unknown> }) => sessionHeaders(cookieOf(answer));
+
+  it('allows only changing it, asking who one is and signing out until it is changed', async () => {
+    expect((await t.call('POST', '/api/v1/users', { as: t.admin, body: { username: 'newbie', password: 'given-by-admin-1', role: 'viewer' } })).status).toBe(201);
+    const answer = await login('newbie', 'given-by-admin-1');
+    expect(answer.json.mustChangePassword).toBe(true);
+    const newbie = signedIn(answer);
+    for (const [method, url] of [['GET', '/api/v1/series'], ['GET', '/api/v1/users'], ['GET', '/api/v1/info'], ['POST', '/api/v1/api-keys']] as const) {
+      const refused = expectProblem(await t.call(method, url, { as: newbie, body: method === 'POST' ? { name: 'mine', role: 'admin' } : undefined }), 403, 'PASSWORD_CHANGE_REQUIRED');
+      expect(refused.detail).toMatch(/password/i);
+    }
+    expect((await t.call('GET', '/api/v1/auth/me', { as: newbie })).json).toMatchObject({ name: 'newbie', mustChangePassword: true });
+    const changed = await t.call('POST', '/api/v1/auth/password', { as: newbie, body: { currentPassword: 'given-by-admin-1', newPassword: 'chosen-by-newbie-1' } });
+    expect(changed.status, changed.body).toBe(204);
+    expect((await t.call('GET', '/api/v1/series', { as: newbie })).status).toBe(200);
+    expect((await t.call('GET', '/api/v1/auth/me', { as: newbie })).json).toMatchObject({ mustChangePassword: false });
+    // Signing out is allowed before the change too.
+    const again = signedIn(await login('newbie', 'chosen-by-newbie-1'));
+    expect((await t.call('PATCH', '/api/v1/users/newbie', { as: t.admin, body: { password: 'given-again-1' } })).status).toBe(200);
+    const reset = signedIn(await login('newbie', 'given-again-1'));
+    expectProblem(await t.call('GET', '/api/v1/series', { as: reset }), 403, 'PASSWORD_CHANGE_REQUIRED');
+    expect((await t.call('POST', '/api/v1/auth/logout', { as: reset })).status).toBe(204);
+    expectProblem(await t.call('GET', '/api/v1/auth/me', { as: again }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('ends the user\'s other sessions when it is changed, and keeps the one that changed it', async () => {
+    const here = await t.user('viewer', { username: 'two-tabs' });
+    const there = await t.session('two-tabs', USER_PASSWORD);
+    const changed = await t.call('POST', '/api/v1/auth/password', { as: here, body: { currentPassword: USER_PASSWORD, newPassword: 'two-tabs-new-pass-1' } });
+    expect(changed.status, changed.body).toBe(204);
+    expect((await t.call('GET', '/api/v1/auth/me', { as: here })).status).toBe(200);
+    expectProblem(await t.call('GET', '/api/v1/auth/me', { as: there }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('refuses weak passwords, saying why, wherever a password is set', async () => {
+    const user = await t.user('viewer', { username: 'weakling' });
+    const change = (newPassword: string) => t.call('POST', '/api/v1/auth/password', { as: user, body: { currentPassword: USER_PASSWORD, newPassword } });
+    const reasons: Record<string, RegExp> = {
+      'password123': /common/,
+      'Password2024!': /common/,
+      'qwertyuiop': /common/,
+      'weakling2024!!': /username/,
+      'WEAKLING-1234567': /username/,
+      'aaaaaaaaaaaa': /different characters/,
+      'short': /at least 10 characters/,
+    };
+    for (const [password, reason] of Object.entries(reasons)) {
+      const refused = expectProblem(await change(password), 422, 'VALUE_INVALID');
+      expect(refused, password).toMatchObject({ field: 'newPassword', reason: expect.stringMatching(reason) });
+    }
+    expect((await change('weakling-grows-strong-at-last')).status).toBe(204);
+
+    const created = expectProblem(await t.call('POST', '/api/v1/users', { as: t.admin, body: { username: 'temp', password: 'iloveyou123', role: 'viewer' } }), 422, 'VALUE_INVALID');
+    expect(created).toMatchObject({ field: 'password', reason: expect.stringMatching(/common/) });
+    expect(expectProblem(await t.call('PATCH', '/api/v1/users/weakling', { as: t.admin, body: { password: 'weakling123456' } }), 422, 'VALUE_INVALID')).toMatchObject({ field: 'password' });
+    expect(expectProblem(await t.call('POST', '/api/v1/companies', { as: t.admin, body: { name: 'Weak', adminUsername: 'weak-admin', adminPassword: 'football1234' } }), 422, 'VALUE_INVALID')).toMatchObject({ field: 'adminPassword' });
+  });
+});
+
 describe('users', () => {
   it('an admin adds, lists, changes and disables users; changes apply to open sessions at once', async () => {
     const created = await t.call('POST', '/api/v1/users', { as: t.admin, body: { username: 'alice', password: USER_PASSWORD, role: 'operator' } });
@@ -104,6 +165,8 @@ describe('users', () => {
     expect(list.body).not.toContain('scrypt');
 
     const alice = await t.session('alice', USER_PASSWORD);
+    // Her first act is to choose her own password; the session goes on.
+    expect((await t.call('POST', '/api/v1/auth/password', { as: alice, body: { currentPassword: USER_PASSWORD, newPassword: 'alice-own-choice-1' } })).status).toBe(204);
     expect((await t.call('POST', '/api/v1/series/None/serials', { as: alice, body: {} })).status).toBe(404);
     const demoted = await t.call('PATCH', '/api/v1/users/alice', { as: t.admin, body: { role: 'viewer' } });
     expect(demoted.json).toMatchObject({ username: 'alice', role: 'viewer' });
@@ -111,7 +174,7 @@ describe('users', () => {
 
     expect((await t.call('PATCH', '/api/v1/users/alice', { as: t.admin, body: { disabled: true } })).json.disabled).toBe(true);
     expectProblem(await t.call('GET', '/api/v1/auth/me', { as: alice }), 401, 'UNAUTHENTICATED');
-    expectProblem(await t.call('POST', '/api/v1/auth/login', { body: { username: 'alice', password: USER_PASSWORD } }), 401, 'CREDENTIALS_INVALID');
+    expectProblem(await t.call('POST', '/api/v1/auth/login', { body: { username: 'alice', password: 'alice-own-choice-1' } }), 401, 'CREDENTIALS_INVALID');
   });
 
   it('a password reset by an admin ends the user\'s sessions and makes them choose a new one', async () => {
@@ -124,6 +187,32 @@ describe('users', () => {
     expect(expectProblem(await t.call('PATCH', '/api/v1/users/admin', { as: t.admin, body: { role: 'engineer' } }), 409, 'LAST_ADMIN')).toMatchObject({ username: 'admin' });
     expectProblem(await t.call('PATCH', '/api/v1/users/admin', { as: t.admin, body: { disabled: true } }), 409, 'LAST_ADMIN');
     expect((await t.call('GET', '/api/v1/auth/me', { as: t.admin })).json.role).toBe('admin');
+  });
+});
+
+describe('the system administrator', () => {
+  it('is changed by no company admin: not their password, role or disabled, by session or by API key', async () => {
+    const carol = await t.user('admin', { username: 'carol' });
+    const key = await t.key('admin');
+    for (const as of [carol, key]) {
+      for (const body of [{ password: 'taken-over-pass-1' }, { role: 'viewer' }, { disabled: true }]) {
+        const refused = expectProblem(await t.call('PATCH', '/api/v1/users/admin', { as, body }), 403, 'FORBIDDEN');
+        expect(refused.detail).toContain('system administrator');
+      }
+    }
+    expectProblem(await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'taken-over-pass-1' } }), 401, 'CREDENTIALS_INVALID');
+    const admin = await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+    expect(admin.json).toMatchObject({ identity: { systemAdmin: true }, mustChangePassword: false });
+    expect((await t.call('GET', '/api/v1/auth/me', { as: t.admin })).json).toMatchObject({ role: 'admin', systemAdmin: true });
+    // No request makes a system administrator: the flag is not a field of a new user or a change.
+    for (const [method, url, body] of [
+      ['POST', '/api/v1/users', { username: 'second-root', password: 'second-root-pass-1', role: 'admin', systemAdmin: true }],
+      ['PATCH', '/api/v1/users/carol', { systemAdmin: true }],
+    ] as const) {
+      expect((await t.call(method, url, { as: carol, body })).status).toBe(400);
+    }
+    // The system administrator still manages the company's other admins.
+    expect((await t.call('PATCH', '/api/v1/users/carol', { as: t.admin, body: { role: 'engineer' } })).json.role).toBe('engineer');
   });
 });
 

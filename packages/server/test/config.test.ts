@@ -59,6 +59,18 @@ describe('server configuration', () => {
     expect(refusal([], { SERIALTRACE_LEASE_SECONDS: '0' }).details).toMatchObject({ field: 'SERIALTRACE_LEASE_SECONDS' });
   });
 
+  it('trusts no proxy unless SERIALTRACE_TRUST_PROXY names them, by address, CIDR range, hop count or true', () => {
+    expect(config([]).trustProxy).toBe(false);
+    const trust = (value: string) => config([], { SERIALTRACE_TRUST_PROXY: value }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.5, 10.1.0.0/16,::1,fd00::/8, loopback')).toEqual(['10.0.0.5', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback']);
+    for (const bad of ['yes', '10.0.0.0/33', '10.0.0.300', 'proxy.example', '0', '10.0.0.1/8/2', '::1/129']) {
+      expect(refusal([], { SERIALTRACE_TRUST_PROXY: bad }).details, bad).toMatchObject({ field: 'SERIALTRACE_TRUST_PROXY' });
+    }
+  });
+
   it('runs on PostgreSQL given --database or SERIALTRACE_DATABASE_URL, the flag winning, and keeps SQLite otherwise', () => {
     const url = 'postgres://serialtrace:pw@db.example:5432/serialtrace';
     const env = { SERIALTRACE_DATABASE_URL: url, SERIALTRACE_DB: '/var/lib/st.db' };

@@ -16,7 +16,7 @@ import { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient } from '../..
 // One hand-moved clock for every test tier.
 export { ManualClock };
 
-export const ADMIN_PASSWORD = 'admin-password-1';
+export const ADMIN_PASSWORD = 'first-start-pass-1';
 /** Every user the helper creates gets this password; scrypt makes each new user and each sign-in cost a hash. */
 export const USER_PASSWORD = 'user-password-1';
 
@@ -72,8 +72,11 @@ export interface TestApp extends AppUnderTest {
   variant(options: VariantOptions): Promise<AppUnderTest>;
   /** A new API key of the first company (or of `caller`'s company). */
   key(role: Role, options?: { name?: string; station?: string; expiresAt?: string; caller?: Caller }): Promise<Credentials & { id: string; key: string }>;
-  /** A new user of the first company (or of `caller`'s company), signed in. */
-  user(role: Role, options?: { username?: string; caller?: Caller }): Promise<Credentials & { username: string }>;
+  /**
+   * A new user of the first company (or of `caller`'s company), signed in. The user has chosen
+   * their own password already (an admin's new user must change it first), unless `mustChangePassword`.
+   */
+  user(role: Role, options?: { username?: string; caller?: Caller; mustChangePassword?: boolean }): Promise<Credentials & { username: string }>;
   /** Signs in through the service and returns the session cookie. */
   session(username: string, password: string): Promise<Credentials>;
   /** A raw connection to the database file, behind the service's back (SQLite only). */
@@ -104,6 +107,7 @@ export function testConfig(path: string, overrides: Partial<ServerConfig> = {}):
     sessionHours: DEFAULTS.sessionHours,
     leaseSeconds: DEFAULTS.leaseSeconds,
     secureCookies: false,
+    trustProxy: false,
     now: undefined,
     timeZone: 'UTC',
     webRoot: undefined,
@@ -198,14 +202,14 @@ export async function openApp(options: VariantOptions & { readonly at?: string; 
       ...(config.masterKey === undefined ? {} : { masterKey: config.masterKey }),
     });
   const services = open();
-  await services.access.bootstrap(config.adminPassword);
+  await services.users.bootstrap(config.adminPassword);
   const main = await underTest(services, config, options, true);
   const variants: AppUnderTest[] = [];
   let reader: Promise<pg.Client> | undefined;
   const raws: Database.Database[] = [];
 
   const session = async (username: string, password: string): Promise<Credentials> => {
-    const { token } = await services.access.login(username, password);
+    const { token } = await services.signIn.login(username, password);
     return { label: `session of ${username}`, headers: { cookie: `serialtrace_session=${token}` } };
   };
   const adminCaller: Caller = { companyId: 1, actor: 'user:admin' };
@@ -221,7 +225,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string; 
       return app;
     },
     async key(role, { name, station, expiresAt, caller } = {}) {
-      const created = await services.access.createApiKey(caller ?? adminCaller, {
+      const created = await services.apiKeys.create(caller ?? adminCaller, {
         name: name ?? `${role} key ${++counter}`,
         role,
         ...(station === undefined ? {} : { station }),
@@ -229,9 +233,11 @@ export async function openApp(options: VariantOptions & { readonly at?: string; 
       });
       return { label: `${role} key`, id: created.id, key: created.key, headers: { authorization: `Bearer ${created.key}` } };
     },
-    async user(role, { username, caller } = {}) {
+    async user(role, { username, caller, mustChangePassword = false } = {}) {
       const name = username ?? `${role}-${++counter}`;
-      await services.access.createUser(caller ?? adminCaller, { username: name, password: USER_PASSWORD, role });
+      const created = await services.users.create(caller ?? adminCaller, { username: name, password: USER_PASSWORD, role });
+      // As if they had changed it (through the store: a change through the service costs two more hashes).
+      if (!mustChangePassword) await services.store.write((tx) => tx.updateUser(created.id, { mustChangePassword: false }, clock.now().toISOString()));
       return { ...(await session(name, USER_PASSWORD)), label: `${role} session`, username: name };
     },
     session,

@@ -153,6 +153,9 @@ describe('a server whose database does not answer', () => {
     const login = await http(server.url, 'POST', '/api/v1/auth/login', { body: { username: 'admin', password } });
     expect(login.status, login.body).toBe(200);
     const headers = { cookie: String(login.headers['set-cookie']).split(';')[0]! };
+    // A generated password must be changed before anything else.
+    expectProblem(await http(server.url, 'GET', '/api/v1/series', { headers }), 403, 'PASSWORD_CHANGE_REQUIRED');
+    expect((await http(server.url, 'POST', '/api/v1/auth/password', { headers, body: { currentPassword: password, newPassword: 'chosen-after-start-1' } })).status).toBe(204);
     expect((await http(server.url, 'GET', '/api/v1/series', { headers })).status).toBe(200);
 
     await relay.close();

@@ -66,7 +66,7 @@ it('finishes a generation in flight, answers /ready with NOT_READY meanwhile, re
   const server = await startServer(testConfig(path), false);
   const caller = { companyId: 1, actor: 'test' };
   await server.services.series.create(caller, { name: 'Line', format: 'L{####}' });
-  const { key } = await server.services.access.createApiKey(caller, { name: 'Marker', role: 'operator' });
+  const { key } = await server.services.apiKeys.create(caller, { name: 'Marker', role: 'operator' });
 
   // The generation waits inside the service until the test lets it go on.
   let release!: () => void;

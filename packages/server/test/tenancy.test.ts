@@ -39,6 +39,9 @@ beforeAll(async () => {
   const login = await t.call('POST', '/api/v1/auth/login', { body: { username: 'acme-admin', password: 'acme-password-1' } });
   expect(login.json.identity).toMatchObject({ companyId: 2, company: 'Acme', role: 'admin', systemAdmin: false });
   acme = { label: 'acme admin', headers: { cookie: String(login.headers['set-cookie']).split(';')[0]! } };
+  // The first admin's password was set by the system administrator: Acme's admin chooses their own.
+  expect(login.json.mustChangePassword).toBe(true);
+  expect((await t.call('POST', '/api/v1/auth/password', { as: acme, body: { currentPassword: 'acme-password-1', newPassword: 'acme-own-password-1' } })).status).toBe(204);
 });
 afterAll(async () => {
   await t.close();
@@ -56,7 +59,6 @@ describe('companies', () => {
     });
     expect((await t.call('GET', '/api/v1/companies', { as: t.admin })).json.companies.map((c: { name: string }) => c.name)).toEqual(['default', 'Acme', 'Beta']);
     expect(expectProblem(await t.call('POST', '/api/v1/companies', { as: t.admin, body: { name: 'Acme', adminUsername: 'other-admin' } }), 409, 'COMPANY_NAME_TAKEN')).toMatchObject({ company: 'Acme' });
-    expect(expectProblem(await t.call('POST', '/api/v1/companies', { as: t.admin, body: { name: 'Gamma', adminUsername: 'admin' } }), 409, 'USERNAME_TAKEN')).toMatchObject({ field: 'adminUsername' });
     expect((await t.call('GET', '/api/v1/companies', { as: t.admin })).json.companies).toHaveLength(3);
   });
 
@@ -137,7 +139,28 @@ describe('isolation', () => {
     expect((await t.call('GET', '/api/v1/audit/verify', { as: t.admin })).json.valid).toBe(true);
   });
 
-  it('usernames stay unique across companies, because signing in names no company', async () => {
+  it('usernames are per company: an admin learns nothing of the names other companies use, and sign-in finds the right user', async () => {
+    // c1User is a viewer of the default company; Acme may have a user of the same name.
+    const created = await t.call('POST', '/api/v1/users', { as: acme, body: { username: c1User, password: 'acme-operator-pass-1', role: 'operator' } });
+    expect(created.status, created.body).toBe(201);
     expectProblem(await t.call('POST', '/api/v1/users', { as: acme, body: { username: c1User, password: USER_PASSWORD, role: 'viewer' } }), 409, 'USERNAME_TAKEN');
+    const login = (body: Record<string, string>) => t.call('POST', '/api/v1/auth/login', { body });
+
+    // Without a company, the password decides which of the two signs in.
+    expect((await login({ username: c1User, password: 'acme-operator-pass-1' })).json.identity).toMatchObject({ companyId: 2, company: 'Acme', role: 'operator' });
+    expect((await login({ username: c1User, password: USER_PASSWORD })).json.identity).toMatchObject({ companyId: 1, role: 'viewer' });
+    // With a company, only that company's user.
+    expect((await login({ username: c1User, password: USER_PASSWORD, company: 'default' })).json.identity).toMatchObject({ companyId: 1 });
+    expectProblem(await login({ username: c1User, password: USER_PASSWORD, company: 'Acme' }), 401, 'CREDENTIALS_INVALID');
+    expectProblem(await login({ username: c1User, password: USER_PASSWORD, company: 'Nobody Inc' }), 401, 'CREDENTIALS_INVALID');
+    // A wrong password is refused alike whether one company or several have the name.
+    const several = expectProblem(await login({ username: c1User, password: 'wrong-password-1' }), 401, 'CREDENTIALS_INVALID');
+    const one = expectProblem(await login({ username: 'acme-admin', password: 'wrong-password-1' }), 401, 'CREDENTIALS_INVALID');
+    expect(several.detail).toBe(one.detail);
+
+    // Each admin reaches only their own company's user of that name.
+    expect((await t.call('PATCH', `/api/v1/users/${c1User}`, { as: acme, body: { role: 'auditor' } })).json).toMatchObject({ id: created.json.id, role: 'auditor' });
+    const defaults = await t.call('GET', '/api/v1/users', { as: t.admin });
+    expect(defaults.json.users.find((u: { username: string }) => u.username === c1User)).toMatchObject({ role: 'viewer' });
   });
 });

@@ -12,6 +12,11 @@ export interface Caller {
   readonly line?: string | null;
   readonly plant?: string | null;
   readonly reason?: string | null;
+  /**
+   * The caller is a system administrator (a user flag, never a key's). Only they may change a
+   * system administrator; absent means no.
+   */
+  readonly systemAdmin?: boolean;
 }
 
 /** The company every fresh install has. */

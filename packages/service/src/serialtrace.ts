@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { canonicalTimeZone, type Clock } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
-import { AccessService } from './access.service.js';
+import { ApiKeyService } from './api-key.service.js';
 import { AuditService } from './audit.service.js';
 import { GenerationService, type LeasePolicy } from './generation.service.js';
 import { DEFAULT_SCRIPT_LIMITS, ScriptEngine, type ScriptLimits } from '@serialtrace/scripting';
@@ -13,6 +13,9 @@ import { MasterKey } from './series-keys.js';
 import { SeriesPlans } from './series-plans.js';
 import { SeriesService } from './series.service.js';
 import { hostTimeZone, systemClock } from './system-clock.js';
+import { SignInService } from './sign-in.service.js';
+import { UserService } from './user.service.js';
+import { CompanyService } from './company.service.js';
 
 export interface SerialtraceOptions {
   readonly store: Store;
@@ -52,7 +55,14 @@ export interface Serialtrace {
   readonly generation: GenerationService;
   readonly records: RecordsService;
   readonly audit: AuditService;
-  readonly access: AccessService;
+  /** Signing in and out, sessions, a user's own password. */
+  readonly signIn: SignInService;
+  /** API keys, and identifying the callers that present one. */
+  readonly apiKeys: ApiKeyService;
+  /** A company's users. */
+  readonly users: UserService;
+  /** Companies (system administrators). */
+  readonly companies: CompanyService;
   /** Label templates, and printing records' labels. */
   readonly labels: LabelsService;
   /** Documents rendered from label templates (`documents.generate`); nothing is stored. */
@@ -112,6 +122,9 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
       engine = undefined;
     },
     audit: new AuditService({ store }),
-    access: new AccessService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),
+    signIn: new SignInService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),
+    apiKeys: new ApiKeyService({ store, clock }),
+    users: new UserService({ store, clock }),
+    companies: new CompanyService({ store, clock }),
   };
 }

@@ -9,7 +9,7 @@ export interface CompanyRow {
 export interface UserRow {
   readonly id: number;
   readonly companyId: number;
-  /** Unique across the installation: signing in names no company. */
+  /** Unique within the company; other companies may have a user of the same name. */
   readonly username: string;
   /** `scrypt$N$r$p$salt$hash`, never the password. */
   readonly passwordHash: string;

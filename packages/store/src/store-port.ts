@@ -182,8 +182,10 @@ export interface StoreTransaction {
   findCompanyByName(name: string): Promise<CompanyRow | undefined>;
   insertCompany(name: string, at: string): Promise<CompanyRow>;
   countUsers(): Promise<number>;
-  /** Usernames are unique across the installation. */
-  findUserByName(username: string): Promise<UserRow | undefined>;
+  /** A user of the company by name (usernames are unique within a company). */
+  findUserByName(companyId: number, username: string): Promise<UserRow | undefined>;
+  /** Every company's user of that name, oldest first: signing in without naming a company. */
+  findUsersByName(username: string): Promise<UserRow[]>;
   findUserById(id: number): Promise<UserRow | undefined>;
   listUsers(companyId: number): Promise<UserRow[]>;
   insertUser(user: NewUser): Promise<UserRow>;
@@ -193,13 +195,20 @@ export interface StoreTransaction {
   insertSession(session: SessionRow): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRow | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
-  /** Ends every session of a user (disabled, or given a new password). */
-  deleteUserSessions(userId: number): Promise<void>;
+  /** Ends every session of a user (disabled, or given a new password), but `exceptTokenHash` when given. */
+  deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<void>;
   deleteExpiredSessions(now: string): Promise<number>;
   insertApiKey(key: ApiKeyRow): Promise<void>;
   findApiKey(id: string): Promise<ApiKeyRow | undefined>;
   listApiKeys(companyId: number): Promise<ApiKeyRow[]>;
   revokeApiKey(id: string, at: string, by: string): Promise<void>;
+  /**
+   * Records that something servers may hold in memory about who may call in the company has
+   * changed (an API key revoked), so that every server sharing the database forgets it.
+   */
+  noteAccessChange(companyId: number): Promise<void>;
+  /** A number that grows with every {@link noteAccessChange}, in any company. */
+  readAccessVersion(): Promise<number>;
 
   // Audit chain
   /**

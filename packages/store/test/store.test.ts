@@ -1,3 +1,4 @@
+import { accessContract } from './access-contract.js';
 import { postgresFactory } from './pg-harness.js';
 import { sqliteFactory } from './sqlite-harness.js';
 import type { StoreFactory } from './store-harness.js';
@@ -9,4 +10,7 @@ import { storeContract } from './store-contract.js';
  */
 const FACTORIES: readonly StoreFactory[] = [sqliteFactory, postgresFactory];
 
-for (const factory of FACTORIES) storeContract(factory);
+for (const factory of FACTORIES) {
+  storeContract(factory);
+  accessContract(factory);
+}

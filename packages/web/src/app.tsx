@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { isSerialtraceError } from '@serialtrace/core';
 import { client, isSignedOut } from './api';
 import { AuditPage } from './audit/audit-page';
 import { Link, navigate, useLocation } from './router';
@@ -12,27 +13,39 @@ import { ErrorNotice } from './ui/error-notice';
 type State =
   | { readonly kind: 'loading' }
   | { readonly kind: 'signedOut'; readonly reason: string | null }
-  | { readonly kind: 'signedIn'; readonly identity: Identity; readonly server: ServerInfo; readonly offsetMs: number; readonly mustChangePassword: boolean }
+  /** Signed in with a password someone else set: the server allows nothing but changing it. */
+  | { readonly kind: 'mustChangePassword'; readonly identity: Identity }
+  | { readonly kind: 'signedIn'; readonly identity: Identity; readonly server: ServerInfo; readonly offsetMs: number }
   | { readonly kind: 'failed'; readonly error: unknown };
 
-async function loadSession(mustChangePassword: boolean): Promise<State> {
+async function loadSession(): Promise<State> {
+  const identity = await client.call('me');
+  if (identity.mustChangePassword) return { kind: 'mustChangePassword', identity };
   const sent = Date.now();
-  const [identity, server] = await Promise.all([client.call('me'), client.call('info')]);
+  const server = await client.call('info');
   const received = Date.now();
   // The server read its clock somewhere between sending and receiving: take the middle.
   const offsetMs = Date.parse(server.now) - (sent + received) / 2;
-  return { kind: 'signedIn', identity, server, offsetMs, mustChangePassword };
+  return { kind: 'signedIn', identity, server, offsetMs };
+}
+
+function isPasswordChangeRequired(error: unknown): boolean {
+  return isSerialtraceError(error) && error.code === 'PASSWORD_CHANGE_REQUIRED';
 }
 
 export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
 
-  const start = useCallback((mustChangePassword: boolean) => {
-    loadSession(mustChangePassword).then(setState, (error: unknown) => {
+  const start = useCallback(() => {
+    loadSession().then(setState, (error: unknown) => {
       setState(isSignedOut(error) ? { kind: 'signedOut', reason: null } : { kind: 'failed', error });
     });
   }, []);
-  useEffect(() => start(false), [start]);
+  useEffect(() => start(), [start]);
+  const signOut = useCallback(async () => {
+    await client.call('logout').catch(() => undefined);
+    setState({ kind: 'signedOut', reason: 'You signed out.' });
+  }, []);
 
   const session = useMemo<Session | null>(() => {
     if (state.kind !== 'signedIn') return null;
@@ -41,15 +54,13 @@ export function App() {
       server: state.server,
       serverNow: () => new Date(Date.now() + state.offsetMs),
       can: makeCan(state.identity),
-      signOut: async () => {
-        await client.call('logout').catch(() => undefined);
-        setState({ kind: 'signedOut', reason: 'You signed out.' });
-      },
+      signOut,
       onError: (error) => {
         if (isSignedOut(error)) setState({ kind: 'signedOut', reason: 'Your session has ended. Sign in again to go on.' });
+        else if (isPasswordChangeRequired(error)) start();
       },
     };
-  }, [state]);
+  }, [state, signOut, start]);
 
   switch (state.kind) {
     case 'loading':
@@ -63,26 +74,39 @@ export function App() {
         <main className="page-centered">
           <h1>serialtrace</h1>
           <ErrorNotice error={state.error} />
-          <button type="button" onClick={() => start(false)}>
+          <button type="button" onClick={() => start()}>
             Try again
           </button>
         </main>
       );
     case 'signedOut':
-      return <SignInPage reason={state.reason} onSignedIn={(mustChange) => start(mustChange)} />;
+      return <SignInPage reason={state.reason} onSignedIn={() => start()} />;
+    case 'mustChangePassword':
+      return (
+        <main className="page-centered">
+          <p className="brand">serialtrace</p>
+          <p>Signed in as {state.identity.name} · {state.identity.company}</p>
+          <ChangePasswordDialog
+            required
+            onClose={() => void signOut()}
+            onSignOut={() => void signOut()}
+            onError={(error) => {
+              if (isSignedOut(error)) setState({ kind: 'signedOut', reason: 'Your session has ended. Sign in again to go on.' });
+            }}
+            onChanged={() => start()}
+          />
+        </main>
+      );
     case 'signedIn':
       return (
         <SessionContext.Provider value={session}>
-          <Shell
-            mustChangePassword={state.mustChangePassword}
-            onPasswordChanged={() => setState({ ...state, mustChangePassword: false })}
-          />
+          <Shell />
         </SessionContext.Provider>
       );
   }
 }
 
-function Shell(props: { readonly mustChangePassword: boolean; readonly onPasswordChanged: () => void }) {
+function Shell() {
   const { path } = useLocation();
   const session = useSession();
   const [changingPassword, setChangingPassword] = useState(false);
@@ -135,14 +159,13 @@ function Shell(props: { readonly mustChangePassword: boolean; readonly onPasswor
       <main id="main" className="page">
         {page.element}
       </main>
-      {(changingPassword || props.mustChangePassword) && (
+      {changingPassword && (
         <ChangePasswordDialog
-          required={props.mustChangePassword}
+          required={false}
           onClose={() => setChangingPassword(false)}
-          onChanged={() => {
-            setChangingPassword(false);
-            props.onPasswordChanged();
-          }}
+          onSignOut={() => void session.signOut()}
+          onError={session.onError}
+          onChanged={() => setChangingPassword(false)}
         />
       )}
     </div>

@@ -26,7 +26,7 @@ export function testSession(options: TestSessionOptions = {}): Session & { onErr
   const role = options.role ?? 'admin';
   const now = options.now ?? '2025-06-15T10:00:00Z';
   return {
-    identity: { kind: 'user', id: '1', name: 'Quality Engineer', role, companyId: 1, company: 'Acme', systemAdmin: false, actor: 'user:qe' },
+    identity: { kind: 'user', id: '1', name: 'Quality Engineer', role, companyId: 1, company: 'Acme', systemAdmin: false, actor: 'user:qe', mustChangePassword: false },
     server: { version: 'test', now, timeZone: options.timeZone ?? 'UTC' },
     serverNow: () => new Date(now),
     can: (permission) => can(role, permission),

@@ -5,7 +5,16 @@ import { Instant, Nullable } from './common.schema.js';
 const Role = Type.Enum(ROLES);
 
 export const LoginRequest = Type.Object(
-  { username: Type.String({ maxLength: 100 }), password: Type.String({ maxLength: 1000 }) },
+  {
+    username: Type.String({ maxLength: 100 }),
+    password: Type.String({ maxLength: 1000 }),
+    company: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'The company\'s name. Usernames are unique per company; without it, the user of that name whose password matches signs in.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -18,6 +27,14 @@ export const Identity = Type.Object({
   company: Type.String(),
   systemAdmin: Type.Boolean(),
   actor: Type.String({ description: 'How the audit trail names this user or key.' }),
+});
+
+/** Who is calling, and whether they must choose their own password before anything else. */
+export const Me = Type.Object({
+  ...Identity.properties,
+  mustChangePassword: Type.Boolean({
+    description: 'A password someone else set: until it is changed, only POST /api/v1/auth/password, GET /api/v1/auth/me and POST /api/v1/auth/logout are allowed.',
+  }),
 });
 
 export const ServerInfo = Type.Object({

@@ -71,12 +71,19 @@ export const ERROR_CODES = {
   RATE_LIMITED: {
     category: 'rate_limited',
     message: 'Too many requests; retry in {retryAfterSeconds} s',
-    description: 'One key or user sent more requests per minute than the server allows; the `Retry-After` header says when to retry.',
+    description:
+      'One key or user sent more requests per minute than the server allows, or sign-in failed too often for the account or the client address; the `Retry-After` header says when to retry.',
   },
   ROUTE_NOT_FOUND: {
     category: 'not_found',
     message: 'No route {method} {url}',
     description: 'The path or method is not part of the API; see /api/v1/openapi.json.',
+  },
+  PASSWORD_CHANGE_REQUIRED: {
+    category: 'forbidden',
+    message: 'Choose your own password first: until then only changing it (POST /api/v1/auth/password), GET /api/v1/auth/me and signing out are allowed',
+    description:
+      'The user signed in with a password someone else set (an admin, or the first start\'s generated one) and must change it before anything else.',
   },
   USER_NOT_FOUND: {
     category: 'not_found',
@@ -86,7 +93,7 @@ export const ERROR_CODES = {
   USERNAME_TAKEN: {
     category: 'conflict',
     message: 'The username "{username}" is taken',
-    description: 'Usernames are unique across the installation, because signing in names no company.',
+    description: 'Usernames are unique within a company; other companies may use the same name, and whether they do is not revealed.',
   },
   API_KEY_NOT_FOUND: {
     category: 'not_found',

@@ -15,6 +15,7 @@ export class PgSchemaCompiler extends DdlCompiler {
       types: { integer: 'BIGINT', text: 'TEXT COLLATE "C"', json: 'TEXT', boolean: 'BOOLEAN', instant: 'TEXT COLLATE "C"' },
       boolean: (value) => (value ? 'TRUE' : 'FALSE'),
       clusteredSuffix: '',
+      altersConstraints: true,
       afterSeedIds: (table) => [`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM ${table}))`],
     });
   }

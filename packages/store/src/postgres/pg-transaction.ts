@@ -643,8 +643,12 @@ export class PgTransaction implements StoreTransaction {
     return Number(row!.n);
   }
 
-  async findUserByName(username: string): Promise<UserRow | undefined> {
-    const [row] = await this.#db.query<UserDbRow>('SELECT * FROM users WHERE username = $1', [username], 'user_by_name');
+  async findUsersByName(username: string): Promise<UserRow[]> {
+    return (await this.#db.query<UserDbRow>('SELECT * FROM users WHERE username = $1 ORDER BY id', [username], 'users_by_name')).map(userFromRow);
+  }
+
+  async findUserByName(companyId: number, username: string): Promise<UserRow | undefined> {
+    const [row] = await this.#db.query<UserDbRow>('SELECT * FROM users WHERE company_id = $1 AND username = $2', [companyId, username], 'user_by_name');
     return row === undefined ? undefined : userFromRow(row);
   }
 
@@ -721,8 +725,8 @@ export class PgTransaction implements StoreTransaction {
     await this.#db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
   }
 
-  async deleteUserSessions(userId: number): Promise<void> {
-    await this.#db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  async deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2', [userId, exceptTokenHash ?? null]);
   }
 
   async deleteExpiredSessions(now: string): Promise<number> {
@@ -749,6 +753,16 @@ export class PgTransaction implements StoreTransaction {
 
   async revokeApiKey(id: string, at: string, by: string): Promise<void> {
     await this.#db.query('UPDATE api_keys SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL', [at, by, id]);
+  }
+
+  async noteAccessChange(companyId: number): Promise<void> {
+    // The company row is the audit chain's lock, which the same transaction takes anyway.
+    await this.#db.query('UPDATE companies SET access_version = access_version + 1 WHERE id = $1', [companyId]);
+  }
+
+  async readAccessVersion(): Promise<number> {
+    const [row] = await this.#db.query<{ version: number }>('SELECT COALESCE(SUM(access_version), 0)::bigint AS version FROM companies', [], 'access_version');
+    return Number(row!.version);
   }
 
   // Audit chain

@@ -10,6 +10,11 @@ export interface DdlDialect {
   readonly clusteredSuffix: string;
   /** Statements after seed rows that gave an identity column its values (the table's name). */
   readonly afterSeedIds: (table: string) => string[];
+  /**
+   * Whether a unique constraint can be dropped and added in place (PostgreSQL); otherwise the
+   * table is built anew (SQLite).
+   */
+  readonly altersConstraints: boolean;
 }
 
 /**
@@ -45,6 +50,22 @@ export class DdlCompiler implements SchemaCompiler {
       }
       case 'update':
         return [step.sql];
+      case 'unique': {
+        const { table, drop, add, indexes } = step;
+        if (this.#dialect.altersConstraints) {
+          // The name PostgreSQL gives an unnamed UNIQUE (a, b) of table t: t_a_b_key.
+          return [`ALTER TABLE ${table.name} DROP CONSTRAINT ${table.name}_${drop.join('_')}_key`, `ALTER TABLE ${table.name} ADD UNIQUE (${add.join(', ')})`];
+        }
+        const columns = Object.keys(table.columns).join(', ');
+        const building = `${table.name}__new`;
+        return [
+          this.#table({ ...table, name: building }),
+          `INSERT INTO ${building} (${columns}) SELECT ${columns} FROM ${table.name}`,
+          `DROP TABLE ${table.name}`,
+          `ALTER TABLE ${building} RENAME TO ${table.name}`,
+          ...indexes.flatMap((index) => this.compile({ kind: 'index', index })),
+        ];
+      }
     }
   }
 

@@ -443,6 +443,44 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 7,
+    name: 'usernames unique per company, access version',
+    steps: [
+      // A username is unique within its company, not across the installation: a company admin
+      // adding a user must learn nothing of the names other companies use. Signing in may name
+      // the company; without one, the name is looked up in every company (see users_username).
+      {
+        kind: 'unique',
+        table: {
+          name: 'users',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            username: { type: 'text' },
+            password_hash: { type: 'text' },
+            role: { type: 'text' },
+            system_admin: { type: 'boolean', default: false },
+            disabled: { type: 'boolean', default: false },
+            must_change_password: { type: 'boolean', default: false },
+            created_at: { type: 'instant' },
+            created_by: { type: 'text' },
+            updated_at: { type: 'instant' },
+          },
+          unique: [['company_id', 'username']],
+        },
+        drop: ['username'],
+        add: ['company_id', 'username'],
+        indexes: [{ name: 'users_company', table: 'users', columns: ['company_id'] }],
+      },
+      { kind: 'index', index: { name: 'users_username', table: 'users', columns: ['username'] } },
+      // Counts the changes to who may call that servers may hold in memory (an API key revoked).
+      // A server compares the sum over all companies with the one it last saw, at most every half
+      // second, before it trusts a key it checked earlier: a revocation reaches every server
+      // sharing the database within that time, whatever the engine, and costs one small read.
+      { kind: 'column', table: 'companies', name: 'access_version', column: { type: 'integer', default: 0 } },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -47,7 +47,21 @@ export type MigrationStep =
   | { readonly kind: 'column'; readonly table: string; readonly name: string; readonly column: ColumnSpec }
   | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly Readonly<Record<string, string | number | boolean | null>>[] }
   /** Existing rows brought in line with a new rule: one UPDATE that both engines read alike. */
-  | { readonly kind: 'update'; readonly sql: string };
+  | { readonly kind: 'update'; readonly sql: string }
+  /**
+   * A unique constraint of an existing table is replaced: `drop` goes, `add` comes. PostgreSQL
+   * alters the table in place. SQLite cannot drop a constraint, so it builds the table anew from
+   * `table` (its whole definition after the change, `add` among its uniques), copies every row with
+   * its id, and creates `indexes` again; the store runs migrations with foreign keys off, and
+   * checks them before it commits.
+   */
+  | {
+      readonly kind: 'unique';
+      readonly table: TableSpec;
+      readonly drop: readonly string[];
+      readonly add: readonly string[];
+      readonly indexes: readonly IndexSpec[];
+    };
 
 export interface Migration {
   readonly version: number;

@@ -34,9 +34,13 @@ export class SqliteAccess {
     return (this.#sql('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
-  async findUserByName(username: string): Promise<UserRow | undefined> {
-    const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as UserDbRow | undefined;
+  async findUserByName(companyId: number, username: string): Promise<UserRow | undefined> {
+    const row = this.#sql('SELECT * FROM users WHERE company_id = ? AND username = ?').get(companyId, username) as UserDbRow | undefined;
     return row === undefined ? undefined : userFromRow(row);
+  }
+
+  async findUsersByName(username: string): Promise<UserRow[]> {
+    return (this.#sql('SELECT * FROM users WHERE username = ? ORDER BY id').all(username) as UserDbRow[]).map(userFromRow);
   }
 
   async findUserById(id: number): Promise<UserRow | undefined> {
@@ -106,8 +110,8 @@ export class SqliteAccess {
     this.#sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
-  async deleteUserSessions(userId: number): Promise<void> {
-    this.#sql('DELETE FROM sessions WHERE user_id = ?').run(userId);
+  async deleteUserSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+    this.#sql('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?').run(userId, exceptTokenHash ?? null);
   }
 
   async deleteExpiredSessions(now: string): Promise<number> {
@@ -132,5 +136,13 @@ export class SqliteAccess {
 
   async revokeApiKey(id: string, at: string, by: string): Promise<void> {
     this.#sql('UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL').run(at, by, id);
+  }
+
+  async noteAccessChange(companyId: number): Promise<void> {
+    this.#sql('UPDATE companies SET access_version = access_version + 1 WHERE id = ?').run(companyId);
+  }
+
+  async readAccessVersion(): Promise<number> {
+    return (this.#sql('SELECT COALESCE(SUM(access_version), 0) AS version FROM companies').get() as { version: number }).version;
   }
 }

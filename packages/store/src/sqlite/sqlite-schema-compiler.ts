@@ -10,6 +10,7 @@ export class SqliteSchemaCompiler extends DdlCompiler {
       clusteredSuffix: ' WITHOUT ROWID',
       // A rowid key continues after the largest one by itself.
       afterSeedIds: () => [],
+      altersConstraints: false,
     });
   }
 }

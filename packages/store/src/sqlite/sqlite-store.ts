@@ -118,6 +118,18 @@ export class SqliteStore implements Store {
 
   #migrate(): void {
     const compiler = new SqliteSchemaCompiler();
+    // A table built anew is dropped and renamed while other tables point at it (SQLite's way to
+    // change a constraint): foreign keys stay off until the migrations are in, and are checked
+    // before they commit. The pragma only takes effect outside a transaction.
+    this.#db.pragma('foreign_keys = OFF');
+    try {
+      this.#migrateWithoutForeignKeys(compiler);
+    } finally {
+      this.#db.pragma('foreign_keys = ON');
+    }
+  }
+
+  #migrateWithoutForeignKeys(compiler: SqliteSchemaCompiler): void {
     // IMMEDIATE: two processes opening a new file at once migrate it once, one after the other.
     this.#db.exec('BEGIN IMMEDIATE');
     try {
@@ -134,6 +146,8 @@ export class SqliteStore implements Store {
         for (const step of migration.steps) for (const sql of compiler.compile(step)) this.#db.exec(sql);
         record.run(migration.version, migration.name, new Date().toISOString());
       }
+      const broken = this.#db.prepare('PRAGMA foreign_key_check').all();
+      if (broken.length > 0) throw new Error(`a migration left rows that point at nothing: ${JSON.stringify(broken.slice(0, 5))}`);
       this.#db.exec('COMMIT');
     } catch (error) {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');

@@ -1,13 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { client } from '../api';
-import { useSession } from '../session';
 import { Dialog } from '../ui/dialog';
 import { ErrorNotice } from '../ui/error-notice';
 import { Field } from '../ui/field';
 
-/** Changes the signed-in user's password; required after an administrator set a temporary one. */
-export function ChangePasswordDialog(props: { readonly required: boolean; readonly onClose: () => void; readonly onChanged: () => void }) {
-  const session = useSession();
+/**
+ * Changes the signed-in user's password; required after an administrator set a temporary one (the
+ * server then allows nothing else, so only signing out closes it).
+ */
+export function ChangePasswordDialog(props: {
+  readonly required: boolean;
+  readonly onClose: () => void;
+  readonly onChanged: () => void;
+  readonly onSignOut: () => void;
+  readonly onError?: (error: unknown) => void;
+}) {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const [repeated, setRepeated] = useState('');
@@ -24,15 +31,15 @@ export function ChangePasswordDialog(props: { readonly required: boolean; readon
       await client.call('changePassword', { body: { currentPassword, newPassword } });
       props.onChanged();
     } catch (caught) {
-      session.onError(caught);
+      props.onError?.(caught);
       setError(caught);
       setBusy(false);
     }
   };
 
   return (
-    <Dialog title={props.required ? 'Choose a new password' : 'Change password'} onClose={props.required ? () => void session.signOut() : props.onClose}>
-      {props.required && <p>An administrator set your password. Choose your own before you go on.</p>}
+    <Dialog title={props.required ? 'Choose a new password' : 'Change password'} onClose={props.required ? props.onSignOut : props.onClose}>
+      {props.required && <p>Your password was set for you. Choose your own before you go on.</p>}
       <form onSubmit={(event) => void submit(event)}>
         <Field label="Current password">
           {({ id }) => <input id={id} type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />}
@@ -47,7 +54,7 @@ export function ChangePasswordDialog(props: { readonly required: boolean; readon
         </Field>
         <ErrorNotice error={error} />
         <div className="actions">
-          <button type="button" className="secondary" onClick={props.required ? () => void session.signOut() : props.onClose}>
+          <button type="button" className="secondary" onClick={props.required ? props.onSignOut : props.onClose}>
             {props.required ? 'Sign out' : 'Cancel'}
           </button>
           <button type="submit" disabled={busy || mismatch}>

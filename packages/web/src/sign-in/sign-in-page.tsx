@@ -7,6 +7,7 @@ import { Field } from '../ui/field';
 export function SignInPage(props: { readonly reason: string | null; readonly onSignedIn: (mustChangePassword: boolean) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [company, setCompany] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -15,7 +16,7 @@ export function SignInPage(props: { readonly reason: string | null; readonly onS
     setBusy(true);
     setError(null);
     try {
-      const result = await client.call('login', { body: { username, password } });
+      const result = await client.call('login', { body: { username, password, ...(company.trim() === '' ? {} : { company: company.trim() }) } });
       props.onSignedIn(result.mustChangePassword);
     } catch (caught) {
       setError(caught);
@@ -50,6 +51,11 @@ export function SignInPage(props: { readonly reason: string | null; readonly onS
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
+          )}
+        </Field>
+        <Field label="Company (optional)" hint="Needed only when your administrator tells you to name it.">
+          {({ id, describedBy }) => (
+            <input id={id} aria-describedby={describedBy} name="company" autoComplete="organization" value={company} onChange={(e) => setCompany(e.target.value)} />
           )}
         </Field>
         <ErrorNotice error={error} />

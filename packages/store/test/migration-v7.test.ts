@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type NewUser, type Store } from '@serialtrace/store';
+import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
+import type { SchemaCompiler } from '../src/schema/schema-description.js';
+import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
+import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
+import { temporaryDirectory } from './sqlite-harness.js';
+
+/*
+ * A database a release with schema version 6 wrote, opened by this one: migration 7 makes
+ * usernames unique per company instead of across the installation. Users keep their ids and
+ * sessions, on both engines; two companies may then have a user of the same name, one company not.
+ */
+
+const AT = '2025-06-01T08:00:00.000Z';
+const LATER = '2025-06-02T08:00:00.000Z';
+
+/** The DDL of migrations 1-6 and their ledger rows, as version 6 left a database. */
+function version6(compiler: SchemaCompiler): string[] {
+  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 6)) {
+    for (const step of migration.steps) statements.push(...compiler.compile(step));
+    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
+  }
+  return statements;
+}
+
+/** Rows version 6 wrote: a second company, a user in each, and a session of one of them. */
+function version6Rows(booleanTrue: string, booleanFalse: string): string[] {
+  return [
+    `INSERT INTO companies (id, name, created_at) VALUES (2, 'Acme', '${AT}')`,
+    `INSERT INTO users (id, company_id, username, password_hash, role, system_admin, disabled, must_change_password, created_at, created_by, updated_at)
+     VALUES (4, 1, 'admin', 'scrypt$hash-of-admin', 'admin', ${booleanTrue}, ${booleanFalse}, ${booleanFalse}, '${AT}', 'serialtrace', '${AT}')`,
+    `INSERT INTO users (id, company_id, username, password_hash, role, system_admin, disabled, must_change_password, created_at, created_by, updated_at)
+     VALUES (7, 2, 'acme-admin', 'scrypt$hash-of-acme', 'admin', ${booleanFalse}, ${booleanFalse}, ${booleanTrue}, '${AT}', 'user:admin', '${AT}')`,
+    `INSERT INTO sessions (token_hash, user_id, company_id, created_at, expires_at) VALUES ('token-of-acme', 7, 2, '${AT}', '2099-01-01T00:00:00.000Z')`,
+  ];
+}
+
+const user = (companyId: number, username: string): NewUser => ({
+  companyId,
+  username,
+  passwordHash: `scrypt$${username}`,
+  role: 'viewer',
+  systemAdmin: false,
+  disabled: false,
+  mustChangePassword: true,
+  createdAt: LATER,
+  createdBy: 'user:admin',
+  updatedAt: LATER,
+});
+
+/** What the store reads from the upgraded database, and that usernames are now unique per company. */
+async function checkUpgraded(store: Store): Promise<void> {
+  await store.read(async (tx) => {
+    expect(await tx.findUserByName(1, 'admin')).toMatchObject({ id: 4, companyId: 1, passwordHash: 'scrypt$hash-of-admin', systemAdmin: true });
+    expect(await tx.findUserByName(2, 'acme-admin')).toMatchObject({ id: 7, companyId: 2, mustChangePassword: true });
+    expect(await tx.findUserByName(2, 'admin')).toBeUndefined();
+    expect(await tx.findSession('token-of-acme')).toMatchObject({ userId: 7, companyId: 2 });
+  });
+  // Acme may now have an "admin" of its own; the default company may not have a second one.
+  const acmes = await store.write((tx) => tx.insertUser(user(2, 'admin')));
+  expect(acmes.id).toBeGreaterThan(7);
+  await expect(store.write((tx) => tx.insertUser(user(1, 'admin')))).rejects.toThrow();
+  expect((await store.read((tx) => tx.findUsersByName('admin'))).map((u) => [u.id, u.companyId])).toEqual([
+    [4, 1],
+    [acmes.id, 2],
+  ]);
+  // The session's user is still the one it points at, and deleting users' sessions still works.
+  await store.write((tx) => tx.deleteUserSessions(7));
+  expect(await store.read((tx) => tx.findSession('token-of-acme'))).toBeUndefined();
+}
+
+describe('migration 7 on a database of version 6', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('upgrades a SQLite file: users keep their ids and sessions, and names become unique per company', async () => {
+    const { dir, remove } = temporaryDirectory();
+    cleanups.push(remove);
+    const path = join(dir, 'v6.db');
+    const db = new Database(path);
+    db.pragma('foreign_keys = ON');
+    for (const sql of [...version6(new SqliteSchemaCompiler()), ...version6Rows('1', '0')]) db.exec(sql);
+    db.close();
+
+    const store = SqliteStore.open({ path });
+    cleanups.push(() => store.close());
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(7);
+    await checkUpgraded(store);
+    // Foreign keys are on again after the migration: a session of nobody is refused.
+    await expect(
+      store.write((tx) => tx.insertSession({ tokenHash: 'orphan', userId: 999, companyId: 1, createdAt: LATER, expiresAt: '2099-01-01T00:00:00.000Z' })),
+    ).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it('upgrades a PostgreSQL schema: users keep their ids and sessions, and names become unique per company', async () => {
+    const schema = uniqueSchema('v6');
+    cleanups.push(() => dropSchema(schema));
+    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
+    await withPgClient(schema, async (client) => {
+      for (const sql of [...version6(new PgSchemaCompiler()), ...version6Rows('TRUE', 'FALSE')]) await client.query(sql);
+      await client.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))`);
+    });
+
+    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
+    cleanups.push(() => store.close());
+    await store.ping();
+    const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
+    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    await checkUpgraded(store);
+  });
+});
