@@ -1,4 +1,4 @@
-import { collectProblems, parseRole, problem, type Problem, type Role } from '@serialtrace/core';
+import { checkText, collectProblems, parseRole, problem, type Problem, type Role } from '@serialtrace/core';
 import type { ApiKeyRow, CompanyRow, UserRow } from '@serialtrace/store';
 import type { Caller } from './caller.js';
 
@@ -103,9 +103,8 @@ export function checkUsername(username: unknown, problems: Problem[], field = 'u
 
 export function checkName(value: unknown, field: string, problems: Problem[]): string {
   const text = typeof value === 'string' ? value.trim() : '';
-  if (text === '' || text.length > 100 || /[\u0000-\u001f\u007f]/.test(text)) {
-    problems.push(problem('VALUE_INVALID', { field, reason: 'give 1 to 100 printable characters' }));
-  }
+  if (text === '' || text.length > 100) problems.push(problem('VALUE_INVALID', { field, reason: 'give 1 to 100 printable characters' }));
+  else checkText(text, 'line', field, problems);
   return text;
 }
 
