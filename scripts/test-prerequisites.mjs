@@ -45,11 +45,14 @@ const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 // Wait a while for another apt-get or dpkg holding the lock rather than failing at once.
 const lock = ['-o', 'DPkg::Lock::Timeout=300'];
 for (const args of [['update', '-qq', ...lock], ['install', '-y', '-qq', '--no-upgrade', ...lock, ...packages]]) {
-  const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // dpkg's progress goes to stdout, hundreds of lines: show it only when something went wrong.
+  const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) {
+    process.stdout.write(run.stdout ?? '');
     fail([`apt-get ${args[0]} failed (${run.error?.message ?? `exit status ${run.status ?? run.signal}`}). Install the packages by hand, then run npm test again:`, `  ${byHand}`]);
   }
 }
+console.log(`Installed ${packages.join(' ')}.`);
 
 const stillMissing = missing.filter((n) => !existsSync(n.path));
 if (stillMissing.length > 0) {
