@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 /**
  * The real headless Chromium the browser tests and the UI benchmark drive: Debian's `chromium`
  * package, not a browser Playwright downloads, so the machine's package manager keeps it patched
- * and CI installs it the same way (`.ci/run`).
+ * (`npm test` installs it first when missing: scripts/test-prerequisites.mjs).
  */
 export function chromiumExecutable(): string {
   const path = process.env['SERIALTRACE_CHROMIUM'] ?? '/usr/bin/chromium';
