@@ -1,13 +1,7 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settingsFromJson, type SeriesSettingsJson } from '@serialtrace/core';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type Store } from '@serialtrace/store';
-import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
-import type { SchemaCompiler } from '../src/schema/schema-description.js';
-import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
-import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
-import { temporaryDirectory } from './sqlite-harness.js';
+import type { Store } from '@serialtrace/store';
+import { MIGRATED_AT as AT, useOldDatabases, type Flag } from './migration-harness.js';
 import { seriesSettings } from './store-harness.js';
 
 /*
@@ -15,18 +9,6 @@ import { seriesSettings } from './store-harness.js';
  * series settings, the wrapped key, the record lot, expiry and print count, and label templates,
  * and the rows already there read back with their defaults, on both engines.
  */
-
-const AT = '2025-06-01T08:00:00.000Z';
-
-/** The DDL of migrations 1-3 and their ledger rows, as version 3 left a database. */
-function version3(compiler: SchemaCompiler): string[] {
-  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
-    for (const step of migration.steps) statements.push(...compiler.compile(step));
-    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
-  }
-  return statements;
-}
 
 /** A series' settings as version 3 kept them in series_versions: without the GS1 fields. */
 const V3_SETTINGS = JSON.stringify({
@@ -47,7 +29,7 @@ const V3_SETTINGS = JSON.stringify({
 });
 
 /** Rows version 3 wrote: one series, its version and a record (`flag` writes a boolean). */
-function version3Rows(flag: (value: boolean) => string): string[] {
+function version3Rows(flag: Flag): string[] {
   return [
     `INSERT INTO series (id, company_id, name, description, format, base, start_value, increment, min_length, reset_rule, time_zone,
        shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by, allocation, lease_size)
@@ -103,43 +85,19 @@ function must<T>(value: T | undefined): T {
 }
 
 describe('migration 4 on a database of version 3', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const old = useOldDatabases();
 
   it('upgrades a SQLite file, keeping its rows and giving them the defaults', async () => {
-    const { dir, remove } = temporaryDirectory();
-    cleanups.push(remove);
-    const path = join(dir, 'v3.db');
-    const db = new Database(path);
-    for (const sql of [...version3(new SqliteSchemaCompiler()), ...version3Rows((v) => (v ? '1' : '0'))]) db.exec(sql);
-    db.close();
-
-    const store = SqliteStore.open({ path });
-    cleanups.push(() => store.close());
-    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(4);
-    await checkUpgraded(store);
+    await checkUpgraded(old.sqlite(3, version3Rows));
   });
 
   it('upgrades a PostgreSQL schema, keeping its rows and giving them the defaults', async () => {
-    const schema = uniqueSchema('v3');
-    cleanups.push(() => dropSchema(schema));
-    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
-    await withPgClient(schema, async (client) => {
-      for (const sql of [...version3(new PgSchemaCompiler()), ...version3Rows((v) => (v ? 'TRUE' : 'FALSE'))]) await client.query(sql);
+    const store = await old.postgres(3, version3Rows, async (client) => {
       // Version 3 of the PostgreSQL adapter counts global series on the company row, and the ids
       // it wrote came from the identity sequences.
       await client.query('UPDATE companies SET global_series = 1 WHERE id = 1');
       for (const table of ['series', 'records']) await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`);
     });
-
-    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
-    cleanups.push(() => store.close());
-    await store.ping();
-    const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
-    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     await checkUpgraded(store);
   });
 });

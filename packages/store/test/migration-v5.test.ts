@@ -1,12 +1,6 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type Store } from '@serialtrace/store';
-import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
-import type { SchemaCompiler } from '../src/schema/schema-description.js';
-import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
-import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
-import { temporaryDirectory } from './sqlite-harness.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '@serialtrace/store';
+import { MIGRATED_AT as AT, useOldDatabases } from './migration-harness.js';
 
 /*
  * A database a release with schema version 4 wrote, opened by this one: migration 5 adds stored
@@ -14,18 +8,7 @@ import { temporaryDirectory } from './sqlite-harness.js';
  * engines.
  */
 
-const AT = '2025-06-01T08:00:00.000Z';
 const LATER = { at: '2025-06-02T08:00:00.000Z', actor: 'bob', reason: 'second try' };
-
-/** The DDL of migrations 1-4 and their ledger rows, as version 4 left a database. */
-function version4(compiler: SchemaCompiler): string[] {
-  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) {
-    for (const step of migration.steps) statements.push(...compiler.compile(step));
-    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
-  }
-  return statements;
-}
 
 /** Rows version 4 wrote: a label template with a history of its own. */
 function version4Rows(): string[] {
@@ -76,40 +59,16 @@ async function checkUpgraded(store: Store): Promise<void> {
 }
 
 describe('migration 5 on a database of version 4', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const old = useOldDatabases();
 
   it('upgrades a SQLite file, keeping its rows and adding scripts, their versions and runs', async () => {
-    const { dir, remove } = temporaryDirectory();
-    cleanups.push(remove);
-    const path = join(dir, 'v4.db');
-    const db = new Database(path);
-    for (const sql of [...version4(new SqliteSchemaCompiler()), ...version4Rows()]) db.exec(sql);
-    db.close();
-
-    const store = SqliteStore.open({ path });
-    cleanups.push(() => store.close());
-    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(5);
-    await checkUpgraded(store);
+    await checkUpgraded(old.sqlite(4, version4Rows));
   });
 
   it('upgrades a PostgreSQL schema, keeping its rows and adding scripts, their versions and runs', async () => {
-    const schema = uniqueSchema('v4');
-    cleanups.push(() => dropSchema(schema));
-    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
-    await withPgClient(schema, async (client) => {
-      for (const sql of [...version4(new PgSchemaCompiler()), ...version4Rows()]) await client.query(sql);
-      await client.query(`SELECT setval(pg_get_serial_sequence('label_templates', 'id'), (SELECT MAX(id) FROM label_templates))`);
-    });
-
-    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
-    cleanups.push(() => store.close());
-    await store.ping();
-    const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
-    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    const store = await old.postgres(4, version4Rows, (client) =>
+      client.query(`SELECT setval(pg_get_serial_sequence('label_templates', 'id'), (SELECT MAX(id) FROM label_templates))`),
+    );
     await checkUpgraded(store);
   });
 });

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, sealAuditEntry, type AuditEntry } from '@serialtrace/core';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type Store } from '@serialtrace/store';
-import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
-import type { SchemaCompiler } from '../src/schema/schema-description.js';
-import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
-import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
-import { temporaryDirectory } from './sqlite-harness.js';
+import type { Store } from '@serialtrace/store';
+import { MIGRATED_AT as AT, useOldDatabases } from './migration-harness.js';
 
 /*
  * A database a release with schema version 5 wrote, opened by this one: migration 6 keeps the
@@ -16,17 +10,7 @@ import { temporaryDirectory } from './sqlite-harness.js';
  * chain's newest entry, so that verification can hold the chain against it from now on.
  */
 
-const AT = '2025-06-01T08:00:00.000Z';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-function version5(compiler: SchemaCompiler): string[] {
-  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) {
-    for (const step of migration.steps) statements.push(...compiler.compile(step));
-    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
-  }
-  return statements;
-}
 
 /** Three entries of company 1 as version 5 wrote them (a second company has none). */
 function chain(): AuditEntry[] {
@@ -72,37 +56,15 @@ async function checkUpgraded(store: Store, entries: readonly AuditEntry[]): Prom
 }
 
 describe('migration 6 on a database of version 5', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const old = useOldDatabases();
 
   it('upgrades a SQLite file: each chain\'s newest entry becomes the head its company row keeps', async () => {
-    const { dir, remove } = temporaryDirectory();
-    cleanups.push(remove);
-    const path = join(dir, 'v5.db');
     const entries = chain();
-    const db = new Database(path);
-    for (const sql of [...version5(new SqliteSchemaCompiler()), ...version5Rows(entries)]) db.exec(sql);
-    db.close();
-
-    const store = SqliteStore.open({ path });
-    cleanups.push(() => store.close());
-    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    await checkUpgraded(store, entries);
+    await checkUpgraded(old.sqlite(5, () => version5Rows(entries)), entries);
   });
 
   it('upgrades a PostgreSQL schema whose company rows never kept a head', async () => {
-    const schema = uniqueSchema('v5');
-    cleanups.push(() => dropSchema(schema));
     const entries = chain();
-    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
-    await withPgClient(schema, async (client) => {
-      for (const sql of [...version5(new PgSchemaCompiler()), ...version5Rows(entries)]) await client.query(sql);
-    });
-    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
-    cleanups.push(() => store.close());
-    await store.ping();
-    await checkUpgraded(store, entries);
+    await checkUpgraded(await old.postgres(5, () => version5Rows(entries)), entries);
   });
 });

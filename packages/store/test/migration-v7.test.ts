@@ -1,12 +1,6 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, PgStore, SqliteStore, type NewUser, type Store } from '@serialtrace/store';
-import { PgSchemaCompiler } from '../src/postgres/pg-schema-compiler.js';
-import type { SchemaCompiler } from '../src/schema/schema-description.js';
-import { SqliteSchemaCompiler } from '../src/sqlite/sqlite-schema-compiler.js';
-import { dropSchema, uniqueSchema, withPgClient, TEST_DATABASE_URL } from './pg-harness.js';
-import { temporaryDirectory } from './sqlite-harness.js';
+import { describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, type NewUser, type Store } from '@serialtrace/store';
+import { MIGRATED_AT as AT, useOldDatabases, type Flag } from './migration-harness.js';
 
 /*
  * A database a release with schema version 6 wrote, opened by this one: migration 7 makes
@@ -14,21 +8,11 @@ import { temporaryDirectory } from './sqlite-harness.js';
  * sessions, on both engines; two companies may then have a user of the same name, one company not.
  */
 
-const AT = '2025-06-01T08:00:00.000Z';
 const LATER = '2025-06-02T08:00:00.000Z';
 
-/** The DDL of migrations 1-6 and their ledger rows, as version 6 left a database. */
-function version6(compiler: SchemaCompiler): string[] {
-  const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 6)) {
-    for (const step of migration.steps) statements.push(...compiler.compile(step));
-    statements.push(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, '${migration.name}', '${AT}')`);
-  }
-  return statements;
-}
-
 /** Rows version 6 wrote: a second company, a user in each, and a session of one of them. */
-function version6Rows(booleanTrue: string, booleanFalse: string): string[] {
+function version6Rows(flag: Flag): string[] {
+  const [booleanTrue, booleanFalse] = [flag(true), flag(false)];
   return [
     `INSERT INTO companies (id, name, created_at) VALUES (2, 'Acme', '${AT}')`,
     `INSERT INTO users (id, company_id, username, password_hash, role, system_admin, disabled, must_change_password, created_at, created_by, updated_at)
@@ -74,23 +58,10 @@ async function checkUpgraded(store: Store): Promise<void> {
 }
 
 describe('migration 7 on a database of version 6', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const old = useOldDatabases();
 
   it('upgrades a SQLite file: users keep their ids and sessions, and names become unique per company', async () => {
-    const { dir, remove } = temporaryDirectory();
-    cleanups.push(remove);
-    const path = join(dir, 'v6.db');
-    const db = new Database(path);
-    db.pragma('foreign_keys = ON');
-    for (const sql of [...version6(new SqliteSchemaCompiler()), ...version6Rows('1', '0')]) db.exec(sql);
-    db.close();
-
-    const store = SqliteStore.open({ path });
-    cleanups.push(() => store.close());
-    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    const store = old.sqlite(6, version6Rows, { foreignKeys: true });
     expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(7);
     await checkUpgraded(store);
     // Foreign keys are on again after the migration: a session of nobody is refused.
@@ -100,19 +71,7 @@ describe('migration 7 on a database of version 6', () => {
   });
 
   it('upgrades a PostgreSQL schema: users keep their ids and sessions, and names become unique per company', async () => {
-    const schema = uniqueSchema('v6');
-    cleanups.push(() => dropSchema(schema));
-    await withPgClient('public', (client) => client.query(`CREATE SCHEMA ${schema}`));
-    await withPgClient(schema, async (client) => {
-      for (const sql of [...version6(new PgSchemaCompiler()), ...version6Rows('TRUE', 'FALSE')]) await client.query(sql);
-      await client.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))`);
-    });
-
-    const store = PgStore.open({ url: TEST_DATABASE_URL, schema });
-    cleanups.push(() => store.close());
-    await store.ping();
-    const versions = await withPgClient(schema, async (client) => (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
-    expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    const store = await old.postgres(6, version6Rows, (client) => client.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))`));
     await checkUpgraded(store);
   });
 });
