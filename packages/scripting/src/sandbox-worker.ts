@@ -158,22 +158,25 @@ async function runInSandbox(
     return result;
   };
 
-  runtime.setInterruptHandler(() => {
-    if (state.stopped) return true;
-    if (box.memory.buffer.byteLength >= state.heapLimit) {
-      state.memoryExceeded = true;
-      return true;
-    }
-    if (Date.now() <= state.deadline) return false;
-    state.timedOut = true;
-    return true;
-  });
-
   const kit = installBridge(context, capture, onLog);
   try {
     if (Object.keys(job.methods).length > 0) installHost(context, kit, job.methods, state, host);
     const invalid = compileError(context, job.name, job.source);
     if (invalid !== undefined) return finish(error('SCRIPT_INVALID', invalid));
+
+    // Armed only now that the sandbox is set up: the bridge's own code must not be interrupted
+    // (a run that began late, on a loaded machine, would fail as a fault of the sandbox instead
+    // of timing out), and from here on everything that runs is the script's.
+    runtime.setInterruptHandler(() => {
+      if (state.stopped) return true;
+      if (box.memory.buffer.byteLength >= state.heapLimit) {
+        state.memoryExceeded = true;
+        return true;
+      }
+      if (Date.now() <= state.deadline) return false;
+      state.timedOut = true;
+      return true;
+    });
 
     const evaluated = await context.evalCodeAsync(job.source, job.name, { type: 'global' });
     if (evaluated.error !== undefined) return finish(await describeFailure(box, runtime, context, kit, state, evaluated.error));

@@ -38,6 +38,15 @@ describe('runaway scripts end with the right code', () => {
     await stillUsable();
   });
 
+  it('times out, never fails, when its time is up before the sandbox is even set up (a loaded machine)', async () => {
+    for (let i = 0; i < 5; i++) {
+      // 1 ms is gone before the bridge and the host functions are installed.
+      const error = errorOf(await run('function main() { while (true) {} }', { host, limits: { timeMs: 1 } }));
+      expect(error.code).toBe('SCRIPT_TIMEOUT');
+    }
+    await stillUsable();
+  });
+
   it.each([
     ['a huge string', 'function main() { return "x".repeat(1e9).length }'],
     ['a huge array', 'function main() { return new Array(1e8).fill(0).length }'],
