@@ -5,7 +5,8 @@
  * web UI's records explorer on 1,000,000 records in headless Chromium against the API alone.
  * `--json` prints one JSON object; `--quick` shortens every measurement (and seeds 200,000
  * records for the web UI); `--only generation`, `--only gs1`, `--only scripts`, `--only script-isolation`, `--only http`,
- * `--only postgres`, `--only web` or `--only auth` runs one part. The auth part prices identifying a caller
+ * `--only postgres`, `--only web`, `--only auth` or `--only audit` runs one part. The audit part times a
+ * verification of 200,000 records against reading their chain alone. The auth part prices identifying a caller
  * (an API key in the service, and `GET /api/v1/auth/me` by key and by session on both engines). The gs1 part sets randomised serials against
  * sequential ones and times label renders; the scripts part times script runs and sets serials
  * generated from a script against the service called directly; the script-isolation part times the
@@ -13,6 +14,7 @@
  * wait for a run, and the server's memory around a memory bomb. The full run skips PostgreSQL when it cannot
  * reach SERIALTRACE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test).
  */
+import { printAuditReport, runAuditBench } from './audit.js';
 import { printAuthReport, runAuthBench } from './auth.js';
 import { printGenerationReport, runGenerationBench } from './generation.js';
 import { printGs1Report, runGs1Bench } from './gs1.js';
@@ -36,6 +38,7 @@ if (only === undefined || only === 'http') report['http'] = await runHttpBench({
 if (only === undefined || only === 'postgres') report['postgres'] = await runPostgresBench({ quick, required: only === 'postgres' });
 if (only === undefined || only === 'web') report['web'] = await runWebUiBench({ quick });
 if (only === undefined || only === 'auth') report['auth'] = await runAuthBench({ quick });
+if (only === undefined || only === 'audit') report['audit'] = await runAuditBench({ quick });
 
 if (json) {
   console.log(JSON.stringify(report));
@@ -49,4 +52,5 @@ if (json) {
   if (report['postgres'] !== undefined) printPostgresReport(report['postgres'] as Awaited<ReturnType<typeof runPostgresBench>>);
   if (report['web'] !== undefined) printWebUiReport(report['web'] as Awaited<ReturnType<typeof runWebUiBench>>);
   if (report['auth'] !== undefined) printAuthReport(report['auth'] as Awaited<ReturnType<typeof runAuthBench>>);
+  if (report['audit'] !== undefined) printAuditReport(report['audit'] as Awaited<ReturnType<typeof runAuditBench>>);
 }
