@@ -129,11 +129,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.body : validators.text).compile(schema));
   registerTextPolicy(app);
-  // A request begun before the shutdown and answered after it closes its connection: otherwise
-  // the connection, idle once answered, would hold the server's exit until its keep-alive ends.
-  app.addHook('onSend', async (_request, reply) => {
-    if (context.shuttingDown()) void reply.header('connection', 'close');
-  });
 
   // Bodies are JSON: a text/plain body is what a cross-site form can send without asking.
   app.removeContentTypeParser('text/plain');

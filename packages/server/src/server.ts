@@ -3,6 +3,9 @@ import { clockFromSetting, createSerialtrace, type Serialtrace } from '@serialtr
 import { openStore } from '@serialtrace/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+
+/** How often a closing server closes the connections that have fallen idle since it began. */
+const IDLE_SWEEP_MS = 100;
 import { scriptLimitsOf, type ServerConfig } from './config.js';
 
 /** How often a server that started without its database tries the first start again. */
@@ -136,7 +139,15 @@ export async function startServer(config: ServerConfig, logger: boolean | object
         shuttingDown = true;
         clearTimeout(retry);
         await attempt?.catch(() => undefined);
-        await app.close();
+        // Fastify closes the connections that are idle when the shutdown begins; one answered
+        // later (a request begun before it) would stay open until its keep-alive timeout and hold
+        // the exit that long. Close such connections as soon as they fall idle.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         // What this server leased and did not issue is recorded as skipped now, rather than when
         // another server finds the lease expired.
         await services.generation.releaseLeases().catch((error: unknown) => {
