@@ -4,9 +4,10 @@ import { openStore } from '@serialtrace/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 
+import { scriptLimitsOf, type ServerConfig } from './config.js';
+
 /** How often a closing server closes the connections that have fallen idle since it began. */
 const IDLE_SWEEP_MS = 100;
-import { scriptLimitsOf, type ServerConfig } from './config.js';
 
 /** How often a server that started without its database tries the first start again. */
 export const FIRST_START_RETRY_MS = 2000;
