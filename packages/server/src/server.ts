@@ -3,7 +3,6 @@ import { clockFromSetting, createSerialtrace, type Serialtrace } from '@serialtr
 import { openStore } from '@serialtrace/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-
 import { scriptLimitsOf, type ServerConfig } from './config.js';
 
 /** How often a closing server closes the connections that have fallen idle since it began. */
