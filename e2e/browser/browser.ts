@@ -141,8 +141,10 @@ export function useBrowserUi(): BrowserUi {
     },
     async openBrowser(options = {}) {
       const context = await browser!.newContext({ viewport: VIEWPORTS[options.viewport ?? 'desktop'], baseURL: options.url ?? server!.url, locale: 'en-GB', timezoneId: 'UTC' });
-      // A control that never appears fails in seconds with its name, not at the test's timeout.
-      context.setDefaultTimeout(10_000);
+      // A control that never appears fails with its name, not at the test's timeout; 20 s, since
+      // the suite runs test files side by side on two cores and a first save or load can take
+      // several seconds then (a script save once missed 10 s in CI).
+      context.setDefaultTimeout(20_000);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(`uncaught in the page: ${error.stack ?? error.message}`));
