@@ -113,11 +113,16 @@ export function useBrowserUi(): BrowserUi {
     [server, browser] = await Promise.all([start(join(dir, 'serialtrace.db')), launchChromium()]);
   });
 
-  afterEach(async () => {
+  afterEach(async (context) => {
     const pages = watched;
     const patterns = [...allowed, SESSION_PROBE];
     watched = [];
     allowed = [];
+    // A failed test leaves a picture of every page it had open: what was shown instead.
+    if (context.task.result?.state === 'fail') {
+      const name = context.task.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80);
+      await Promise.all(pages.flatMap((w, i) => w.context.pages().map((page, j) => screenshot(page, `failed-${name}-${i}-${j}`).catch(() => undefined))));
+    }
     const unexpected = pages.flatMap((w) => w.errors.filter((error) => !patterns.some((pattern) => pattern.test(error))));
     await Promise.all(pages.map((w) => w.context.close().catch(() => undefined)));
     if (unexpected.length > 0) throw new Error(`the page reported errors:\n${unexpected.join('\n')}`);

@@ -62,7 +62,14 @@ describe('Scripts', () => {
       '}',
     ]);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByText('Saved version 1', { exact: true }).waitFor();
+    await page
+      .getByText('Saved version 1', { exact: true })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        // Say what the page showed instead, and what the editor held.
+        const alerts = await page.getByRole('alert').allTextContents();
+        throw new Error(`no "Saved version 1": alerts ${JSON.stringify(alerts)}, source ${JSON.stringify(await textOf(editor))}`, { cause: error });
+      });
     await mark.waitFor({ state: 'detached' });
     expect(new URL(page.url()).searchParams.get('script')).toBe('issue-bottles');
     await page.getByRole('list', { name: 'Scripts' }).getByRole('button', { name: 'issue-bottles', exact: true }).waitFor();
