@@ -3,11 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   auditContentOf,
+  auditDigestInput,
+  ChainWalk,
   auditHashInput,
   canonicalJson,
   findChainBreak,
   GENESIS_HASH,
   sealAuditEntry,
+  sealJournalEntry,
   type AuditContent,
   type AuditEntry,
 } from '@serialtrace/core';
@@ -51,6 +54,20 @@ describe('canonicalJson', () => {
 });
 
 describe('sealing', () => {
+  it('seals a journal entry over a digest of its content, its position and the previous hash', () => {
+    const first = sealJournalEntry(content(1), GENESIS_HASH, sha256);
+    expect(first.digest).toBe(sha256(auditDigestInput(content(1))));
+    expect(first.hash).toBe(sha256(`${GENESIS_HASH}\n1\n${first.digest}`));
+    const second = sealJournalEntry(content(2), first.hash, sha256);
+    const walk = new ChainWalk(sha256);
+    expect([...walk.check(first), ...walk.check(second)]).toEqual([]);
+    // The digest does not cover the position, the chain hash does: moving an entry breaks the link.
+    expect(walk.check({ ...sealJournalEntry(content(4), second.hash, sha256), actor: 'intruder' })).toEqual([
+      { seq: 4, reason: 'sequence_gap', expectedSeq: 3 },
+      { seq: 4, reason: 'hash_mismatch', expectedHash: sha256(auditDigestInput({ ...content(4), actor: 'intruder' })) },
+    ]);
+  });
+
   it('hashes the previous hash, a newline and the canonical content', () => {
     const first = sealAuditEntry(content(1), GENESIS_HASH, sha256);
     expect(GENESIS_HASH).toBe('0'.repeat(64));

@@ -29,7 +29,17 @@ export interface AuditContent {
 export interface AuditEntry extends AuditContent {
   readonly prevHash: string;
   readonly hash: string;
+  /**
+   * SHA-256 of the entry's content without its position ({@link auditDigestInput}), taken when the
+   * entry was written; the chain hash then covers the position and this digest
+   * ({@link chainHashInput}). Absent on entries written before the journal, whose hash covers
+   * their content directly ({@link auditHashInput}).
+   */
+  readonly digest?: string;
 }
+
+/** What an entry records before it has a place in its chain. */
+export type AuditEventContent = Omit<AuditContent, 'seq'>;
 
 /**
  * JSON with object keys sorted at every level and no spaces: the same content always yields the
@@ -84,6 +94,29 @@ export function auditHashInput(prevHash: string, c: AuditContent): string {
   );
 }
 
+/**
+ * The text an entry's digest is taken over when it is written: its content as canonical JSON,
+ * without the position it will take in its chain (written once, read back exactly by the sealer,
+ * which only links digests).
+ */
+export function auditDigestInput(c: AuditEventContent): string {
+  return (
+    `{"action":${str(c.action)},"actor":${str(c.actor)},"at":${str(c.at)},"companyId":${canonicalJson(c.companyId)},` +
+    `"data":${canonicalJson(c.data)},"entityId":${str(c.entityId)},"entityType":${str(c.entityType)},"line":${str(c.line)},` +
+    `"plant":${str(c.plant)},"reason":${str(c.reason)},"station":${str(c.station)}}`
+  );
+}
+
+/** The text a journal entry's chain hash is taken over: the previous hash, its position and its digest. */
+export function chainHashInput(prevHash: string, seq: number, digest: string): string {
+  return `${prevHash}\n${seq}\n${digest}`;
+}
+
+/** The hash an entry must have after `prevHash`, whichever way it was chained. */
+export function expectedEntryHash(entry: AuditEntry, prevHash: string, hash: HashFunction): string {
+  return typeof entry.digest === 'string' ? hash(chainHashInput(prevHash, entry.seq, entry.digest)) : hash(auditHashInput(prevHash, entry));
+}
+
 /** The hashed fields of an entry, whatever else the object carries. */
 export function auditContentOf(entry: AuditContent): AuditContent {
   const { seq, companyId, at, actor, station, line, plant, reason, action, entityType, entityId, data } = entry;
@@ -111,10 +144,26 @@ export function sealAuditEntry(c: AuditContent, prevHash: string, hash: HashFunc
   };
 }
 
+/**
+ * An entry as the journal seals it: a digest over its content, and a chain hash over the previous
+ * hash, its position and that digest.
+ */
+export function sealJournalEntry(c: AuditContent, prevHash: string, hash: HashFunction): AuditEntry {
+  const digest = hash(auditDigestInput(c));
+  return { ...sealAuditEntry(c, prevHash, hash), digest, hash: hash(chainHashInput(prevHash, c.seq, digest)) };
+}
+
 export type ChainBreak =
   | { readonly seq: number; readonly reason: 'sequence_gap'; readonly expectedSeq: number }
   | { readonly seq: number; readonly reason: 'link_mismatch'; readonly expectedPrevHash: string }
   | { readonly seq: number; readonly reason: 'hash_mismatch'; readonly expectedHash: string };
+
+/** A journal entry's digest does not match its content: the entry was changed after it was written. */
+function digestBreak(entry: AuditEntry, hash: HashFunction): ChainBreak | undefined {
+  if (typeof entry.digest !== 'string') return undefined;
+  const expected = hash(auditDigestInput(entry));
+  return expected === entry.digest ? undefined : { seq: entry.seq, reason: 'hash_mismatch', expectedHash: expected };
+}
 
 /**
  * Walks a chain entry by entry, in chain order, and names every broken link, not only the first:
@@ -147,8 +196,10 @@ export class ChainWalk {
     const breaks: ChainBreak[] = [];
     if (entry.seq !== this.#expectedSeq) breaks.push({ seq: entry.seq, reason: 'sequence_gap', expectedSeq: this.#expectedSeq });
     else if (entry.prevHash !== this.#prevHash) breaks.push({ seq: entry.seq, reason: 'link_mismatch', expectedPrevHash: this.#prevHash });
-    const expectedHash = this.#hash(auditHashInput(entry.prevHash, entry));
-    if (entry.hash !== expectedHash) breaks.push({ seq: entry.seq, reason: 'hash_mismatch', expectedHash });
+    const changed = digestBreak(entry, this.#hash);
+    const expectedHash = expectedEntryHash(entry, entry.prevHash, this.#hash);
+    if (changed !== undefined) breaks.push(changed);
+    else if (entry.hash !== expectedHash) breaks.push({ seq: entry.seq, reason: 'hash_mismatch', expectedHash });
     if (breaks.length > 0) this.#broken = true;
     this.#last = { seq: entry.seq, hash: entry.hash };
     if (!this.#broken) this.#intact = this.#last;
