@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient } from './postgres-schema.js';
+import { dropSchema, journalSealed, TEST_DATABASE_URL, uniqueSchema, withPgClient } from './postgres-schema.js';
 import { duplicates, groupBy, sorted } from './checks.js';
 import { http, signIn, startServer, startServers, type HttpAnswer, type ServerProcess } from './server-process.js';
 
@@ -211,19 +211,20 @@ interface LeaseRow {
 
 /** Everything the servers committed, read straight from PostgreSQL. */
 async function readDatabase(schema: string) {
+  await journalSealed(schema);
   return withPgClient(schema, async (client) => {
     const records = await client.query<{ serial: string; sequence: string; work_order: string | null; audit_seq: string | null }>(
-      'SELECT serial, sequence, work_order, audit_seq FROM records ORDER BY id',
+      'SELECT serial, sequence, work_order, (SELECT j.seq FROM journal j WHERE j.id = records.audit_id) AS audit_seq FROM records ORDER BY id',
     );
-    const generations = await client.query<{ seq: string; data: string }>("SELECT seq, data FROM audit_log WHERE action = 'serials.generated' ORDER BY seq");
+    const generations = await client.query<{ seq: string; data: string }>("SELECT seq, data FROM journal WHERE type = 'serials.generated' ORDER BY seq");
     const releases = await client.query<{ seq: string; actor: string; data: string }>(
-      "SELECT seq, actor, data FROM audit_log WHERE action = 'serials.lease_released' ORDER BY seq",
+      "SELECT seq, actor, data FROM journal WHERE type = 'serials.lease_released' ORDER BY seq",
     );
     const counters = await client.query<{ value: string }>('SELECT value FROM counters');
     const leases = await client.query<{ id: string; owner: string; used: string; last_value: string; released_at: string | null }>(
       'SELECT id, owner, used, last_value, released_at FROM counter_leases ORDER BY id',
     );
-    const chain = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM audit_log');
+    const chain = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM journal');
     expect(counters.rows, 'one counter: the series has no reset').toHaveLength(1);
     return {
       records: records.rows.map((r) => ({

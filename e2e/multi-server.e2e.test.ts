@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema, withPgClient } from './postgres-schema.js';
+import { dropSchema, journalSealed, TEST_DATABASE_URL, uniqueSchema, withPgClient } from './postgres-schema.js';
 import { duplicates, groupBy, sorted } from './checks.js';
 import { http, signIn, startServers, type HttpAnswer, type ServerProcess } from './server-process.js';
 
@@ -74,7 +74,7 @@ async function expectOneInstallation(space: Cluster): Promise<void> {
   const installed = await withPgClient(space.schema, async (client) => ({
     versions: (await client.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => Number(r.version)),
     users: (await client.query('SELECT username, system_admin FROM users')).rows,
-    created: (await client.query("SELECT entity_id FROM audit_log WHERE action = 'user.created'")).rows,
+    created: (await client.query("SELECT entity_id FROM journal WHERE type = 'user.created'")).rows,
   }));
   expect(installed.versions.length).toBeGreaterThan(0);
   expect(installed.versions).toEqual(Array.from({ length: installed.versions.length }, (_, i) => i + 1));
@@ -198,13 +198,14 @@ interface GenerationEntry {
 
 /** Everything the servers committed, read straight from PostgreSQL. */
 async function readDatabase(schema: string) {
+  await journalSealed(schema);
   return withPgClient(schema, async (client) => {
     const records = await client.query<{ series: string; serial: string; sequence: string; work_order: string | null; audit_seq: string | null }>(
-      'SELECT s.name AS series, r.serial, r.sequence, r.work_order, r.audit_seq FROM records r JOIN series s ON s.id = r.series_id ORDER BY r.id',
+      'SELECT s.name AS series, r.serial, r.sequence, r.work_order, (SELECT j.seq FROM journal j WHERE j.id = r.audit_id) AS audit_seq FROM records r JOIN series s ON s.id = r.series_id ORDER BY r.id',
     );
-    const entries = await client.query<{ seq: string; data: string }>("SELECT seq, data FROM audit_log WHERE action = 'serials.generated' ORDER BY seq");
+    const entries = await client.query<{ seq: string; data: string }>("SELECT seq, data FROM journal WHERE type = 'serials.generated' ORDER BY seq");
     const counters = await client.query<{ series: string; value: string }>('SELECT s.name AS series, c.value FROM counters c JOIN series s ON s.id = c.series_id');
-    const chain = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM audit_log');
+    const chain = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM journal');
     return {
       records: records.rows.map(
         (r): StoredRecord => ({

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sealAuditEntry, type AuditEntry } from '@serialtrace/core';
+import { sealJournalEntry, type AuditEntry } from '@serialtrace/core';
 import { sha256Hex } from '@serialtrace/service';
 import { describe, expect, it } from 'vitest';
 import { runCapture, useLocalDatabase, useParity } from './cli-harness.js';
@@ -47,8 +47,8 @@ describe.each([
     const rewrite = new Database(db());
     let prev = exported[1]!.hash;
     for (const entry of exported.slice(2)) {
-      const forged = sealAuditEntry({ ...entry, reason: entry.seq === 3 ? 'backdated' : entry.reason }, prev, sha256Hex);
-      rewrite.prepare('UPDATE audit_log SET reason = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(forged.reason, forged.prevHash, forged.hash, entry.seq);
+      const forged = sealJournalEntry({ ...entry, reason: entry.seq === 3 ? 'backdated' : entry.reason }, prev, sha256Hex);
+      rewrite.prepare('UPDATE journal SET reason = ?, digest = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(forged.reason, forged.digest, forged.prevHash, forged.hash, entry.seq);
       prev = forged.hash;
     }
     rewrite.prepare('UPDATE companies SET chain_hash = ? WHERE id = 1').run(prev);
@@ -76,7 +76,7 @@ describe('audit checkpoint refusals', () => {
       code: 'AUDIT_KEY_INVALID',
     });
     const raw = new Database(db());
-    raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").run();
+    raw.prepare("UPDATE journal SET actor = 'mallory' WHERE seq = 2").run();
     raw.close();
     const broken = await cli(['audit', 'checkpoint', '--out', file, '--json'], { env: { SERIALTRACE_AUDIT_KEY: HMAC_KEY } });
     expect(broken.code).toBe(1);

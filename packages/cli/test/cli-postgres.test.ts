@@ -104,7 +104,7 @@ describe('serialtrace on PostgreSQL', () => {
 
     const copied = await cli(['copy-to-postgres', TEST_DATABASE_URL, '--json'], sqlite);
     expect(copied.code, copied.stdout + copied.stderr).toBe(0);
-    expect(copied.json()).toMatchObject({ from: sqliteFile, schema, tables: expect.arrayContaining([{ name: 'records', rows: 6 }, { name: 'audit_log', rows: 7 }]) });
+    expect(copied.json()).toMatchObject({ from: sqliteFile, schema, tables: expect.arrayContaining([{ name: 'records', rows: 6 }, { name: 'journal', rows: 7 }]) });
 
     const pgEnv = { SERIALTRACE_DATABASE_URL: TEST_DATABASE_URL };
     expect((await cli(['series', 'list', '--json'], pgEnv)).json()).toEqual(before.series);

@@ -148,7 +148,7 @@ describe('the same commands on a local database and against a server', () => {
   it('agree on a history edited behind their backs: the chain is broken at the same entry', async () => {
     for (const path of [localDb(), serverDb()]) {
       const raw = new Database(path);
-      raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4").run();
+      raw.prepare("UPDATE journal SET actor = 'mallory' WHERE seq = 4").run();
       raw.close();
     }
     for (const line of [['audit', '--verify', '--json'], ['audit', '--verify']]) {

@@ -8,7 +8,7 @@ const { cli, dir, db } = useLocalDatabase('serialtrace-cli-');
 function auditCount(): number {
   const raw = new Database(db(), { readonly: true });
   try {
-    return (raw.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+    return (raw.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
   } finally {
     raw.close();
   }
@@ -94,7 +94,7 @@ describe('serialtrace CLI', () => {
     await cli(['series', 'create', 'W', '--format', 'W{####}']);
     await cli(['generate', 'W']);
     const raw = new Database(db());
-    raw.prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").run();
+    raw.prepare("UPDATE journal SET actor = 'mallory' WHERE seq = 1").run();
     raw.close();
     const verify = await cli(['audit', '--verify', '--json']);
     expect(verify.code).toBe(1);

@@ -79,7 +79,7 @@ describe('two servers on one database', () => {
 
   it('refuses a disabled user\'s session on the other server at once (sessions are never held in memory)', async () => {
     await a.services.users.create({ companyId: 1, actor: 'user:admin' }, { username: 'pat', password: USER_PASSWORD, role: 'viewer' });
-    await a.services.store.write((tx) => tx.findUserByName(1, 'pat').then((u) => tx.updateUser(u!.id, { mustChangePassword: false }, new Date().toISOString())));
+    await a.services.store.write((tx) => tx.access.findUserByName(1, 'pat').then((u) => tx.access.updateUser(u!.id, { mustChangePassword: false }, new Date().toISOString())));
     const pat = { cookie: `serialtrace_session=${(await a.services.signIn.login('pat', USER_PASSWORD)).token}` };
     expect(await status(b, 'GET', '/api/v1/series', pat)).toBe(200);
     expect(await status(a, 'PATCH', '/api/v1/users/pat', admin, { disabled: true })).toBe(200);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sealAuditEntry, type AuditEntry } from '@serialtrace/core';
+import { sealJournalEntry, type AuditEntry } from '@serialtrace/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_ENGINES, openApp, type Credentials, type TestApp } from './helper.js';
 
@@ -41,7 +41,7 @@ describe.each(APP_ENGINES)('audit tampering on %s', (engine) => {
 
   it('finds entries cut off the end of the chain, and still finds them after the next write', async () => {
     const count = (await entries()).length;
-    await t.sql(`DELETE FROM audit_log WHERE company_id = 1 AND seq > ${count - 3}`);
+    await t.sql(`DELETE FROM journal WHERE company_id = 1 AND seq > ${count - 3}`);
     const cut = await verify();
     expect(cut.valid).toBe(false);
     expect(cut.problems).toContainEqual(expect.objectContaining({ reason: 'head_mismatch', seq: count - 3, expectedSeq: count }));
@@ -53,8 +53,8 @@ describe.each(APP_ENGINES)('audit tampering on %s', (engine) => {
   });
 
   it('goes on past a broken entry and reports every later problem too', async () => {
-    await t.sql(`UPDATE audit_log SET actor = 'mallory' WHERE company_id = 1 AND seq = 3`);
-    await t.sql(`UPDATE audit_log SET reason = 'nothing to see' WHERE company_id = 1 AND seq = 9`);
+    await t.sql(`UPDATE journal SET actor = 'mallory' WHERE company_id = 1 AND seq = 3`);
+    await t.sql(`UPDATE journal SET reason = 'nothing to see' WHERE company_id = 1 AND seq = 9`);
     const result = await verify();
     expect(result.valid).toBe(false);
     expect(result.problems.filter((p: { reason: string }) => p.reason === 'hash_mismatch').map((p: { seq: number }) => p.seq)).toEqual([3, 9]);
@@ -90,8 +90,8 @@ describe.each(APP_ENGINES)('audit tampering on %s', (engine) => {
     expect(all[1]!.action).toBe('api_key.created');
     let prev = all[0]!.hash;
     for (const entry of all.slice(1)) {
-      const forged = sealAuditEntry({ ...entry, actor: entry.seq === 2 ? 'mallory' : entry.actor }, prev, sha256);
-      await t.sql(`UPDATE audit_log SET actor = ${sqlText(forged.actor)}, prev_hash = '${forged.prevHash}', hash = '${forged.hash}' WHERE company_id = 1 AND seq = ${entry.seq}`);
+      const forged = sealJournalEntry({ ...entry, actor: entry.seq === 2 ? 'mallory' : entry.actor }, prev, sha256);
+      await t.sql(`UPDATE journal SET actor = ${sqlText(forged.actor)}, digest = '${forged.digest}', prev_hash = '${forged.prevHash}', hash = '${forged.hash}' WHERE company_id = 1 AND seq = ${entry.seq}`);
       prev = forged.hash;
     }
     await t.sql(`UPDATE companies SET chain_hash = '${prev}' WHERE id = 1`);
@@ -105,7 +105,7 @@ describe.each(APP_ENGINES)('audit tampering on %s', (engine) => {
   it('finds a chain truncated below a checkpoint even when the kept head was rewritten to match', async () => {
     const before = await verify();
     const cut = before.head.seq - 5;
-    await t.sql(`DELETE FROM audit_log WHERE company_id = 1 AND seq > ${cut}`);
+    await t.sql(`DELETE FROM journal WHERE company_id = 1 AND seq > ${cut}`);
     const last = (await entries()).at(-1)!;
     await t.sql(`UPDATE companies SET chain_seq = ${last.seq}, chain_hash = '${last.hash}' WHERE id = 1`);
     const held = await verify({ checkpointSeq: String(before.head.seq), checkpointHash: before.head.hash });

@@ -237,7 +237,7 @@ export async function openApp(options: VariantOptions & { readonly at?: string; 
       const name = username ?? `${role}-${++counter}`;
       const created = await services.users.create(caller ?? adminCaller, { username: name, password: USER_PASSWORD, role });
       // As if they had changed it (through the store: a change through the service costs two more hashes).
-      if (!mustChangePassword) await services.store.write((tx) => tx.updateUser(created.id, { mustChangePassword: false }, clock.now().toISOString()));
+      if (!mustChangePassword) await services.store.write((tx) => tx.access.updateUser(created.id, { mustChangePassword: false }, clock.now().toISOString()));
       return { ...(await session(name, USER_PASSWORD)), label: `${role} session`, username: name };
     },
     session,

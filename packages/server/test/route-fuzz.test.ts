@@ -262,7 +262,7 @@ const RECORDED_REFUSALS = new Set(['runScript']);
  * refused request must leave it as it was.
  */
 const FINGERPRINT = `SELECT ${[
-  ...['companies', 'series', 'series_versions', 'counters', 'records', 'record_history', 'audit_log', 'idempotency_keys', 'users', 'sessions', 'api_keys', 'label_templates', 'scripts', 'script_versions', 'script_runs', 'counter_leases'].map(
+  ...['companies', 'series', 'series_versions', 'counters', 'records', 'record_history', 'journal', 'idempotency_keys', 'users', 'sessions', 'api_keys', 'label_templates', 'scripts', 'script_versions', 'script_runs', 'counter_leases'].map(
     (table) => `(SELECT COUNT(*) FROM ${table})`,
   ),
   ...['series', 'counters', 'records', 'users', 'label_templates', 'scripts'].map((table) => `(SELECT MAX(updated_at) FROM ${table})`),

@@ -321,7 +321,7 @@ describe('audit', () => {
     const valid = (await t.call('GET', '/api/v1/audit/verify', { as: auditor })).json;
     const count = (await t.call('GET', '/api/v1/audit/export', { as: auditor })).json.length;
     expect(valid).toMatchObject({ valid: true, checked: count, firstBreak: null, head: { seq: count } });
-    t.raw().prepare("UPDATE audit_log SET actor = 'mallory' WHERE company_id = 1 AND seq = 3").run();
+    t.raw().prepare("UPDATE journal SET actor = 'mallory' WHERE company_id = 1 AND seq = 3").run();
     const broken = (await t.call('GET', '/api/v1/audit/verify', { as: auditor })).json;
     expect(broken).toMatchObject({ valid: false, checked: count, head: { seq: 2 }, firstBreak: { seq: 3, reason: 'hash_mismatch' } });
   });

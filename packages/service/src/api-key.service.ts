@@ -51,7 +51,7 @@ export class ApiKeyService {
   }
 
   async list(caller: Caller): Promise<ApiKeyView[]> {
-    return (await this.#store.read((tx) => tx.listApiKeys(caller.companyId))).map(apiKeyView);
+    return (await this.#store.read((tx) => tx.access.listApiKeys(caller.companyId))).map(apiKeyView);
   }
 
   /** Creates a key; the returned `key` is the only time its secret is seen. */
@@ -86,7 +86,7 @@ export class ApiKeyService {
       revokedBy: null,
     };
     await this.#store.write(async (tx) => {
-      await tx.insertApiKey(row);
+      await tx.access.insertApiKey(row);
       await appendAudit(tx, caller, at, [{ action: 'api_key.created', entityType: 'api_key', entityId: row.id, data: { name, role, station, expiresAt } }]);
     });
     return { ...apiKeyView(row), key: generated.key };
@@ -95,11 +95,11 @@ export class ApiKeyService {
   async revoke(caller: Caller, id: string): Promise<void> {
     const at = this.#now();
     await this.#store.write(async (tx) => {
-      const key = await tx.findApiKey(id);
+      const key = await tx.access.findApiKey(id);
       if (key === undefined || key.companyId !== caller.companyId) throw new SerialtraceError('API_KEY_NOT_FOUND', { field: 'id', id });
       if (key.revokedAt !== null) return;
-      await tx.noteAccessChange(key.companyId);
-      await tx.revokeApiKey(id, at, caller.actor);
+      await tx.access.noteAccessChange(key.companyId);
+      await tx.access.revokeApiKey(id, at, caller.actor);
       await appendAudit(tx, caller, at, [{ action: 'api_key.revoked', entityType: 'api_key', entityId: id, data: { name: key.name } }]);
     });
     this.#keys.delete(id);
@@ -122,9 +122,9 @@ export class ApiKeyService {
       const at = this.#monotonicMs();
       const found = await this.#store.read(async (tx) => {
         // In one snapshot: a revocation after this read raises the version it is kept under.
-        const version = await tx.readAccessVersion();
-        const row = await tx.findApiKey(parsed.id);
-        return row === undefined ? undefined : { row, version, company: (await tx.findCompany(row.companyId))! };
+        const version = await tx.access.readAccessVersion();
+        const row = await tx.access.findApiKey(parsed.id);
+        return row === undefined ? undefined : { row, version, company: (await tx.access.findCompany(row.companyId))! };
       });
       if (found !== undefined) this.#saw(found.version, at);
       if (found === undefined || found.row.revokedAt !== null) {
@@ -154,7 +154,7 @@ export class ApiKeyService {
     if (this.#looking === undefined) {
       const at = this.#monotonicMs();
       this.#looking = this.#store
-        .read((tx) => tx.readAccessVersion())
+        .read((tx) => tx.access.readAccessVersion())
         .then((version) => {
           this.#saw(version, at);
           return version;

@@ -1,5 +1,5 @@
-import { canonicalJson, type AuditEntry } from '@serialtrace/core';
-import type { RecordRow, StatusChangeRow } from '@serialtrace/store';
+import { canonicalJson } from '@serialtrace/core';
+import type { JournalEvent, RecordRow, StatusChangeRow } from '@serialtrace/store';
 import { fingerprint } from './hashing.js';
 
 /**
@@ -8,7 +8,7 @@ import { fingerprint } from './hashing.js';
  * `completed`), or it points at no entry at all.
  */
 export interface LinkProblem {
-  /** The entry the row points at (0 when it points at none). */
+  /** The chain position of the entry the row points at (0 when it points at none, or at one not sealed yet). */
   readonly seq: number;
   readonly reason: 'record_mismatch' | 'history_mismatch';
   readonly serial: string;
@@ -33,9 +33,9 @@ function differences(pairs: readonly (readonly [string, unknown, unknown])[]): {
 
 /** The serials an entry issued, as a set, computed once per entry however many records share it. */
 export class IssuedSerials {
-  readonly #sets = new WeakMap<AuditEntry, ReadonlySet<string>>();
+  readonly #sets = new WeakMap<JournalEvent, ReadonlySet<string>>();
 
-  of(entry: AuditEntry): ReadonlySet<string> {
+  of(entry: JournalEvent): ReadonlySet<string> {
     let set = this.#sets.get(entry);
     if (set === undefined) {
       const serials = (entry.data as { serials?: unknown } | null)?.serials;
@@ -47,12 +47,16 @@ export class IssuedSerials {
 }
 
 /**
+ * Records and status changes point at their entries by the entries' journal ids
+ * (`auditId`); the problems name an entry by its place in the chain, as the rest of verification
+ * does.
+ *
  * Checks a record against the `serials.generated` entry that issued it: the entry names the
  * serial, and the series, period, work order, part number, lot, expiry, context, the metadata's
  * digest, who, when and where are what the record holds.
  */
-export function recordLinkProblems(record: RecordRow, entry: AuditEntry | undefined, issued: IssuedSerials): LinkProblem[] {
-  const seq = record.auditSeq ?? 0;
+export function recordLinkProblems(record: RecordRow, entry: JournalEvent | undefined, issued: IssuedSerials): LinkProblem[] {
+  const seq = entry?.seq ?? 0;
   const problem = (field: string, expected: string, actual: string): LinkProblem => ({ seq, reason: 'record_mismatch', serial: record.serial, field, expected, actual });
   if (entry === undefined || entry.action !== 'serials.generated') {
     return [problem('auditSeq', 'an entry serials.generated', entry === undefined ? 'no such entry' : text(entry.action))];
@@ -82,11 +86,12 @@ const STATUS_ACTIONS = new Set(['record.status_changed', 'record.label_printed']
  * Checks a record's status changes against their entries (each names the record, the statuses
  * from and to, who, when, where and why), and the record's status against the last change.
  */
-export function historyLinkProblems(record: RecordRow, changes: readonly StatusChangeRow[], entries: ReadonlyMap<number, AuditEntry>): LinkProblem[] {
+export function historyLinkProblems(record: RecordRow, changes: readonly StatusChangeRow[], entries: ReadonlyMap<number, JournalEvent>): LinkProblem[] {
   const problems: LinkProblem[] = [];
+  const seqOf = (id: number | null) => (id === null ? 0 : (entries.get(id)?.seq ?? 0));
   for (const change of changes) {
-    const seq = change.auditSeq ?? 0;
-    const entry = change.auditSeq === null ? undefined : entries.get(change.auditSeq);
+    const entry = change.auditId === null ? undefined : entries.get(change.auditId);
+    const seq = entry?.seq ?? 0;
     const problem = (field: string, expected: string, actual: string): LinkProblem => ({ seq, reason: 'history_mismatch', serial: record.serial, field, expected, actual });
     if (entry === undefined || !STATUS_ACTIONS.has(entry.action)) {
       problems.push(problem('auditSeq', 'an entry record.status_changed or record.label_printed', entry === undefined ? 'no such entry' : text(entry.action)));
@@ -107,7 +112,7 @@ export function historyLinkProblems(record: RecordRow, changes: readonly StatusC
   const last = changes.at(-1);
   const status = last === undefined ? 'generated' : last.toStatus;
   if (status !== record.status) {
-    problems.push({ seq: last?.auditSeq ?? record.auditSeq ?? 0, reason: 'record_mismatch', serial: record.serial, field: 'status', expected: text(status), actual: text(record.status) });
+    problems.push({ seq: seqOf(last?.auditId ?? record.auditId), reason: 'record_mismatch', serial: record.serial, field: 'status', expected: text(status), actual: text(record.status) });
   }
   return problems;
 }

@@ -1,7 +1,6 @@
-import { GENESIS_HASH, sealAuditEntry, SerialtraceError, textProblem, type AuditEntry } from '@serialtrace/core';
+import { SerialtraceError, textProblem } from '@serialtrace/core';
 import type { StoreTransaction } from '@serialtrace/store';
 import type { Caller } from './caller.js';
-import { sha256Hex } from './hashing.js';
 
 /** What happened, to what; the caller and the time are added by {@link appendAudit}. */
 export interface AuditDraft {
@@ -9,14 +8,6 @@ export interface AuditDraft {
   readonly entityType: string;
   readonly entityId: string;
   readonly data: unknown;
-}
-
-/** The head of a company's chain as read at the start of a transaction. */
-export type AuditHead = { seq: number; hash: string } | undefined;
-
-/** Position the next appended entry will take after `head`. */
-export function nextAuditSeq(head: AuditHead): number {
-  return (head?.seq ?? 0) + 1;
 }
 
 /** One entry to append: what happened, who did it, and when. */
@@ -27,38 +18,35 @@ export interface AuditItem {
 }
 
 /**
- * Appends entries to the company's hash chain inside the caller's transaction, so an entry exists
- * exactly when the change it describes does. Pass the head locked earlier in the same transaction
- * when rows must point at an entry before it is written. Returns the positions taken.
+ * Ids for the entries a transaction is about to append, so that rows (a record, a status change)
+ * can point at their entry before it is written. Pass them to {@link appendAudit} in order.
  */
-export async function appendAudit(
-  tx: StoreTransaction,
-  caller: Caller,
-  at: string,
-  drafts: readonly AuditDraft[],
-  locked?: { readonly head: AuditHead },
-): Promise<number[]> {
-  if (drafts.length === 0) return [];
-  const head = locked === undefined ? await tx.lockAuditHead(caller.companyId) : locked.head;
-  return appendAuditItems(tx, head, drafts.map((draft) => ({ caller, at, draft })));
+export function reserveAuditIds(tx: StoreTransaction, count: number): Promise<number[]> {
+  return tx.journal.reserveIds(count);
 }
 
 /**
- * Appends entries of several callers of one company after `head`, which the transaction holds.
- * A batch of requests served together writes each request's entry under its own caller.
+ * Appends entries to the journal inside the caller's transaction, so an entry exists exactly when
+ * the change it describes does; the store seals them into the company's hash chain in commit
+ * order. `ids`, from {@link reserveAuditIds}, are the entries' ids when rows point at them.
+ * Returns the entries' ids.
  */
-export async function appendAuditItems(tx: StoreTransaction, head: AuditHead, items: readonly AuditItem[]): Promise<number[]> {
-  if (items.length === 0) return [];
-  let seq = head?.seq ?? 0;
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  const entries: AuditEntry[] = new Array<AuditEntry>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const { caller, at, draft } = items[i]!;
-    assertStorable(caller, draft);
-    seq += 1;
-    const entry = sealAuditEntry(
-      {
-        seq,
+export function appendAudit(tx: StoreTransaction, caller: Caller, at: string, drafts: readonly AuditDraft[], ids?: readonly number[]): Promise<number[]> {
+  return appendAuditItems(tx, drafts.map((draft) => ({ caller, at, draft })), ids);
+}
+
+/**
+ * Appends entries of several callers (of one company or several): a batch of requests served
+ * together writes each request's entry under its own caller.
+ */
+export function appendAuditItems(tx: StoreTransaction, items: readonly AuditItem[], ids?: readonly number[]): Promise<number[]> {
+  if (items.length === 0) return Promise.resolve([]);
+  if (ids !== undefined && ids.length !== items.length) throw new Error(`${items.length} entries to append with ${ids.length} reserved ids`);
+  return tx.journal.append(
+    items.map(({ caller, at, draft }, i) => {
+      assertStorable(caller, draft);
+      return {
+        ...(ids === undefined ? {} : { id: ids[i]! }),
         companyId: caller.companyId,
         at,
         actor: caller.actor,
@@ -70,15 +58,9 @@ export async function appendAuditItems(tx: StoreTransaction, head: AuditHead, it
         entityType: draft.entityType,
         entityId: draft.entityId,
         data: draft.data ?? null,
-      },
-      prevHash,
-      sha256Hex,
-    );
-    entries[i] = entry;
-    prevHash = entry.hash;
-  }
-  await tx.appendAudit(entries);
-  return entries.map((e) => e.seq);
+      };
+    }),
+  );
 }
 
 /**

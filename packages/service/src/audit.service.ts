@@ -1,5 +1,5 @@
 import { ChainWalk, SerialtraceError, type AuditEntry, type ChainBreak } from '@serialtrace/core';
-import type { StatusChangeRow, Store } from '@serialtrace/store';
+import type { JournalEvent, StatusChangeRow, Store } from '@serialtrace/store';
 import { historyLinkProblems, IssuedSerials, recordLinkProblems, type LinkProblem } from './audit-links.js';
 import type { Caller } from './caller.js';
 import { keysetCursor } from './keyset-cursor.js';
@@ -87,8 +87,10 @@ export class AuditService {
       throw new SerialtraceError('VALUE_INVALID', { field: 'limit', reason: `it must be a whole number from 1 to ${MAX_AUDIT_PAGE}` });
     }
     const beforeSeq = query.cursor ? cursor.decode(query.cursor) : undefined;
+    // The first page shows every change committed before the request; later pages page on.
+    if (beforeSeq === undefined) await this.#store.sealJournal();
     const page = await this.#store.read((tx) =>
-      tx.listAudit({
+      tx.journal.listChain({
         companyId: caller.companyId,
         ...(beforeSeq === undefined ? {} : { beforeSeq }),
         ...(query.entityType === undefined ? {} : { entityType: query.entityType }),
@@ -105,10 +107,14 @@ export class AuditService {
 
   /** Every entry in chain order, a page at a time, for exports of any size. */
   async *entries(caller: Caller): AsyncGenerator<AuditEntry> {
-    let afterSeq = 0;
+    await this.#store.sealJournal();
+    yield* this.#entriesAfter(caller.companyId, 0);
+  }
+
+  async *#entriesAfter(companyId: number, afterSeq: number, beforeSeq?: number): AsyncGenerator<AuditEntry> {
     for (;;) {
       const page = await this.#store.read((tx) =>
-        tx.listAudit({ companyId: caller.companyId, afterSeq, limit: VERIFY_PAGE, order: 'asc' }),
+        tx.journal.listChain({ companyId, afterSeq, ...(beforeSeq === undefined ? {} : { beforeSeq }), limit: VERIFY_PAGE, order: 'asc' }),
       );
       yield* page;
       if (page.length < VERIFY_PAGE) return;
@@ -130,16 +136,27 @@ export class AuditService {
       problemCount += found.length;
       for (const p of found) if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(p);
     };
-    const storedHead = await this.#store.read((tx) => tx.readAuditHead(caller.companyId));
+    await this.#store.sealJournal();
     const walk = new ChainWalk(sha256Hex);
     const checkpoint = options.checkpoint;
     let checkpointSeen: AuditEntry | undefined;
     let checked = 0;
-    for await (const entry of this.entries(caller)) {
-      report(walk.check(entry));
-      if (checkpoint !== undefined && entry.seq === checkpoint.seq) checkpointSeen = entry;
-      checked += 1;
-    }
+    // The chain and the head its company row keeps move together (the sealer writes both in one
+    // transaction), but writers go on while the walk pages. The head is read once the walk has
+    // reached the chain's end; entries sealed meanwhile, up to that head, are walked too. A chain
+    // longer than its head then still shows (entries appended behind the sealer's back), and so
+    // does one shorter (entries cut off its end).
+    const walkAfter = async (afterSeq: number, beforeSeq?: number) => {
+      for await (const entry of this.#entriesAfter(caller.companyId, afterSeq, beforeSeq)) {
+        report(walk.check(entry));
+        if (checkpoint !== undefined && entry.seq === checkpoint.seq) checkpointSeen = entry;
+        checked += 1;
+      }
+    };
+    await walkAfter(0);
+    const storedHead = await this.#store.read((tx) => tx.journal.chainHead(caller.companyId));
+    const reached = walk.last?.seq ?? 0;
+    if (storedHead !== null && storedHead.seq > reached) await walkAfter(reached, storedHead.seq + 1);
     const last = walk.last;
     if (storedHead === null) {
       if (last !== null) report([{ seq: last.seq, reason: 'head_missing' }]);
@@ -172,24 +189,24 @@ export class AuditService {
   async #verifyRecords(caller: Caller, report: (found: readonly AuditProblem[]) => void): Promise<{ records: number; history: number }> {
     const issued = new IssuedSerials();
     // Consecutive records mostly share their entry (one per request): keep the last page's.
-    let cache = new Map<number, AuditEntry>();
+    let cache = new Map<number, JournalEvent>();
     let records = 0;
     let history = 0;
     let beforeId: number | undefined;
     for (;;) {
       const page = await this.#store.read(async (tx) => {
-        const rows = await tx.findRecords({ companyId: caller.companyId, ...(beforeId === undefined ? {} : { beforeId }), limit: VERIFY_PAGE });
-        const changes = await tx.listStatusChangesOf(rows.map((r) => r.id));
+        const rows = await tx.records.search({ companyId: caller.companyId, ...(beforeId === undefined ? {} : { beforeId }), limit: VERIFY_PAGE });
+        const changes = await tx.records.historyOf(rows.map((r) => r.id));
         const wanted = new Set<number>();
-        for (const r of rows) if (r.auditSeq !== null && !cache.has(r.auditSeq)) wanted.add(r.auditSeq);
-        for (const c of changes) if (c.auditSeq !== null && !cache.has(c.auditSeq)) wanted.add(c.auditSeq);
-        const found = await tx.findAuditEntries(caller.companyId, [...wanted]);
+        for (const r of rows) if (r.auditId !== null && !cache.has(r.auditId)) wanted.add(r.auditId);
+        for (const c of changes) if (c.auditId !== null && !cache.has(c.auditId)) wanted.add(c.auditId);
+        const found = await tx.journal.findByIds(caller.companyId, [...wanted]);
         return { rows, changes, found };
       });
-      const entries = new Map<number, AuditEntry>();
-      for (const r of page.rows) if (r.auditSeq !== null && cache.has(r.auditSeq)) entries.set(r.auditSeq, cache.get(r.auditSeq)!);
-      for (const c of page.changes) if (c.auditSeq !== null && cache.has(c.auditSeq)) entries.set(c.auditSeq, cache.get(c.auditSeq)!);
-      for (const e of page.found) entries.set(e.seq, e);
+      const entries = new Map<number, JournalEvent>();
+      for (const r of page.rows) if (r.auditId !== null && cache.has(r.auditId)) entries.set(r.auditId, cache.get(r.auditId)!);
+      for (const c of page.changes) if (c.auditId !== null && cache.has(c.auditId)) entries.set(c.auditId, cache.get(c.auditId)!);
+      for (const e of page.found) entries.set(e.id, e);
       const byRecord = new Map<number, StatusChangeRow[]>();
       for (const c of page.changes) {
         const list = byRecord.get(c.recordId) ?? [];
@@ -197,7 +214,7 @@ export class AuditService {
         byRecord.set(c.recordId, list);
       }
       for (const record of page.rows) {
-        report(recordLinkProblems(record, record.auditSeq === null ? undefined : entries.get(record.auditSeq), issued));
+        report(recordLinkProblems(record, record.auditId === null ? undefined : entries.get(record.auditId), issued));
         report(historyLinkProblems(record, byRecord.get(record.id) ?? [], entries));
       }
       records += page.rows.length;

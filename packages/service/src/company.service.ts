@@ -22,7 +22,7 @@ export class CompanyService {
   }
 
   async list(): Promise<CompanyRow[]> {
-    return this.#store.read((tx) => tx.listCompanies());
+    return this.#store.read((tx) => tx.access.listCompanies());
   }
 
   /**
@@ -42,9 +42,9 @@ export class CompanyService {
     const passwordHash = await hashPassword(password);
     const at = this.#clock.now().toISOString();
     return this.#store.write(async (tx) => {
-      if ((await tx.findCompanyByName(name)) !== undefined) throw new SerialtraceError('COMPANY_NAME_TAKEN', { field: 'name', company: name });
-      const company = await tx.insertCompany(name, at);
-      const admin = await tx.insertUser({
+      if ((await tx.access.findCompanyByName(name)) !== undefined) throw new SerialtraceError('COMPANY_NAME_TAKEN', { field: 'name', company: name });
+      const company = await tx.access.insertCompany(name, at);
+      const admin = await tx.access.insertUser({
         companyId: company.id,
         username,
         passwordHash,

@@ -15,7 +15,7 @@ export function recordTemplate(
   period: string,
   valid: ValidGenerateRequest,
   at: string,
-  auditSeq: number | null,
+  auditId: number | null,
 ): RecordTemplate {
   return {
     companyId: caller.companyId,
@@ -29,7 +29,7 @@ export function recordTemplate(
     generatedAt: at,
     generatedBy: caller.actor,
     station: caller.station ?? null,
-    auditSeq,
+    auditId,
     lot: valid.lot,
     expiry: valid.expiry,
   };
@@ -54,7 +54,7 @@ export function recordFrom(t: RecordTemplate, serial: string, sequence: bigint):
     generatedAt: t.generatedAt,
     generatedBy: t.generatedBy,
     station: t.station,
-    auditSeq: t.auditSeq,
+    auditId: t.auditId,
     lot: t.lot,
     expiry: t.expiry,
   };

@@ -10,7 +10,7 @@ import {
   type SeriesPlan,
 } from '@serialtrace/core';
 import type { IssueLocks, NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
-import { appendAudit, nextAuditSeq } from './audit-writer.js';
+import { appendAudit, reserveAuditIds } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
@@ -137,7 +137,7 @@ export class GenerationService {
   async releaseLeases(): Promise<number> {
     const { owner } = this.#deps.leases;
     return this.#deps.store.write(async (tx) =>
-      releaseLeasesIn(tx, await tx.lockOpenLeases({ owner }), this.#deps.clock.now().toISOString(), 'shutdown', serverActor(owner)),
+      releaseLeasesIn(tx, await tx.counters.lockOpenLeases({ owner }), this.#deps.clock.now().toISOString(), 'shutdown', serverActor(owner)),
     );
   }
 
@@ -161,7 +161,7 @@ export class GenerationService {
     if (series.settings.allocation === 'leased') return { kind: 'leased' };
     const plan = this.#deps.plans.planFor(series);
     const { local, period } = periodAt(plan, now);
-    const locks = await tx.lockIssue(caller.companyId, series.id, period, expect);
+    const locks = await tx.counters.lockIssue(caller.companyId, series.id, period, expect);
     if (!locks.seriesCurrent) return undefined;
     const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
     const maker = compileSerialMaker(plan, { local, context: values }, { period, permutation: this.#deps.plans.permutationFor(series, plan) });
@@ -191,7 +191,7 @@ export class GenerationService {
 
   async #writeIn(tx: StoreTransaction, caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
     if (valid.idempotencyKey !== null) {
-      const previous = await tx.findIdempotency(caller.companyId, valid.idempotencyKey);
+      const previous = await tx.idempotency.find(caller.companyId, valid.idempotencyKey);
       if (previous !== undefined) {
         if (previous.requestHash !== requestHash) {
           throw new SerialtraceError('IDEMPOTENCY_KEY_REUSED', { field: 'idempotencyKey', key: valid.idempotencyKey });
@@ -223,14 +223,15 @@ export class GenerationService {
       throw new Error(`series ${seriesName} changed allocation inside one transaction`);
     }
     const { plan, period, maker, locks } = attempt;
-    const { head, counter, otherGlobal } = locks;
-    const template = recordTemplate(caller, series.id, period, valid, at, nextAuditSeq(head));
+    const { counter, otherGlobal } = locks;
+    const auditIds = await reserveAuditIds(tx, 1);
+    const template = recordTemplate(caller, series.id, period, valid, at, auditIds[0]!);
     const { issued, skipped } = await issue(tx, series, plan, period, valid.quantity, maker, template, {
       counter: counter ?? plan.settings.start,
       // Clashes with other series matter only for a global series, or when a global one exists.
       crossSeries: series.settings.global || otherGlobal,
     });
-    await appendAudit(tx, caller, at, [generationEntry(series, period, valid, issued, skipped)], { head });
+    await appendAudit(tx, caller, at, [generationEntry(series, period, valid, issued, skipped)], auditIds);
     const result: GenerateResult = {
       series: series.settings.name,
       serials: issued.map((i) => i.serial),
@@ -239,7 +240,7 @@ export class GenerationService {
       replayed: false,
     };
     if (valid.idempotencyKey !== null) {
-      await tx.insertIdempotency(caller.companyId, {
+      await tx.idempotency.insert(caller.companyId, {
         key: valid.idempotencyKey,
         requestHash,
         response: JSON.stringify(result),
@@ -279,7 +280,7 @@ async function issue(
     const values = maker.valuesOf === null ? candidates : maker.valuesOf(candidates);
     const rendered = values.map(maker.render);
     const elsewhere = crossSeries
-      ? new Map((await tx.findTakenSerials(series.companyId, series.id, global, rendered)).map((t) => [t.serial, t.seriesName]))
+      ? new Map((await tx.records.findTaken(series.companyId, series.id, global, rendered)).map((t) => [t.serial, t.seriesName]))
       : undefined;
     const rows: NewRecord[] = [];
     values.forEach((sequence, i) => {
@@ -288,7 +289,7 @@ async function issue(
       if (owner === undefined) rows.push(recordFrom(template, serial, sequence));
       else skipped.push({ sequence: sequence.toString(), serial, conflictsWith: owner });
     });
-    const ids = await tx.insertRecords(rows);
+    const ids = await tx.records.insert(rows);
     ids.forEach((id, i) => {
       const { sequence, serial } = rows[i]!;
       if (id === null) skipped.push({ sequence: sequence.toString(), serial, conflictsWith: series.settings.name });
@@ -296,7 +297,7 @@ async function issue(
     });
     counter = candidates[candidates.length - 1]!;
   }
-  await tx.saveCounter(series.id, period, counter, template.generatedAt);
+  await tx.counters.save(series.id, period, counter, template.generatedAt);
   return { issued, skipped };
 }
 

@@ -12,9 +12,9 @@ import {
   type LabelTemplate,
 } from '@serialtrace/labels';
 import type { LabelTemplateRow, RecordRow, Store, StoreTransaction } from '@serialtrace/store';
-import { appendAudit, nextAuditSeq } from './audit-writer.js';
+import { appendAudit, reserveAuditIds } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { findRecord, recordViews } from './records.service.js';
+import { findRecord, lockRecord, recordViews } from './records.service.js';
 import type { RecordView } from './views.js';
 
 export interface LabelTemplateView {
@@ -73,7 +73,7 @@ export class LabelsService {
 
   /** Built-in templates first, then the company's, each group by name. */
   async listTemplates(caller: Caller): Promise<LabelTemplateView[]> {
-    const rows = await this.#deps.store.read((tx) => tx.listLabelTemplates(caller.companyId));
+    const rows = await this.#deps.store.read((tx) => tx.labelTemplates.list(caller.companyId));
     return [...BUILT_IN_TEMPLATES.map(builtInView), ...rows.map(storedView)];
   }
 
@@ -88,7 +88,7 @@ export class LabelsService {
     const template = resolveLabelTemplate({ ...body, name });
     const at = this.#deps.clock.now().toISOString();
     const row = await this.#deps.store.write(async (tx) => {
-      const saved = await tx.saveLabelTemplate(caller.companyId, template.name, JSON.stringify(template), { at, actor: caller.actor, reason: caller.reason ?? null });
+      const saved = await tx.labelTemplates.save(caller.companyId, template.name, JSON.stringify(template), { at, actor: caller.actor, reason: caller.reason ?? null });
       await appendAudit(tx, caller, at, [
         { action: 'label_template.saved', entityType: 'label_template', entityId: String(saved.id), data: { name: saved.name, version: saved.version, template } },
       ]);
@@ -101,8 +101,8 @@ export class LabelsService {
     if (builtInTemplate(name) !== undefined) throw new SerialtraceError('LABEL_TEMPLATE_READONLY', { field: 'name', template: name });
     const at = this.#deps.clock.now().toISOString();
     await this.#deps.store.write(async (tx) => {
-      const row = await tx.findLabelTemplate(caller.companyId, name);
-      if (row === undefined || !(await tx.deleteLabelTemplate(caller.companyId, name))) {
+      const row = await tx.labelTemplates.find(caller.companyId, name);
+      if (row === undefined || !(await tx.labelTemplates.delete(caller.companyId, name))) {
         throw new SerialtraceError('LABEL_TEMPLATE_NOT_FOUND', { field: 'template', template: name });
       }
       await appendAudit(tx, caller, at, [
@@ -154,18 +154,18 @@ export class LabelsService {
     const document = await renderLabel(template, labelData, format);
     const at = this.#deps.clock.now().toISOString();
     const printed = await this.#deps.store.write(async (tx) => {
-      const current = await findRecord(tx, caller, row?.serial ?? serial, request.series);
+      const current = await lockRecord(tx, caller, row?.serial ?? serial, request.series);
       if (UNPRINTABLE.includes(current.status)) {
         throw new SerialtraceError('LABEL_PRINT_REFUSED', { field: 'serial', serial: current.serial, recordStatus: current.status });
       }
-      const head = await tx.lockAuditHead(caller.companyId);
-      const print = await tx.countLabelPrint(current.id, at);
+      const auditIds = await reserveAuditIds(tx, 1);
+      const print = await tx.records.countLabelPrint(current.id, at);
       const data = { template: template.name, format, print };
       const firstMove = current.status === 'generated';
       if (firstMove) {
-        await tx.updateRecordStatus(current.id, 'printed', at);
-        await tx.insertStatusChanges([
-          { recordId: current.id, fromStatus: 'generated', toStatus: 'printed', at, actor: caller.actor, station: caller.station ?? null, reason: caller.reason ?? null, data, auditSeq: nextAuditSeq(head) },
+        await tx.records.updateStatus(current.id, 'printed', at);
+        await tx.records.insertHistory([
+          { recordId: current.id, fromStatus: 'generated', toStatus: 'printed', at, actor: caller.actor, station: caller.station ?? null, reason: caller.reason ?? null, data, auditId: auditIds[0]! },
         ]);
       }
       await appendAudit(
@@ -180,7 +180,7 @@ export class LabelsService {
             data: { series: current.seriesName, serial: current.serial, ...data, reprint: print > 1, ...(firstMove ? { from: 'generated', to: 'printed' } : {}) },
           },
         ],
-        { head },
+        auditIds,
       );
       const result: PrintedLabel = {
         ...document,
@@ -239,7 +239,7 @@ export function labelDataOf(record: RecordView): LabelData {
 async function templateViewIn(tx: StoreTransaction, caller: Caller, name: string): Promise<LabelTemplateView> {
   const builtIn = builtInTemplate(name);
   if (builtIn !== undefined) return builtInView(builtIn);
-  const row = await tx.findLabelTemplate(caller.companyId, name);
+  const row = await tx.labelTemplates.find(caller.companyId, name);
   if (row === undefined) throw new SerialtraceError('LABEL_TEMPLATE_NOT_FOUND', { field: 'template', template: name });
   return storedView(row);
 }

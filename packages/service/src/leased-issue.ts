@@ -8,7 +8,7 @@ import {
   type SeriesPlan,
 } from '@serialtrace/core';
 import type { LeaseRow, NewRecord, SeriesRow, StoreTransaction } from '@serialtrace/store';
-import { appendAuditItems, nextAuditSeq, type AuditHead, type AuditItem } from './audit-writer.js';
+import { appendAuditItems, reserveAuditIds, type AuditItem } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import type { GenerateResult, ValidGenerateRequest } from './generation-request.js';
@@ -113,7 +113,7 @@ export async function issueLeased(
   for (let i = 0; i < requests.length && options.idempotencyChecked !== true; i++) {
     const { valid, requestHash } = requests[i]!;
     if (valid.idempotencyKey === null) continue;
-    const previous = await tx.findIdempotency(companyId, valid.idempotencyKey);
+    const previous = await tx.idempotency.find(companyId, valid.idempotencyKey);
     if (previous === undefined) continue;
     outcomes[i] =
       previous.requestHash === requestHash
@@ -121,7 +121,6 @@ export async function issueLeased(
         : { kind: 'refused', error: new SerialtraceError('IDEMPOTENCY_KEY_REUSED', { field: 'idempotencyKey', key: valid.idempotencyKey }) };
   }
 
-  const head = await tx.lockAuditHead(companyId);
   const leases = new LeaseBook(tx, deps, companyId, at);
   await leases.prefetch();
   const names = [...new Set(requests.filter((_, i) => outcomes[i] === undefined).map((r) => r.seriesName))];
@@ -165,9 +164,9 @@ export async function issueLeased(
     }
   }
 
-  // Every request that got values is served now: its entry's position is known.
-  let seq = nextAuditSeq(head);
-  for (const p of prepared) p.template = { ...p.template, auditSeq: seq++ };
+  // Every request that got values is served now: its entry's id is known.
+  const auditIds = await reserveAuditIds(tx, prepared.length);
+  prepared.forEach((p, i) => (p.template = { ...p.template, auditId: auditIds[i]! }));
 
   let round = prepared;
   while (round.length > 0) {
@@ -187,8 +186,8 @@ export async function issueLeased(
     at,
     draft: generationEntry(p.series, p.state.period, p.request.valid, p.issued, p.skipped),
   }));
-  items.push(...(await leases.finish()));
-  await appendAuditItems(tx, head, items);
+  await appendAuditItems(tx, items, auditIds);
+  await appendAuditItems(tx, await leases.finish());
 
   for (const p of prepared) {
     const result: GenerateResult = {
@@ -201,7 +200,7 @@ export async function issueLeased(
     outcomes[p.index] = { kind: 'done', result };
     const key = p.request.valid.idempotencyKey;
     if (key !== null) {
-      await tx.insertIdempotency(companyId, { key, requestHash: p.request.requestHash, response: JSON.stringify(result), createdAt: at });
+      await tx.idempotency.insert(companyId, { key, requestHash: p.request.requestHash, response: JSON.stringify(result), createdAt: at });
     }
   }
   return outcomes as LeasedOutcome[];
@@ -221,9 +220,9 @@ async function recordRound(tx: StoreTransaction, companyId: number, round: reado
     bySeries.set(p.series.id, entry);
   });
   for (const { series, state, serials } of bySeries.values()) {
-    state.crossSeries ??= series.settings.global || (await tx.hasGlobalSeries(companyId, series.id));
+    state.crossSeries ??= series.settings.global || (await tx.series.hasOtherGlobal(companyId, series.id));
     if (!state.crossSeries) continue;
-    const found = await tx.findTakenSerials(companyId, series.id, series.settings.global, serials);
+    const found = await tx.records.findTaken(companyId, series.id, series.settings.global, serials);
     taken.set(series.id, new Map(found.map((t) => [t.serial, t.seriesName])));
   }
   const rows: NewRecord[] = [];
@@ -240,7 +239,7 @@ async function recordRound(tx: StoreTransaction, companyId: number, round: reado
       }
     });
   });
-  const ids = await tx.insertRecords(rows);
+  const ids = await tx.records.insert(rows);
   ids.forEach((id, i) => {
     const { sequence, serial } = rows[i]!;
     const p = owners[i]!;
@@ -278,7 +277,7 @@ class LeaseBook {
   async prefetch(): Promise<void> {
     if (!this.#deps.leases.hold) return;
     this.#open = new Map();
-    for (const lease of await this.#tx.lockOpenLeases({ owner: this.#deps.leases.owner, companyId: this.#companyId })) {
+    for (const lease of await this.#tx.counters.lockOpenLeases({ owner: this.#deps.leases.owner, companyId: this.#companyId })) {
       const key = `${lease.seriesId}\u0000${lease.period}`;
       if (!this.#open.has(key)) this.#open.set(key, lease);
     }
@@ -292,7 +291,7 @@ class LeaseBook {
         ? undefined
         : this.#open !== undefined
           ? this.#open.get(key)
-          : await this.#tx.lockOpenLease(series.id, period, this.#deps.leases.owner);
+          : await this.#tx.counters.lockOpenLease(series.id, period, this.#deps.leases.owner);
       state = { series, plan, period, lease, used: lease?.used ?? 0n, crossSeries: undefined, touched: false };
       this.#states.set(key, state);
     }
@@ -309,7 +308,7 @@ class LeaseBook {
     const values: bigint[] = [];
     if (inLease < BigInt(count)) {
       const { series, plan, period } = state;
-      const counter = (await this.#tx.lockCounter(series.id, period)) ?? plan.settings.start;
+      const counter = (await this.#tx.counters.lock(series.id, period)) ?? plan.settings.start;
       const remaining = remainingAfter(plan, counter);
       const needed = count - Number(inLease);
       if (remaining !== null && remaining < BigInt(needed)) return { remaining: remaining + inLease };
@@ -338,11 +337,11 @@ class LeaseBook {
     const wanted = BigInt(policy.hold ? Math.max(series.settings.leaseSize, needed) : needed);
     const size = remaining === null || remaining >= wanted ? wanted : remaining;
     const last = counter + plan.settings.increment * size;
-    await this.#tx.saveCounter(series.id, period, last, this.#at);
+    await this.#tx.counters.save(series.id, period, last, this.#at);
     await this.#tidy(series, period);
     // The current lease is used up by now.
     if (state.lease !== undefined) await this.#release(state.lease, state.used, 'replaced');
-    state.lease = await this.#tx.insertLease({
+    state.lease = await this.#tx.counters.insertLease({
       companyId: this.#companyId,
       seriesId: series.id,
       period,
@@ -360,14 +359,14 @@ class LeaseBook {
     if (this.#tidied.has(series.id)) return;
     this.#tidied.add(series.id);
     const { owner } = this.#deps.leases;
-    const mine = await this.#tx.lockOpenLeases({ owner, seriesId: series.id });
+    const mine = await this.#tx.counters.lockOpenLeases({ owner, seriesId: series.id });
     for (const lease of mine) if (lease.period !== period) await this.#release(lease, lease.used, 'period_ended');
-    const expired = await this.#tx.lockOpenLeases({ seriesId: series.id, expiredBefore: this.#at });
+    const expired = await this.#tx.counters.lockOpenLeases({ seriesId: series.id, expiredBefore: this.#at });
     for (const lease of expired) if (lease.owner !== owner) await this.#release(lease, lease.used, 'expired');
   }
 
   async #release(lease: LeaseRow, used: bigint, reason: LeaseReleaseReason): Promise<void> {
-    const series = (await this.#tx.findSeriesById(lease.seriesId))!;
+    const series = (await this.#tx.series.findById(lease.seriesId))!;
     const item = await releaseLease(this.#tx, series, { ...lease, used }, this.#at, reason, serverActor(this.#deps.leases.owner));
     if (item !== undefined) this.#released.push(item);
   }
@@ -381,7 +380,7 @@ class LeaseBook {
     for (const state of this.#states.values()) {
       const lease = state.lease;
       if (lease === undefined || !state.touched) continue;
-      if (this.#deps.leases.hold) await this.#tx.saveLease(lease.id, state.used, this.#expiry());
+      if (this.#deps.leases.hold) await this.#tx.counters.saveLease(lease.id, state.used, this.#expiry());
       else await this.#release(lease, state.used, 'request_done');
     }
     return this.#released;
@@ -402,7 +401,7 @@ export async function releaseLease(
   reason: LeaseReleaseReason,
   actor: string,
 ): Promise<AuditItem | undefined> {
-  await tx.releaseLease(lease.id, lease.used, at);
+  await tx.counters.releaseLease(lease.id, lease.used, at);
   if (lease.used >= lease.last) return undefined;
   const { increment } = series.settings;
   return {
@@ -428,7 +427,7 @@ export async function releaseLease(
   };
 }
 
-/** Releases leases in a transaction that holds the companies' audit heads, and audits what they skipped. */
+/** Releases leases, and audits what they skipped. */
 export async function releaseLeasesIn(
   tx: StoreTransaction,
   leases: readonly LeaseRow[],
@@ -436,18 +435,14 @@ export async function releaseLeasesIn(
   reason: LeaseReleaseReason,
   actor: string,
 ): Promise<number> {
-  const byCompany = new Map<number, LeaseRow[]>();
-  for (const lease of leases) byCompany.set(lease.companyId, [...(byCompany.get(lease.companyId) ?? []), lease]);
-  for (const [companyId, own] of byCompany) {
-    const head: AuditHead = await tx.lockAuditHead(companyId);
-    const items: AuditItem[] = [];
-    for (const lease of own) {
-      const series = await tx.findSeriesById(lease.seriesId);
-      if (series === undefined) continue;
-      const item = await releaseLease(tx, series, lease, at, reason, actor);
-      if (item !== undefined) items.push(item);
-    }
-    await appendAuditItems(tx, head, items);
+  // Every company's entries in one append: the sealer places each in its own company's chain.
+  const items: AuditItem[] = [];
+  for (const lease of leases) {
+    const series = await tx.series.findById(lease.seriesId);
+    if (series === undefined) continue;
+    const item = await releaseLease(tx, series, lease, at, reason, actor);
+    if (item !== undefined) items.push(item);
   }
+  await appendAuditItems(tx, items);
   return leases.length;
 }

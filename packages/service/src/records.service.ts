@@ -10,8 +10,8 @@ import {
   type RecordStatus,
   type SeriesSettings,
 } from '@serialtrace/core';
-import type { RecordFilter, RecordRow, Store, StoreTransaction } from '@serialtrace/store';
-import { appendAudit, nextAuditSeq } from './audit-writer.js';
+import { auditEntryOf, type RecordFilter, type RecordRow, type Store, type StoreTransaction } from '@serialtrace/store';
+import { appendAudit, reserveAuditIds } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { keysetCursor } from './keyset-cursor.js';
 import { optionalMetadata, optionalReference } from './input-text.js';
@@ -113,34 +113,48 @@ export class RecordsService {
    * non-global series needs `series` to say which one (SERIAL_AMBIGUOUS otherwise).
    */
   async get(caller: Caller, serial: string, options: { series?: string } = {}): Promise<RecordDetails> {
-    return this.#deps.store.read(async (tx) => this.getIn(tx, caller, serial, options));
+    const first = await this.#deps.store.read(async (tx) => this.#detailsIn(tx, caller, serial, options));
+    if (first.complete) return first.details;
+    // An entry of the record is committed but not yet in the chain (PostgreSQL seals after the
+    // COMMIT): wait for it, so the answer lists every entry.
+    await this.#deps.store.sealJournal();
+    return (await this.#deps.store.read(async (tx) => this.#detailsIn(tx, caller, serial, options))).details;
   }
 
-  /** {@link get} inside a transaction the caller owns, seeing its uncommitted changes (a script's run). */
+  /**
+   * {@link get} inside a transaction the caller owns, seeing its uncommitted changes (a script's
+   * run). Its `audit` lists the entries already in the chain: those of the transaction's own
+   * changes take their place there once it commits.
+   */
   async getIn(tx: StoreTransaction, caller: Caller, serial: string, options: { series?: string } = {}): Promise<RecordDetails> {
+    return (await this.#detailsIn(tx, caller, serial, options)).details;
+  }
+
+  async #detailsIn(tx: StoreTransaction, caller: Caller, serial: string, options: { series?: string }): Promise<{ details: RecordDetails; complete: boolean }> {
     const row = await findRecord(tx, caller, serial, options.series);
-    const changes = await tx.listStatusChanges(row.id);
+    const changes = await tx.records.history(row.id);
     // The entry that issued the serial (shared by its whole request), then one per change.
-    const seqs = [row.auditSeq, ...changes.map((c) => c.auditSeq)].filter((seq): seq is number => seq !== null);
-    const audit = await Promise.all(
-      seqs.map(async (seq) => (await tx.listAudit({ companyId: caller.companyId, afterSeq: seq - 1, limit: 1, order: 'asc' }))[0]),
-    );
+    const ids = [row.auditId, ...changes.map((c) => c.auditId)].filter((id): id is number => id !== null);
+    const linked = await tx.journal.findByIds(caller.companyId, ids);
     // Reprints change no status, so their entries are found by the record and action.
-    const prints = await tx.listAudit({
+    const prints = await tx.journal.ofEntity({
       companyId: caller.companyId,
       entityType: 'record',
       entityId: String(row.id),
-      action: 'record.label_printed',
+      type: 'record.label_printed',
       limit: MAX_PRINTS_LISTED,
-      order: 'asc',
     });
-    const entries = new Map([...audit, ...prints].filter((e) => e !== undefined).map((e) => [e.seq, e]));
+    const events = new Map([...linked, ...prints].map((e) => [e.id, e]));
+    const sealed = [...events.values()].filter((e) => e.seq !== null);
     const [view] = await recordViews(tx, [row]);
     return {
-      ...view!,
-      history: historyView(row, changes),
-      prints: prints.map(printView),
-      audit: [...entries.values()].sort((a, b) => a.seq - b.seq),
+      details: {
+        ...view!,
+        history: historyView(row, changes),
+        prints: prints.map(printView),
+        audit: sealed.map(auditEntryOf).sort((a, b) => a.seq - b.seq),
+      },
+      complete: sealed.length === events.size,
     };
   }
 
@@ -167,7 +181,7 @@ export class RecordsService {
     const filters = readFilters(query, problems);
     if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
     return this.#deps.store.read(async (tx) => {
-      const count = await tx.countRecords({ ...(await storeFilter(tx, caller, query.series, filters)), cap: MAX_RECORD_COUNT + 1 });
+      const count = await tx.records.count({ ...(await storeFilter(tx, caller, query.series, filters)), cap: MAX_RECORD_COUNT + 1 });
       return count > MAX_RECORD_COUNT ? { count: MAX_RECORD_COUNT, capped: true } : { count, capped: false };
     });
   }
@@ -209,11 +223,11 @@ export class RecordsService {
   async #changeStatusIn(tx: StoreTransaction, caller: Caller, serial: string, status: string, request: StatusChangeRequest): Promise<void> {
     const { to, reason, data } = validateStatusChange(status, { ...request, reason: request.reason ?? caller.reason ?? null });
     const at = this.#deps.clock.now().toISOString();
-    const row = await findRecord(tx, caller, serial, request.series);
+    const row = await lockRecord(tx, caller, serial, request.series);
     assertTransition(row.status, to);
-    const head = await tx.lockAuditHead(caller.companyId);
-    await tx.updateRecordStatus(row.id, to, at);
-    await tx.insertStatusChanges([
+    const auditIds = await reserveAuditIds(tx, 1);
+    await tx.records.updateStatus(row.id, to, at);
+    await tx.records.insertHistory([
       {
         recordId: row.id,
         fromStatus: row.status,
@@ -223,7 +237,7 @@ export class RecordsService {
         station: caller.station ?? null,
         reason,
         data,
-        auditSeq: nextAuditSeq(head),
+        auditId: auditIds[0]!,
       },
     ]);
     await appendAudit(
@@ -238,7 +252,7 @@ export class RecordsService {
           data: { series: row.seriesName, serial: row.serial, from: row.status, to, data },
         },
       ],
-      { head },
+      auditIds,
     );
   }
 }
@@ -269,7 +283,7 @@ async function searchIn(
   beforeId: number | undefined,
   limit: number,
 ): Promise<RecordPage> {
-  const rows = await tx.findRecords({
+  const rows = await tx.records.search({
     ...(await storeFilter(tx, caller, series, filters)),
     ...(beforeId === undefined ? {} : { beforeId }),
     limit: limit + 1,
@@ -283,7 +297,7 @@ async function searchIn(
 export async function recordViews(tx: StoreTransaction, rows: readonly RecordRow[]): Promise<RecordView[]> {
   const settings = new Map<number, SeriesSettings | undefined>();
   for (const id of new Set(rows.map((r) => r.seriesId))) {
-    const series = (await tx.findSeriesById(id))?.settings;
+    const series = (await tx.series.findById(id))?.settings;
     settings.set(id, series !== undefined && (series.gtin !== null || series.sscc) ? series : undefined);
   }
   return rows.map((row) => recordView(row, settings.get(row.seriesId)));
@@ -291,7 +305,7 @@ export async function recordViews(tx: StoreTransaction, rows: readonly RecordRow
 
 export async function findRecord(tx: StoreTransaction, caller: Caller, serial: string, seriesName: string | undefined): Promise<RecordRow> {
   const seriesId = seriesName === undefined ? undefined : (await requireSeries(tx, caller, seriesName)).id;
-  const rows = await tx.findRecordsBySerial(caller.companyId, serial, seriesId);
+  const rows = await tx.records.findBySerial(caller.companyId, serial, seriesId);
   if (rows.length === 0) {
     throw new SerialtraceError('RECORD_NOT_FOUND', { field: 'serial', serial, scope: seriesName === undefined ? '' : ` in series "${seriesName}"` });
   }
@@ -299,4 +313,15 @@ export async function findRecord(tx: StoreTransaction, caller: Caller, serial: s
     throw new SerialtraceError('SERIAL_AMBIGUOUS', { field: 'series', serial, series: rows.map((r) => r.seriesName) });
   }
   return rows[0]!;
+}
+
+/**
+ * {@link findRecord}, then the record held until the transaction ends and read again: what is
+ * decided on its status (a transition, a first print) is decided once, whatever runs alongside.
+ */
+export async function lockRecord(tx: StoreTransaction, caller: Caller, serial: string, seriesName: string | undefined): Promise<RecordRow> {
+  const found = await findRecord(tx, caller, serial, seriesName);
+  const held = await tx.records.lock(found.id);
+  if (held === undefined) throw new SerialtraceError('RECORD_NOT_FOUND', { field: 'serial', serial, scope: seriesName === undefined ? '' : ` in series "${seriesName}"` });
+  return held;
 }

@@ -193,7 +193,7 @@ export class ScriptsService {
   }
 
   async list(caller: Caller): Promise<ScriptSummary[]> {
-    const rows = await this.#deps.store.read((tx) => tx.listScripts(caller.companyId));
+    const rows = await this.#deps.store.read((tx) => tx.scripts.list(caller.companyId));
     return rows.map((row) => {
       const { source: _source, ...summary } = scriptView(row);
       return summary;
@@ -207,7 +207,7 @@ export class ScriptsService {
   async versions(caller: Caller, name: string): Promise<ScriptVersionView[]> {
     return this.#deps.store.read(async (tx) => {
       const script = await requireScript(tx, caller, name);
-      return (await tx.listScriptVersions(script.id)).map((v) => ({
+      return (await tx.scripts.versions(script.id)).map((v) => ({
         version: v.version,
         source: v.source,
         description: v.description,
@@ -238,8 +238,8 @@ export class ScriptsService {
     await (await this.#deps.engine()).check(scriptName, source);
     const at = this.#deps.clock.now().toISOString();
     const row = await this.#deps.store.write(async (tx) => {
-      const current = await tx.findScript(caller.companyId, scriptName);
-      const saved = await tx.saveScript(caller.companyId, scriptName, source, description ?? current?.description ?? '', {
+      const current = await tx.scripts.find(caller.companyId, scriptName);
+      const saved = await tx.scripts.save(caller.companyId, scriptName, source, description ?? current?.description ?? '', {
         at,
         actor: caller.actor,
         reason: caller.reason ?? null,
@@ -311,7 +311,7 @@ export class ScriptsService {
     const beforeId = query.cursor ? runCursor.decode(query.cursor) : undefined;
     return this.#deps.store.read(async (tx) => {
       const scriptId = name === undefined ? undefined : (await requireScript(tx, caller, name)).id;
-      const rows = await tx.listScriptRuns({
+      const rows = await tx.scripts.listRuns({
         companyId: caller.companyId,
         ...(scriptId === undefined ? {} : { scriptId }),
         ...(beforeId === undefined ? {} : { beforeId }),
@@ -324,7 +324,7 @@ export class ScriptsService {
   }
 
   async getRun(caller: Caller, id: number): Promise<ScriptRunView> {
-    const row = await this.#deps.store.read((tx) => tx.findScriptRun(caller.companyId, id));
+    const row = await this.#deps.store.read((tx) => tx.scripts.findRun(caller.companyId, id));
     if (row === undefined) throw new SerialtraceError('SCRIPT_RUN_NOT_FOUND', { field: 'id', id });
     return runView(row);
   }
@@ -332,7 +332,7 @@ export class ScriptsService {
   async #record(tx: StoreTransaction, caller: Caller, script: ScriptRow, context: unknown, startedAt: string, outcome: ScriptOutcome): Promise<number> {
     const error = outcome.ok ? null : { code: outcome.error.code, message: outcome.error.message, details: outcome.error.details };
     const status = outcome.ok ? 'succeeded' : 'failed';
-    const id = await tx.insertScriptRun({
+    const id = await tx.scripts.insertRun({
       companyId: caller.companyId,
       scriptId: script.id,
       version: script.version,
@@ -346,7 +346,7 @@ export class ScriptsService {
       apiCalls: outcome.apiCalls,
       durationMs: Math.round(outcome.durationMs),
       startedAt,
-      auditSeq: null,
+      auditId: null,
     });
     await appendAudit(tx, caller, this.#deps.clock.now().toISOString(), [
       {
@@ -499,7 +499,7 @@ function readContext(context: unknown): unknown {
 }
 
 async function requireScript(tx: StoreTransaction, caller: Caller, name: string): Promise<ScriptRow> {
-  const row = await tx.findScript(caller.companyId, name);
+  const row = await tx.scripts.find(caller.companyId, name);
   if (row === undefined) throw new SerialtraceError('SCRIPT_NOT_FOUND', { field: 'script', script: name });
   return row;
 }

@@ -59,11 +59,11 @@ export class SeriesPlans {
    */
   async load(tx: StoreTransaction, companyId: number, name: string): Promise<{ row: SeriesRow; plan: SeriesPlan }> {
     const key = `${companyId}\u0000${name}`;
-    const stamp = await tx.findSeriesVersion(companyId, name);
+    const stamp = await tx.series.findVersion(companyId, name);
     if (stamp === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
     let row = this.#rows.get(key);
     if (row === undefined || row.id !== stamp.id || row.version !== stamp.version) {
-      row = await tx.findSeries(companyId, name);
+      row = await tx.series.find(companyId, name);
       if (row === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
       this.#remember(key, row);
     }
@@ -75,7 +75,7 @@ export class SeriesPlans {
    * their versions together. A name without a series maps to SERIES_NOT_FOUND.
    */
   async loadMany(tx: StoreTransaction, companyId: number, names: readonly string[]): Promise<Map<string, { row: SeriesRow; plan: SeriesPlan } | SerialtraceError>> {
-    const stamps = new Map((await tx.findSeriesVersions(companyId, names)).map((s) => [s.name, s]));
+    const stamps = new Map((await tx.series.findVersions(companyId, names)).map((s) => [s.name, s]));
     const loaded = new Map<string, { row: SeriesRow; plan: SeriesPlan } | SerialtraceError>();
     for (const name of names) {
       const stamp = stamps.get(name);
@@ -86,7 +86,7 @@ export class SeriesPlans {
       const key = `${companyId}\u0000${name}`;
       let row = this.#rows.get(key);
       if (row === undefined || row.id !== stamp.id || row.version !== stamp.version) {
-        row = await tx.findSeries(companyId, name);
+        row = await tx.series.find(companyId, name);
         if (row === undefined) {
           loaded.set(name, new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name }));
           continue;

@@ -91,10 +91,10 @@ export class SeriesService {
     const now = this.#deps.clock.now();
     const at = now.toISOString();
     const row = await this.#deps.store.write(async (tx) => {
-      if ((await tx.findSeries(caller.companyId, settings.name)) !== undefined) {
+      if ((await tx.series.find(caller.companyId, settings.name)) !== undefined) {
         throw new SerialtraceError('SERIES_NAME_TAKEN', { field: 'name', series: settings.name });
       }
-      const created = await this.#keyed(tx, await tx.insertSeries(caller.companyId, settings, { at, actor: caller.actor, reason: caller.reason ?? null }));
+      const created = await this.#keyed(tx, await tx.series.insert(caller.companyId, settings, { at, actor: caller.actor, reason: caller.reason ?? null }));
       await appendAudit(tx, caller, at, [
         { action: 'series.created', entityType: 'series', entityId: String(created.id), data: { version: 1, settings: settingsToJson(settings) } },
       ]);
@@ -106,8 +106,11 @@ export class SeriesService {
   async list(caller: Caller): Promise<SeriesView[]> {
     const now = this.#deps.clock.now();
     return this.#deps.store.read(async (tx) => {
-      const rows = await tx.listSeries(caller.companyId);
-      return Promise.all(rows.map(async (row) => this.#viewIn(tx, row, now)));
+      const rows = await tx.series.list(caller.companyId);
+      // One after the other: a transaction's statements share one connection.
+      const views: SeriesView[] = [];
+      for (const row of rows) views.push(await this.#viewIn(tx, row, now));
+      return views;
     });
   }
 
@@ -119,7 +122,7 @@ export class SeriesService {
   async versions(caller: Caller, name: string): Promise<{ version: number; changedAt: string; changedBy: string; reason: string | null; settings: ReturnType<typeof settingsToJson> }[]> {
     return this.#deps.store.read(async (tx) => {
       const row = await requireSeries(tx, caller, name);
-      const versions = await tx.listSeriesVersions(row.id);
+      const versions = await tx.series.versions(row.id);
       return versions.map((v) => ({ version: v.version, changedAt: v.changedAt, changedBy: v.changedBy, reason: v.reason, settings: settingsToJson(v.settings) }));
     });
   }
@@ -137,7 +140,7 @@ export class SeriesService {
       const { settings } = resolveSeriesSettings(merged, { timeZone: current.settings.timeZone });
       const changed = changedFields(current.settings, settings);
       if (changed.length === 0) return current;
-      if (await tx.seriesHasIssued(current.id)) {
+      if (await tx.series.hasIssued(current.id)) {
         for (const field of changed) {
           if ((SHAPING_FIELDS as readonly string[]).includes(field)) {
             throw new SerialtraceError('SERIES_CHANGE_UNSAFE', {
@@ -155,10 +158,10 @@ export class SeriesService {
           }
         }
       }
-      if (changed.includes('name') && (await tx.findSeries(caller.companyId, settings.name)) !== undefined) {
+      if (changed.includes('name') && (await tx.series.find(caller.companyId, settings.name)) !== undefined) {
         throw new SerialtraceError('SERIES_NAME_TAKEN', { field: 'name', series: settings.name });
       }
-      const updated = await this.#keyed(tx, await tx.updateSeries(current, settings, { at, actor: caller.actor, reason: caller.reason ?? null }));
+      const updated = await this.#keyed(tx, await tx.series.update(current, settings, { at, actor: caller.actor, reason: caller.reason ?? null }));
       const before = settingsToJson(current.settings) as unknown as Record<string, unknown>;
       const after = settingsToJson(settings) as unknown as Record<string, unknown>;
       await appendAudit(tx, caller, at, [
@@ -172,7 +175,7 @@ export class SeriesService {
       if (current.settings.allocation === 'leased' && settings.allocation !== 'leased') {
         // Servers' leases end with leased allocation; what they did not issue is recorded as skipped.
         // (A lease in use by a request right now is passed over and ends when its server stops.)
-        await releaseLeasesIn(tx, await tx.lockOpenLeases({ seriesId: current.id }), at, 'series_changed', caller.actor);
+        await releaseLeasesIn(tx, await tx.counters.lockOpenLeases({ seriesId: current.id }), at, 'series_changed', caller.actor);
       }
       return updated;
     });
@@ -199,7 +202,7 @@ export class SeriesService {
       if (plan.randomSpace !== null && request.randomised?.allowed === false) {
         throw new SerialtraceError('FORBIDDEN', { role: request.randomised.role, permission: 'serials.generate' });
       }
-      const current = await tx.readCounter(row.id, period);
+      const current = await tx.counters.read(row.id, period);
       const permutation = this.#deps.plans.permutationFor(row, plan);
       return {
         ...previewSerials(plan, { ...options, ...(current === undefined ? {} : { current }), ...(permutation === undefined ? {} : { permutation }) }),
@@ -234,12 +237,12 @@ export class SeriesService {
     const at = this.#deps.clock.now().toISOString();
     return this.#deps.store.write(async (tx) => {
       let rewrapped = 0;
-      for (const company of await tx.listCompanies()) {
+      for (const company of await tx.access.listCompanies()) {
         const names: string[] = [];
-        for (const row of await tx.listSeries(company.id)) {
+        for (const row of await tx.series.list(company.id)) {
           if (row.wrappedKey === null) continue;
           const key = current.unwrap(row.wrappedKey, seriesKeyLabel(row.id), row.settings.name);
-          await tx.saveSeriesKey(row.id, next.wrap(key, seriesKeyLabel(row.id)));
+          await tx.series.saveKey(row.id, next.wrap(key, seriesKeyLabel(row.id)));
           names.push(row.settings.name);
         }
         if (names.length === 0) continue;
@@ -261,14 +264,14 @@ export class SeriesService {
     const masterKey = this.#deps.plans.masterKey;
     if (masterKey === undefined) throw new SerialtraceError('MASTER_KEY_MISSING', { field: 'randomized', series: row.settings.name });
     const wrappedKey = masterKey.wrap(newSeriesKey(), seriesKeyLabel(row.id));
-    await tx.saveSeriesKey(row.id, wrappedKey);
+    await tx.series.saveKey(row.id, wrappedKey);
     return { ...row, wrappedKey };
   }
 
   async #viewIn(tx: StoreTransaction, row: SeriesRow, now: Date): Promise<SeriesView> {
     const plan = this.#deps.plans.planFor(row);
     const { period } = periodAt(plan, now);
-    return seriesView(row, plan, period, await tx.readCounter(row.id, period));
+    return seriesView(row, plan, period, await tx.counters.read(row.id, period));
   }
 
   #view(row: SeriesRow, now: Date, counter: bigint | undefined): SeriesView {
@@ -278,7 +281,7 @@ export class SeriesService {
 }
 
 export async function requireSeries(tx: StoreTransaction, caller: Caller, name: string): Promise<SeriesRow> {
-  const row = await tx.findSeries(caller.companyId, name);
+  const row = await tx.series.find(caller.companyId, name);
   if (row === undefined) throw new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: name });
   return row;
 }

@@ -77,17 +77,17 @@ export class SignInService {
     const candidates = await this.#store.read(async (tx) => {
       let users: UserRow[];
       if (companyName === undefined) {
-        users = await tx.findUsersByName(username);
+        users = await tx.access.findUsersByName(username);
       } else {
-        const company = await tx.findCompanyByName(companyName);
-        const user = company === undefined ? undefined : await tx.findUserByName(company.id, username);
+        const company = await tx.access.findCompanyByName(companyName);
+        const user = company === undefined ? undefined : await tx.access.findUserByName(company.id, username);
         users = user === undefined ? [] : [user];
       }
       // More candidates than that would make one attempt cost a hash each: the company is needed.
       if (users.length > MAX_SIGN_IN_CANDIDATES) return [];
       // One query after another: a transaction is one connection.
       const found: { user: UserRow; company: CompanyRow }[] = [];
-      for (const user of users) found.push({ user, company: (await tx.findCompany(user.companyId))! });
+      for (const user of users) found.push({ user, company: (await tx.access.findCompany(user.companyId))! });
       return found;
     });
     // Verify even for an unknown user, so the answer takes as long and reveals nothing. Several
@@ -105,8 +105,8 @@ export class SignInService {
     const now = this.#clock.now().getTime();
     const expiresAt = new Date(now + this.#sessionMs).toISOString();
     await this.#store.write(async (tx) => {
-      await tx.deleteExpiredSessions(new Date(now).toISOString());
-      await tx.insertSession({
+      await tx.access.deleteExpiredSessions(new Date(now).toISOString());
+      await tx.access.insertSession({
         tokenHash: sha256Hex(token),
         userId: found.user.id,
         companyId: found.user.companyId,
@@ -118,18 +118,18 @@ export class SignInService {
   }
 
   async logout(token: string): Promise<void> {
-    await this.#store.write((tx) => tx.deleteSession(sha256Hex(token)));
+    await this.#store.write((tx) => tx.access.deleteSession(sha256Hex(token)));
   }
 
   /** The user behind a session token, or undefined when it is unknown, expired or the user disabled. */
   async authenticateSession(token: string): Promise<Identity | undefined> {
     const now = this.#now();
     return this.#store.read(async (tx) => {
-      const session = await tx.findSession(sha256Hex(token));
+      const session = await tx.access.findSession(sha256Hex(token));
       if (session === undefined || session.expiresAt <= now) return undefined;
-      const user = await tx.findUserById(session.userId);
+      const user = await tx.access.findUserById(session.userId);
       if (user === undefined || user.disabled) return undefined;
-      return userIdentity(user, (await tx.findCompany(user.companyId))!);
+      return userIdentity(user, (await tx.access.findCompany(user.companyId))!);
     });
   }
 
@@ -140,7 +140,7 @@ export class SignInService {
    */
   async changePassword(identity: Identity, currentPassword: string, newPassword: string, sessionToken?: string): Promise<void> {
     if (identity.kind !== 'user') throw new SerialtraceError('VALUE_INVALID', { field: 'identity', reason: 'API keys have no password' });
-    const user = await this.#store.read(async (tx) => tx.findUserById(Number(identity.id)));
+    const user = await this.#store.read(async (tx) => tx.access.findUserById(Number(identity.id)));
     // A wrong current password is a bad value here, not a lost sign-in: the session stays valid.
     if (user === undefined || !(await verifyPassword(currentPassword, user.passwordHash))) {
       throw new SerialtraceError('VALUE_INVALID', { field: 'currentPassword', reason: 'it is not the current password' });
@@ -155,8 +155,8 @@ export class SignInService {
     const passwordHash = await hashPassword(newPassword);
     const at = this.#now();
     await this.#store.write(async (tx) => {
-      await tx.updateUser(user.id, { passwordHash, mustChangePassword: false }, at);
-      await tx.deleteUserSessions(user.id, sessionToken === undefined ? undefined : sha256Hex(sessionToken));
+      await tx.access.updateUser(user.id, { passwordHash, mustChangePassword: false }, at);
+      await tx.access.deleteUserSessions(user.id, sessionToken === undefined ? undefined : sha256Hex(sessionToken));
       await appendAudit(tx, callerOf(identity), at, [{ action: 'user.password_changed', entityType: 'user', entityId: String(user.id), data: { username: user.username } }]);
     });
   }

@@ -31,7 +31,7 @@ export class UserService {
    */
   async bootstrap(initialPassword?: string): Promise<{ username: string; password: string; generated: boolean } | null> {
     // A restart finds users and stops here, without paying for a password hash.
-    if ((await this.#store.read((tx) => tx.countUsers())) > 0) return null;
+    if ((await this.#store.read((tx) => tx.access.countUsers())) > 0) return null;
     const generated = initialPassword === undefined || initialPassword === '';
     const password = generated ? randomPassword() : initialPassword;
     const problems: Problem[] = [];
@@ -40,8 +40,8 @@ export class UserService {
     const passwordHash = await hashPassword(password);
     const at = this.#now();
     return this.#store.write(async (tx) => {
-      if ((await tx.countUsers()) > 0) return null;
-      const user = await tx.insertUser({
+      if ((await tx.access.countUsers()) > 0) return null;
+      const user = await tx.access.insertUser({
         companyId: DEFAULT_COMPANY_ID,
         username: ADMIN_USERNAME,
         passwordHash,
@@ -61,7 +61,7 @@ export class UserService {
   }
 
   async list(caller: Caller): Promise<UserView[]> {
-    return (await this.#store.read((tx) => tx.listUsers(caller.companyId))).map(userView);
+    return (await this.#store.read((tx) => tx.access.listUsers(caller.companyId))).map(userView);
   }
 
   async create(caller: Caller, input: { username?: unknown; password?: unknown; role?: unknown }): Promise<UserView> {
@@ -74,8 +74,8 @@ export class UserService {
     const at = this.#now();
     const user = await this.#store.write(async (tx) => {
       // Within the company only: whether another company uses the name is none of its admins' business.
-      if ((await tx.findUserByName(caller.companyId, username)) !== undefined) throw new SerialtraceError('USERNAME_TAKEN', { field: 'username', username });
-      const created = await tx.insertUser({
+      if ((await tx.access.findUserByName(caller.companyId, username)) !== undefined) throw new SerialtraceError('USERNAME_TAKEN', { field: 'username', username });
+      const created = await tx.access.insertUser({
         companyId: caller.companyId,
         username,
         passwordHash,
@@ -110,15 +110,15 @@ export class UserService {
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
     const at = this.#now();
     const user = await this.#store.write(async (tx) => {
-      const current = await tx.findUserByName(caller.companyId, username);
+      const current = await tx.access.findUserByName(caller.companyId, username);
       if (current === undefined) throw new SerialtraceError('USER_NOT_FOUND', { field: 'username', username });
       // A company admin who could set the password of a system administrator would sign in as one.
       if (current.systemAdmin && caller.systemAdmin !== true) {
         throw new SerialtraceError('FORBIDDEN', { role: 'admin', permission: 'change a system administrator (system administrators only)' });
       }
       const losesAdmin = current.role === 'admin' && !current.disabled && ((role !== undefined && role !== 'admin') || disabled === true);
-      if (losesAdmin && (await tx.countActiveAdmins(caller.companyId)) <= 1) throw new SerialtraceError('LAST_ADMIN', { username });
-      const updated = await tx.updateUser(
+      if (losesAdmin && (await tx.access.countActiveAdmins(caller.companyId)) <= 1) throw new SerialtraceError('LAST_ADMIN', { username });
+      const updated = await tx.access.updateUser(
         current.id,
         {
           ...(role === undefined ? {} : { role }),
@@ -127,7 +127,7 @@ export class UserService {
         },
         at,
       );
-      if (disabled === true || passwordHash !== undefined) await tx.deleteUserSessions(current.id);
+      if (disabled === true || passwordHash !== undefined) await tx.access.deleteUserSessions(current.id);
       await appendAudit(tx, caller, at, [
         {
           action: 'user.updated',

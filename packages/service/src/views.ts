@@ -162,7 +162,7 @@ export interface PrintView {
   readonly format: string;
 }
 
-export function printView(entry: AuditEntry): PrintView {
+export function printView(entry: Pick<AuditEntry, 'data' | 'at' | 'actor' | 'station'>): PrintView {
   const data = (entry.data ?? {}) as { print?: number; template?: string; format?: string };
   return { print: data.print ?? 0, at: entry.at, actor: entry.actor, station: entry.station, template: data.template ?? '', format: data.format ?? '' };
 }

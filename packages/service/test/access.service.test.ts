@@ -44,7 +44,7 @@ describe('bootstrap', () => {
     const error = await refused(h.app.users.bootstrap('short'), 'VALUE_INVALID');
     expect(error.details).toMatchObject({ field: 'SERIALTRACE_ADMIN_PASSWORD' });
     expect(count('users')).toBe(0);
-    expect(count('audit_log')).toBe(0);
+    expect(count('journal')).toBe(0);
     expect(await h.app.users.bootstrap(PASSWORD)).toEqual({ username: 'admin', password: PASSWORD, generated: false });
     expect((await h.app.signIn.login('admin', PASSWORD)).mustChangePassword).toBe(false);
   });
@@ -182,12 +182,12 @@ describe('users', () => {
 
   it('lets only a system administrator change a system administrator', async () => {
     const companyAdmin: Caller = { companyId: 1, actor: 'user:carol' };
-    const before = count('audit_log');
+    const before = count('journal');
     for (const changes of [{ password: 'taken-over-pass-1' }, { role: 'viewer' }, { disabled: true }, { role: 'admin', disabled: false }]) {
       const error = await refused(h.app.users.update(companyAdmin, 'admin', changes), 'FORBIDDEN');
       expect(error.message).toContain('system administrator');
     }
-    expect(count('audit_log')).toBe(before);
+    expect(count('journal')).toBe(before);
     expect((await h.app.signIn.login('admin', PASSWORD)).identity.systemAdmin).toBe(true);
 
     const reset = await h.app.users.update({ ...h.caller, systemAdmin: true }, 'admin', { password: 'new-sysadmin-pass-1' });

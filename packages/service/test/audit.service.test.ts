@@ -22,20 +22,20 @@ describe('audit chain', () => {
   it('finds an edited entry, a removed entry and a forged link, naming the first broken position', async () => {
     for (let i = 0; i < 6; i++) await h.app.generation.generate(h.caller, 'Widgets');
     const raw = h.raw();
-    raw.prepare("UPDATE audit_log SET data = json_set(data, '$.serials[0]', 'SN-999999') WHERE seq = 4").run();
+    raw.prepare("UPDATE journal SET data = json_set(data, '$.serials[0]', 'SN-999999') WHERE seq = 4").run();
     expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: false, checked: 7, head: { seq: 3 }, firstBreak: { seq: 4, reason: 'hash_mismatch' } });
 
-    raw.prepare('DELETE FROM audit_log WHERE seq = 4').run();
+    raw.prepare('DELETE FROM journal WHERE seq = 4').run();
     expect((await h.app.audit.verify(h.caller)).firstBreak).toMatchObject({ seq: 5, reason: 'sequence_gap', expectedSeq: 4 });
 
-    raw.prepare('UPDATE audit_log SET seq = 4 WHERE seq = 5').run();
+    raw.prepare('UPDATE journal SET seq = 4 WHERE seq = 5').run();
     expect((await h.app.audit.verify(h.caller)).firstBreak).toMatchObject({ seq: 4, reason: 'link_mismatch' });
   });
 
   it('verifies across pages and notices a change deep in a long chain', async () => {
     for (let i = 0; i < 2_100; i++) await h.app.generation.generate(h.caller, 'Widgets');
     expect(await h.app.audit.verify(h.caller)).toMatchObject({ valid: true, checked: 2_101 });
-    h.raw().prepare("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2050").run();
+    h.raw().prepare("UPDATE journal SET actor = 'mallory' WHERE seq = 2050").run();
     const broken = await h.app.audit.verify(h.caller);
     expect(broken).toMatchObject({ valid: false, checked: 2_101, head: { seq: 2_049 }, firstBreak: { seq: 2050, reason: 'hash_mismatch' } });
     // The records that entry issued now name another issuer than it does.

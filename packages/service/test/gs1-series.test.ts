@@ -241,7 +241,7 @@ describe('randomised series', () => {
     const keyed = openKeyed(MASTER);
     try {
       await keyed.app.series.create(caller, { name: 'Packs', format: 'P{######}', randomized: true });
-      const row = await keyed.app.store.read((tx) => tx.findSeries(1, 'Packs'));
+      const row = await keyed.app.store.read((tx) => tx.series.find(1, 'Packs'));
       expect(row?.wrappedKey).toMatch(/^v1\./);
       const everything = JSON.stringify([
         await keyed.app.series.get(caller, 'Packs'),

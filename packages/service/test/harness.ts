@@ -81,7 +81,7 @@ export function snapshot(db: Database.Database): Record<string, unknown> {
     counters: db.prepare('SELECT series_id, period, value FROM counters ORDER BY series_id, period').all(),
     records: count('records'),
     history: count('record_history'),
-    audit: count('audit_log'),
+    audit: count('journal'),
     idempotency: count('idempotency_keys'),
   };
 }

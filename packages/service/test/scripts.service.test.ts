@@ -122,7 +122,7 @@ describe('scripts', () => {
   });
 
   it('sees only its own company: another company\'s serials, series and scripts do not exist for it', async () => {
-    const other = await app.store.write((tx) => tx.insertCompany('Other Co', '2025-06-15T10:00:00.000Z'));
+    const other = await app.store.write((tx) => tx.access.insertCompany('Other Co', '2025-06-15T10:00:00.000Z'));
     const outsider: Caller = { companyId: other.id, actor: 'user:eve' };
     await app.scripts.save(outsider, 'peek', {
       source: `function main() {

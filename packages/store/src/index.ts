@@ -1,6 +1,23 @@
 export type { Store, StoreTransaction } from './store-port.js';
-export type * from './store-types.js';
-export type * from './access-types.js';
+export type { AccessStore, CompanyRow, UserRow, NewUser, UserChanges, SessionRow, ApiKeyRow } from './areas/access/access-store.js';
+export type { CountersStore, LeaseRow, NewLease, LeaseFilter, IssueLocks } from './areas/counters/counters-store.js';
+export type { IdempotencyStore, IdempotencyRow } from './areas/idempotency/idempotency-store.js';
+export type { JournalStore, JournalDraft, JournalEvent, AuditFilter, JournalReadFilter, EntityEventsFilter } from './areas/journal/journal-store.js';
+export type { LabelTemplatesStore, LabelTemplateRow } from './areas/label-templates/label-templates-store.js';
+export type {
+  RecordsStore,
+  NewRecord,
+  RecordRow,
+  StatusChangeRow,
+  NewStatusChange,
+  TakenSerial,
+  RecordFilter,
+  RecordCountFilter,
+} from './areas/records/records-store.js';
+export type { ScriptsStore, ScriptRow, ScriptVersionRow, ScriptRunStatus, ScriptRunRow, NewScriptRun, ScriptRunFilter } from './areas/scripts/scripts-store.js';
+export type { SeriesStore, SeriesRow, SeriesVersionRow } from './areas/series/series-store.js';
+export type { ChangeStamp } from './areas/change-stamp.js';
+export type { AuditEntry } from '@serialtrace/core';
 export {
   SqliteStore,
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -20,3 +37,4 @@ export {
 } from './postgres/pg-store.js';
 export { openStore, type StoreLocation } from './open-store.js';
 export { copySqliteToPostgres, type CopyReport } from './copy/sqlite-to-postgres.js';
+export { auditEntryOf } from './areas/journal/journal-store.js';

@@ -21,17 +21,17 @@ const record = newRecord;
 /** Everything migration 4 added, as a store reads it. */
 async function snapshot(store: Store) {
   return store.read(async (tx) => {
-    const series = [...(await tx.listSeries(1)), ...(await tx.listSeries(2))];
-    const records = await tx.findRecords({ companyId: 1, limit: 100 });
+    const series = [...(await tx.series.list(1)), ...(await tx.series.list(2))];
+    const records = await tx.records.search({ companyId: 1, limit: 100 });
     const versions = [];
     // One after the other: a transaction is one connection.
-    for (const s of series) versions.push(await tx.listSeriesVersions(s.id));
+    for (const s of series) versions.push(await tx.series.versions(s.id));
     return {
       series,
       versions,
       records,
-      byLot: (await tx.findRecords({ companyId: 1, lot: 'LOT-7', limit: 100 })).map((r) => r.id),
-      templates: [await tx.listLabelTemplates(1), await tx.listLabelTemplates(2)],
+      byLot: (await tx.records.search({ companyId: 1, lot: 'LOT-7', limit: 100 })).map((r) => r.id),
+      templates: [await tx.labelTemplates.list(1), await tx.labelTemplates.list(2)],
     };
   });
 }
@@ -55,27 +55,27 @@ describe('copySqliteToPostgres', () => {
     const path = join(dir, 'serialtrace.db');
     const source = SqliteStore.open({ path });
     await source.write(async (tx) => {
-      await tx.insertCompany('second', AT);
-      const gtin = await tx.insertSeries(1, seriesSettings('Gtin', { gtin: '09506000134352', companyPrefix: '9506000', randomized: true }), STAMP);
-      await tx.saveSeriesKey(gtin.id, 'wrapped-key-1');
-      await tx.insertSeries(1, seriesSettings('Sscc', { sscc: true, companyPrefix: '0614141', extensionDigit: 3 }), STAMP);
-      const plain = await tx.insertSeries(2, seriesSettings('Plain'), STAMP);
-      await tx.updateSeries(plain, seriesSettings('Plain', { description: 'second version' }), LATER);
-      const ids = await tx.insertRecords([
+      await tx.access.insertCompany('second', AT);
+      const gtin = await tx.series.insert(1, seriesSettings('Gtin', { gtin: '09506000134352', companyPrefix: '9506000', randomized: true }), STAMP);
+      await tx.series.saveKey(gtin.id, 'wrapped-key-1');
+      await tx.series.insert(1, seriesSettings('Sscc', { sscc: true, companyPrefix: '0614141', extensionDigit: 3 }), STAMP);
+      const plain = await tx.series.insert(2, seriesSettings('Plain'), STAMP);
+      await tx.series.update(plain, seriesSettings('Plain', { description: 'second version' }), LATER);
+      const ids = await tx.records.insert([
         record(gtin, '1001', { lot: 'LOT-7', expiry: '2027-03-00' }),
         record(gtin, '1002', { lot: 'LOT-7', expiry: '2027-03-31' }),
         record(gtin, '1003', { lot: 'LOT-8' }),
         record(gtin, '1004'),
       ]);
-      await tx.countLabelPrint(ids[0]!, LATER.at);
-      await tx.countLabelPrint(ids[0]!, LATER.at);
-      await tx.countLabelPrint(ids[2]!, LATER.at);
-      await tx.saveLabelTemplate(1, 'Carton', '{"v":1}', STAMP);
-      await tx.saveLabelTemplate(1, 'Carton', '{"v":2}', LATER);
-      await tx.saveLabelTemplate(1, 'Box', '{"box":true}', STAMP);
-      await tx.saveLabelTemplate(2, 'Carton', '{"theirs":true}', LATER);
-      await tx.deleteLabelTemplate(1, 'Box');
-      await tx.saveLabelTemplate(1, 'Pallet', '{"pallet":true}', STAMP);
+      await tx.records.countLabelPrint(ids[0]!, LATER.at);
+      await tx.records.countLabelPrint(ids[0]!, LATER.at);
+      await tx.records.countLabelPrint(ids[2]!, LATER.at);
+      await tx.labelTemplates.save(1, 'Carton', '{"v":1}', STAMP);
+      await tx.labelTemplates.save(1, 'Carton', '{"v":2}', LATER);
+      await tx.labelTemplates.save(1, 'Box', '{"box":true}', STAMP);
+      await tx.labelTemplates.save(2, 'Carton', '{"theirs":true}', LATER);
+      await tx.labelTemplates.delete(1, 'Box');
+      await tx.labelTemplates.save(1, 'Pallet', '{"pallet":true}', STAMP);
     });
     const before = await snapshot(source);
     await source.close();
@@ -93,10 +93,10 @@ describe('copySqliteToPostgres', () => {
       expect(after.series.find((s) => s.settings.name === 'Sscc')?.settings).toMatchObject({ sscc: true, extensionDigit: 3, randomized: false });
       // The copied rows go on as they were: counts continue, and a new template takes a new id.
       const first = before.records.at(-1)!;
-      expect(await target.write((tx) => tx.countLabelPrint(first.id, '2025-06-03T00:00:00.000Z'))).toBe(3);
-      const carton = await target.write((tx) => tx.saveLabelTemplate(1, 'Carton', '{"v":3}', LATER));
+      expect(await target.write((tx) => tx.records.countLabelPrint(first.id, '2025-06-03T00:00:00.000Z'))).toBe(3);
+      const carton = await target.write((tx) => tx.labelTemplates.save(1, 'Carton', '{"v":3}', LATER));
       expect(carton).toMatchObject({ id: before.templates[0]!.find((t) => t.name === 'Carton')!.id, version: 3, createdAt: AT });
-      const fresh = await target.write((tx) => tx.saveLabelTemplate(1, 'New', '{}', LATER));
+      const fresh = await target.write((tx) => tx.labelTemplates.save(1, 'New', '{}', LATER));
       expect([...before.templates[0]!, ...before.templates[1]!].map((t) => t.id)).not.toContain(fresh.id);
     } finally {
       await target.close();
@@ -119,24 +119,24 @@ describe('copySqliteToPostgres', () => {
       apiCalls: 3,
       durationMs: 17,
       startedAt: AT,
-      auditSeq: 4,
+      auditId: 4,
       ...overrides,
     });
     await source.write(async (tx) => {
-      await tx.insertCompany('second', AT);
-      const hello = await tx.saveScript(1, 'Hello', 'export function main() { return 1; }', 'first', STAMP);
-      await tx.saveScript(1, 'Hello', 'export function main() { return 2; }', 'second', { ...LATER, reason: 'fix' });
-      const theirs = await tx.saveScript(2, 'Hello', 'export function main() { return 0; }', '', LATER);
-      await tx.insertScriptRun(run(hello.id));
-      await tx.insertScriptRun(run(hello.id, { version: 2, status: 'failed', output: null, error: { code: 'E', message: 'no', details: { at: 1 } }, auditSeq: null }));
-      await tx.insertScriptRun(run(theirs.id, { companyId: 2, station: null, input: null, logs: [] }));
+      await tx.access.insertCompany('second', AT);
+      const hello = await tx.scripts.save(1, 'Hello', 'export function main() { return 1; }', 'first', STAMP);
+      await tx.scripts.save(1, 'Hello', 'export function main() { return 2; }', 'second', { ...LATER, reason: 'fix' });
+      const theirs = await tx.scripts.save(2, 'Hello', 'export function main() { return 0; }', '', LATER);
+      await tx.scripts.insertRun(run(hello.id));
+      await tx.scripts.insertRun(run(hello.id, { version: 2, status: 'failed', output: null, error: { code: 'E', message: 'no', details: { at: 1 } }, auditId: null }));
+      await tx.scripts.insertRun(run(theirs.id, { companyId: 2, station: null, input: null, logs: [] }));
     });
     const read = (store: Store) =>
       store.read(async (tx) => {
-        const scripts = [...(await tx.listScripts(1)), ...(await tx.listScripts(2))];
+        const scripts = [...(await tx.scripts.list(1)), ...(await tx.scripts.list(2))];
         const versions = [];
-        for (const script of scripts) versions.push(await tx.listScriptVersions(script.id));
-        const runs = [...(await tx.listScriptRuns({ companyId: 1, limit: 100 })), ...(await tx.listScriptRuns({ companyId: 2, limit: 100 }))];
+        for (const script of scripts) versions.push(await tx.scripts.versions(script.id));
+        const runs = [...(await tx.scripts.listRuns({ companyId: 1, limit: 100 })), ...(await tx.scripts.listRuns({ companyId: 2, limit: 100 }))];
         return { scripts, versions, runs };
       });
     const before = await read(source);
@@ -158,12 +158,12 @@ describe('copySqliteToPostgres', () => {
       expect(await read(target)).toEqual(before);
       // The copied scripts go on: the next save is version 3, the next run takes a new id.
       const hello = before.scripts[0]!;
-      const saved = await target.write((tx) => tx.saveScript(1, 'Hello', 'export function main() { return 3; }', 'third', LATER));
+      const saved = await target.write((tx) => tx.scripts.save(1, 'Hello', 'export function main() { return 3; }', 'third', LATER));
       expect(saved).toMatchObject({ id: hello.id, version: 3, createdAt: AT });
-      expect((await target.read((tx) => tx.listScriptVersions(hello.id))).map((v) => v.version)).toEqual([1, 2, 3]);
-      const fresh = await target.write((tx) => tx.insertScriptRun(run(hello.id, { version: 3 })));
+      expect((await target.read((tx) => tx.scripts.versions(hello.id))).map((v) => v.version)).toEqual([1, 2, 3]);
+      const fresh = await target.write((tx) => tx.scripts.insertRun(run(hello.id, { version: 3 })));
       expect(before.runs.map((r) => r.id)).not.toContain(fresh);
-      const another = await target.write((tx) => tx.saveScript(1, 'Another', '', '', LATER));
+      const another = await target.write((tx) => tx.scripts.save(1, 'Another', '', '', LATER));
       expect(before.scripts.map((x) => x.id)).not.toContain(another.id);
     } finally {
       await target.close();

@@ -46,7 +46,7 @@ const expectedSettings = seriesSettings('Old', { description: 'from version 3', 
 
 /** What the store reads from the upgraded database, and that everything migration 4 added works on it. */
 async function checkUpgraded(store: Store): Promise<void> {
-  const series = await store.read((tx) => tx.findSeries(1, 'Old'));
+  const series = await store.read((tx) => tx.series.find(1, 'Old'));
   expect(series).toEqual({
     id: 7,
     companyId: 1,
@@ -58,24 +58,24 @@ async function checkUpgraded(store: Store): Promise<void> {
     updatedBy: 'alice',
     wrappedKey: null,
   });
-  expect((await store.read((tx) => tx.listSeriesVersions(7))).map((v) => v.settings)).toEqual([expectedSettings]);
+  expect((await store.read((tx) => tx.series.versions(7))).map((v) => v.settings)).toEqual([expectedSettings]);
   expect(settingsFromJson(JSON.parse(V3_SETTINGS) as SeriesSettingsJson)).toEqual(expectedSettings);
-  const [record] = await store.read((tx) => tx.findRecordsByIds([11]));
+  const [record] = await store.read((tx) => tx.records.findByIds([11]));
   expect(record).toMatchObject({ id: 11, serial: 'SN-0001', workOrder: 'WO-1', lot: null, expiry: null, labelPrints: 0 });
 
   await store.write(async (tx) => {
-    await tx.saveSeriesKey(7, 'wrapped');
-    expect(await tx.countLabelPrint(11, AT)).toBe(1);
-    expect(await tx.saveLabelTemplate(1, 'Carton', '{}', { at: AT, actor: 'alice' })).toMatchObject({ version: 1 });
-    await tx.updateSeries(must(series), seriesSettings('Old', { gtin: '09506000134352', companyPrefix: '9506000' }), { at: AT, actor: 'bob' });
-    const [id] = await tx.insertRecords([
-      { ...must(record), serial: 'SN-0002', lot: 'L', expiry: '2027-01-31', auditSeq: null },
+    await tx.series.saveKey(7, 'wrapped');
+    expect(await tx.records.countLabelPrint(11, AT)).toBe(1);
+    expect(await tx.labelTemplates.save(1, 'Carton', '{}', { at: AT, actor: 'alice' })).toMatchObject({ version: 1 });
+    await tx.series.update(must(series), seriesSettings('Old', { gtin: '09506000134352', companyPrefix: '9506000' }), { at: AT, actor: 'bob' });
+    const [id] = await tx.records.insert([
+      { ...must(record), serial: 'SN-0002', lot: 'L', expiry: '2027-01-31', auditId: null },
     ]);
     expect(id).toBeGreaterThan(11);
   });
   await store.read(async (tx) => {
-    expect(await tx.findSeries(1, 'Old')).toMatchObject({ wrappedKey: 'wrapped', version: 2, settings: { gtin: '09506000134352' } });
-    expect((await tx.findRecords({ companyId: 1, lot: 'L', limit: 10 })).map((r) => r.serial)).toEqual(['SN-0002']);
+    expect(await tx.series.find(1, 'Old')).toMatchObject({ wrappedKey: 'wrapped', version: 2, settings: { gtin: '09506000134352' } });
+    expect((await tx.records.search({ companyId: 1, lot: 'L', limit: 10 })).map((r) => r.serial)).toEqual(['SN-0002']);
   });
 }
 

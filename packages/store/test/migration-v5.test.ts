@@ -20,18 +20,18 @@ function version4Rows(): string[] {
 
 /** What the store reads from the upgraded database, and that everything migration 5 added works on it. */
 async function checkUpgraded(store: Store): Promise<void> {
-  expect(await store.read((tx) => tx.findLabelTemplate(1, 'Carton'))).toMatchObject({ id: 3, version: 2, definition: '{"v":2}' });
+  expect(await store.read((tx) => tx.labelTemplates.find(1, 'Carton'))).toMatchObject({ id: 3, version: 2, definition: '{"v":2}' });
   await store.read(async (tx) => {
-    expect(await tx.listScripts(1)).toEqual([]);
-    expect(await tx.listScriptRuns({ companyId: 1, limit: 10 })).toEqual([]);
+    expect(await tx.scripts.list(1)).toEqual([]);
+    expect(await tx.scripts.listRuns({ companyId: 1, limit: 10 })).toEqual([]);
   });
 
-  const first = await store.write((tx) => tx.saveScript(1, 'Hello', 'export function main() { return 1; }', 'greets', { at: AT, actor: 'alice' }));
+  const first = await store.write((tx) => tx.scripts.save(1, 'Hello', 'export function main() { return 1; }', 'greets', { at: AT, actor: 'alice' }));
   expect(first).toMatchObject({ version: 1, createdAt: AT });
-  const second = await store.write((tx) => tx.saveScript(1, 'Hello', 'export function main() { return 2; }', 'greets', LATER));
+  const second = await store.write((tx) => tx.scripts.save(1, 'Hello', 'export function main() { return 2; }', 'greets', LATER));
   expect(second).toMatchObject({ id: first.id, version: 2, createdAt: AT, updatedAt: LATER.at, updatedBy: 'bob' });
   const runId = await store.write((tx) =>
-    tx.insertScriptRun({
+    tx.scripts.insertRun({
       companyId: 1,
       scriptId: first.id,
       version: 2,
@@ -45,17 +45,17 @@ async function checkUpgraded(store: Store): Promise<void> {
       apiCalls: 0,
       durationMs: 3,
       startedAt: LATER.at,
-      auditSeq: null,
+      auditId: null,
     }),
   );
   await store.read(async (tx) => {
-    expect((await tx.listScriptVersions(first.id)).map((v) => [v.version, v.changedBy, v.reason])).toEqual([
+    expect((await tx.scripts.versions(first.id)).map((v) => [v.version, v.changedBy, v.reason])).toEqual([
       [1, 'alice', null],
       [2, 'bob', 'second try'],
     ]);
-    expect(await tx.findScriptRun(1, runId)).toMatchObject({ id: runId, scriptName: 'Hello', version: 2, input: { a: [1, 2] }, output: 2, logs: ['hi'] });
+    expect(await tx.scripts.findRun(1, runId)).toMatchObject({ id: runId, scriptName: 'Hello', version: 2, input: { a: [1, 2] }, output: 2, logs: ['hi'] });
   });
-  expect(await store.write((tx) => tx.saveLabelTemplate(1, 'Carton', '{"v":3}', LATER))).toMatchObject({ id: 3, version: 3 });
+  expect(await store.write((tx) => tx.labelTemplates.save(1, 'Carton', '{"v":3}', LATER))).toMatchObject({ id: 3, version: 3 });
 }
 
 describe('migration 5 on a database of version 4', () => {

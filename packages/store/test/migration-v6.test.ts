@@ -42,17 +42,19 @@ function version5Rows(entries: readonly AuditEntry[]): string[] {
 async function checkUpgraded(store: Store, entries: readonly AuditEntry[]): Promise<void> {
   const last = entries.at(-1)!;
   await store.read(async (tx) => {
-    expect(await tx.readAuditHead(1)).toEqual({ seq: 3, hash: last.hash });
-    expect(await tx.readAuditHead(2)).toBeNull();
-    expect((await tx.findAuditEntries(1, [1, 3, 9])).map((e) => e.seq)).toEqual([1, 3]);
+    expect(await tx.journal.chainHead(1)).toEqual({ seq: 3, hash: last.hash });
+    expect(await tx.journal.chainHead(2)).toBeNull();
+    expect((await tx.journal.listChain({ companyId: 1, limit: 10, order: 'asc' })).map((e) => e.hash)).toEqual(entries.map((e) => e.hash));
   });
   // The next entry chains onto the kept head, and the head moves with it.
-  const next = sealAuditEntry({ ...last, seq: 4, data: { n: 4 } }, last.hash, sha256);
   await store.write(async (tx) => {
-    expect(await tx.lockAuditHead(1)).toEqual({ seq: 3, hash: last.hash });
-    await tx.appendAudit([next]);
+    await tx.journal.append([{ ...last, data: { n: 4 } }]);
   });
-  expect(await store.read((tx) => tx.readAuditHead(1))).toEqual({ seq: 4, hash: next.hash });
+  await store.sealJournal();
+  const chain = await store.read((tx) => tx.journal.listChain({ companyId: 1, limit: 10, order: 'asc' }));
+  expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  expect(chain[3]!.prevHash).toBe(last.hash);
+  expect(await store.read((tx) => tx.journal.chainHead(1))).toEqual({ seq: 4, hash: chain[3]!.hash });
 }
 
 describe('migration 6 on a database of version 5', () => {

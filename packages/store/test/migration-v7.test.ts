@@ -39,22 +39,22 @@ const user = (companyId: number, username: string): NewUser => ({
 /** What the store reads from the upgraded database, and that usernames are now unique per company. */
 async function checkUpgraded(store: Store): Promise<void> {
   await store.read(async (tx) => {
-    expect(await tx.findUserByName(1, 'admin')).toMatchObject({ id: 4, companyId: 1, passwordHash: 'scrypt$hash-of-admin', systemAdmin: true });
-    expect(await tx.findUserByName(2, 'acme-admin')).toMatchObject({ id: 7, companyId: 2, mustChangePassword: true });
-    expect(await tx.findUserByName(2, 'admin')).toBeUndefined();
-    expect(await tx.findSession('token-of-acme')).toMatchObject({ userId: 7, companyId: 2 });
+    expect(await tx.access.findUserByName(1, 'admin')).toMatchObject({ id: 4, companyId: 1, passwordHash: 'scrypt$hash-of-admin', systemAdmin: true });
+    expect(await tx.access.findUserByName(2, 'acme-admin')).toMatchObject({ id: 7, companyId: 2, mustChangePassword: true });
+    expect(await tx.access.findUserByName(2, 'admin')).toBeUndefined();
+    expect(await tx.access.findSession('token-of-acme')).toMatchObject({ userId: 7, companyId: 2 });
   });
   // Acme may now have an "admin" of its own; the default company may not have a second one.
-  const acmes = await store.write((tx) => tx.insertUser(user(2, 'admin')));
+  const acmes = await store.write((tx) => tx.access.insertUser(user(2, 'admin')));
   expect(acmes.id).toBeGreaterThan(7);
-  await expect(store.write((tx) => tx.insertUser(user(1, 'admin')))).rejects.toThrow();
-  expect((await store.read((tx) => tx.findUsersByName('admin'))).map((u) => [u.id, u.companyId])).toEqual([
+  await expect(store.write((tx) => tx.access.insertUser(user(1, 'admin')))).rejects.toThrow();
+  expect((await store.read((tx) => tx.access.findUsersByName('admin'))).map((u) => [u.id, u.companyId])).toEqual([
     [4, 1],
     [acmes.id, 2],
   ]);
   // The session's user is still the one it points at, and deleting users' sessions still works.
-  await store.write((tx) => tx.deleteUserSessions(7));
-  expect(await store.read((tx) => tx.findSession('token-of-acme'))).toBeUndefined();
+  await store.write((tx) => tx.access.deleteUserSessions(7));
+  expect(await store.read((tx) => tx.access.findSession('token-of-acme'))).toBeUndefined();
 }
 
 describe('migration 7 on a database of version 6', () => {
@@ -66,7 +66,7 @@ describe('migration 7 on a database of version 6', () => {
     await checkUpgraded(store);
     // Foreign keys are on again after the migration: a session of nobody is refused.
     await expect(
-      store.write((tx) => tx.insertSession({ tokenHash: 'orphan', userId: 999, companyId: 1, createdAt: LATER, expiresAt: '2099-01-01T00:00:00.000Z' })),
+      store.write((tx) => tx.access.insertSession({ tokenHash: 'orphan', userId: 999, companyId: 1, createdAt: LATER, expiresAt: '2099-01-01T00:00:00.000Z' })),
     ).rejects.toThrow(/FOREIGN KEY/);
   });
 

@@ -103,7 +103,7 @@ describe('SqliteStore group commit', () => {
     ({ dir, remove } = temporaryDirectory());
     path = join(dir, 'serialtrace.db');
     const setup = SqliteStore.open({ path });
-    series = await setup.write((tx) => tx.insertSeries(1, SETTINGS, { at: AT, actor: 'alice' }));
+    series = await setup.write((tx) => tx.series.insert(1, SETTINGS, { at: AT, actor: 'alice' }));
     await setup.close();
     driver.opened.length = 0;
     driver.executed.length = 0;
@@ -118,13 +118,13 @@ describe('SqliteStore group commit', () => {
 
   it('runs a lone writer as before: one transaction per unit, no savepoint', async () => {
     const store = await open();
-    for (let i = 1; i <= 5; i++) await store.write((tx) => tx.insertRecords([record(series, `L-${i}`)]));
+    for (let i = 1; i <= 5; i++) await store.write((tx) => tx.records.insert([record(series, `L-${i}`)]));
     expect(driver.executed).toEqual(Array.from({ length: 5 }, () => ['BEGIN IMMEDIATE', 'COMMIT']).flat());
   });
 
   it('shares one commit among writes pending at the same time, one savepoint each', async () => {
     const store = await open(NO_TIME_LIMIT);
-    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.insertRecords([record(series, `G-${1000 + i}`)]))));
+    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.records.insert([record(series, `G-${1000 + i}`)]))));
     expect(ids.flat().every((id) => typeof id === 'number')).toBe(true);
     expect(commits()).toBeLessThanOrEqual(2);
     expect(count('SAVEPOINT unit')).toBe(100);
@@ -136,10 +136,10 @@ describe('SqliteStore group commit', () => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, caller) =>
         store.write(async (tx) => {
-          const current = (await tx.lockCounter(series.id, '*')) ?? 0n;
+          const current = (await tx.counters.lock(series.id, '*')) ?? 0n;
           // Give the event loop a turn between the read and the write, where another unit could slip in.
           await nextTurn();
-          await tx.saveCounter(series.id, '*', current + 1n, AT);
+          await tx.counters.save(series.id, '*', current + 1n, AT);
           return { caller, took: current + 1n };
         }),
       ),
@@ -155,9 +155,9 @@ describe('SqliteStore group commit', () => {
     const refusal = new SerialtraceError('SERIES_NOT_FOUND', { field: 'series', series: 'Gone' });
     const unit = (name: string, fail: boolean) =>
       store.write(async (tx) => {
-        const current = (await tx.lockCounter(series.id, '*')) ?? 0n;
-        await tx.saveCounter(series.id, '*', current + 1n, AT);
-        await tx.insertRecords([record(series, `${name}-${current + 1n}`)]);
+        const current = (await tx.counters.lock(series.id, '*')) ?? 0n;
+        await tx.counters.save(series.id, '*', current + 1n, AT);
+        await tx.records.insert([record(series, `${name}-${current + 1n}`)]);
         await nextTurn();
         if (fail) throw refusal;
         return `${name} took ${current + 1n}`;
@@ -184,7 +184,7 @@ describe('SqliteStore group commit', () => {
     const refusal = new SerialtraceError('SERIES_EXHAUSTED', { series: 'Widgets', period: '*', requested: 1, remaining: '0', capacity: '10' });
     await expect(
       store.write(async (tx) => {
-        await tx.insertRecords([record(series, 'X-1')]);
+        await tx.records.insert([record(series, 'X-1')]);
         throw refusal;
       }),
     ).rejects.toBe(refusal);
@@ -198,7 +198,7 @@ describe('SqliteStore group commit', () => {
     const units = Array.from({ length: 20 }, (_, i) =>
       store
         .write(async (tx) => {
-          await tx.insertRecords([record(series, `D-${100 + i}`)]);
+          await tx.records.insert([record(series, `D-${100 + i}`)]);
           await nextTurn();
           if (i === 19) {
             // Last of the group: the 19 before it ran and were released, but are not committed,
@@ -228,12 +228,12 @@ describe('SqliteStore group commit', () => {
     driver.beforeExec = (sql) => {
       if (sql === 'COMMIT' && failures-- > 0) throw ioError;
     };
-    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => settle(store.write((tx) => tx.insertRecords([record(series, `F-${i}`)])))));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => settle(store.write((tx) => tx.records.insert([record(series, `F-${i}`)])))));
     expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ ok: false, error: ioError })));
     expect(committedSerials()).toEqual([]);
 
     // The failed group was rolled back: the next one starts clean and keeps its own data only.
-    await Promise.all([store.write((tx) => tx.insertRecords([record(series, 'N-1')])), store.write((tx) => tx.insertRecords([record(series, 'N-2')]))]);
+    await Promise.all([store.write((tx) => tx.records.insert([record(series, 'N-1')])), store.write((tx) => tx.records.insert([record(series, 'N-2')]))]);
     expect(committedSerials()).toEqual(['N-1', 'N-2']);
   });
 
@@ -243,7 +243,7 @@ describe('SqliteStore group commit', () => {
     driver.beforeExec = (sql) => {
       if (sql === 'COMMIT' && failures-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
     };
-    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => settle(store.write((tx) => tx.insertRecords([record(series, `B-${i}`)])))));
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => settle(store.write((tx) => tx.records.insert([record(series, `B-${i}`)])))));
     for (const outcome of outcomes) {
       expect(outcome.ok).toBe(false);
       const error = (outcome as { error: unknown }).error;
@@ -253,30 +253,55 @@ describe('SqliteStore group commit', () => {
     expect(committedSerials()).toEqual([]);
   });
 
-  it('when SQLite ends the transaction inside a unit (disk full), refuses the units run so far and runs the rest next', async () => {
+  it('when a statement fails for a full disk, refuses that unit alone and commits the others of its group', async () => {
     const store = await open(NO_TIME_LIMIT);
     // Open and settle the store, then cap the file a few pages above its size.
-    await store.write((tx) => tx.insertRecords([record(series, 'BASE')]));
+    await store.write((tx) => tx.records.insert([record(series, 'BASE')]));
     const writer = driver.opened.find((o) => !o.readonly)!.raw;
     writer.pragma(`max_page_count = ${Number(writer.pragma('page_count')) + 2}`);
     const before = commits();
 
-    const small = (serial: string) => store.write((tx) => tx.insertRecords([record(series, serial)]));
     const outcomes = await Promise.all([
-      settle(small('S-1')),
-      settle(store.write((tx) => tx.insertRecords([record(series, 'HUGE', { blob: 'x'.repeat(200_000) })]))),
+      settle(store.write((tx) => tx.records.insert([record(series, 'S-1')]))),
+      settle(store.write((tx) => tx.records.insert([record(series, 'HUGE', { blob: 'x'.repeat(200_000) })]))),
       settle(
         store.write(async (tx) => {
-          // The next group: make room again, as an operator would.
+          // Make room again, as an operator would.
           writer.pragma('max_page_count = 1073741823');
-          return tx.insertRecords([record(series, 'S-2')]);
+          return tx.records.insert([record(series, 'S-2')]);
         }),
       ),
     ]);
 
-    const full = (outcomes[1] as { error: unknown }).error;
-    expect(full).toMatchObject({ code: 'SQLITE_FULL' });
+    expect((outcomes[1] as { error: unknown }).error).toMatchObject({ code: 'SQLITE_FULL' });
+    expect(outcomes[0]?.ok).toBe(true);
+    expect(outcomes[2]?.ok).toBe(true);
+    expect(commits() - before).toBe(1);
+    expect(committedSerials()).toEqual(['BASE', 'S-1', 'S-2']);
+  });
+
+  it('when SQLite ends the transaction inside a unit, refuses the units run so far and runs the rest next', async () => {
+    const store = await open(NO_TIME_LIMIT);
+    await store.write((tx) => tx.records.insert([record(series, 'BASE')]));
+    const writer = driver.opened.find((o) => !o.readonly)!.raw;
+    const before = commits();
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+
+    const outcomes = await Promise.all([
+      settle(store.write((tx) => tx.records.insert([record(series, 'S-1')]))),
+      settle(
+        store.write(async (tx) => {
+          await tx.records.insert([record(series, 'HUGE')]);
+          // What SQLite does on some I/O and full-disk errors: it rolls the whole transaction back.
+          writer.exec('ROLLBACK');
+          throw full;
+        }),
+      ),
+      settle(store.write((tx) => tx.records.insert([record(series, 'S-2')]))),
+    ]);
+
     // S-1 ran and was released, but the transaction holding it is gone: it must not be acknowledged.
+    expect(outcomes[1]).toEqual({ ok: false, error: full });
     expect(outcomes[0]).toEqual({ ok: false, error: full });
     expect(outcomes[2]?.ok).toBe(true);
     expect(commits() - before).toBe(1);
@@ -285,14 +310,14 @@ describe('SqliteStore group commit', () => {
 
   it('caps a group at maxGroupUnits', async () => {
     const store = await open({ ...NO_TIME_LIMIT, maxGroupUnits: 8 });
-    await Promise.all(Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.insertRecords([record(series, `C-${100 + i}`)]))));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.write((tx) => tx.records.insert([record(series, `C-${100 + i}`)]))));
     expect(commits()).toBe(13);
     expect(committedSerials()).toHaveLength(100);
   });
 
   it('commits every unit alone with maxGroupUnits 1', async () => {
     const store = await open({ maxGroupUnits: 1 });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.write((tx) => tx.insertRecords([record(series, `O-${100 + i}`)]))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.write((tx) => tx.records.insert([record(series, `O-${100 + i}`)]))));
     expect(commits()).toBe(20);
     expect(count('SAVEPOINT unit')).toBe(0);
   });
@@ -305,7 +330,7 @@ describe('SqliteStore group commit', () => {
         store.write(async (tx) => {
           ran.push({ unit, group: commits() });
           await pause(5);
-          await tx.insertRecords([record(series, `T-${100 + unit}`)]);
+          await tx.records.insert([record(series, `T-${100 + unit}`)]);
         }),
       ),
     );
@@ -324,7 +349,7 @@ describe('SqliteStore group commit', () => {
       store.write(async (tx) => {
         groupOf.set(name, commits());
         await pause(ms);
-        await tx.insertRecords([record(series, name)]);
+        await tx.records.insert([record(series, name)]);
       });
     const first = unit('A', 30);
     await pause(5);
@@ -343,7 +368,7 @@ describe('SqliteStore group commit', () => {
       Array.from({ length: 16 }, async (_, client) => {
         for (let n = 0; n < 30; n++) {
           await nextTurn();
-          await store.write((tx) => tx.insertRecords([record(series, `H-${client}-${n}`)]));
+          await store.write((tx) => tx.records.insert([record(series, `H-${client}-${n}`)]));
         }
       }),
     );
@@ -356,34 +381,34 @@ describe('SqliteStore group commit', () => {
       const store = await open();
       let seenInside: bigint | undefined | 'not read' = 'not read';
       await Promise.all([
-        store.write((tx) => tx.saveCounter(series.id, '*', 1n, AT)),
+        store.write((tx) => tx.counters.save(series.id, '*', 1n, AT)),
         store.write(async (tx) => {
           // Waiting on a read from inside a group could never finish if reads queued behind it.
-          const read = store.read((r) => r.readCounter(series.id, '*'));
+          const read = store.read((r) => r.counters.read(series.id, '*'));
           const stuck = pause(2000).then(() => Promise.reject(new Error('the read waited for the group')));
           seenInside = await Promise.race([read, stuck]);
-          await tx.saveCounter(series.id, '*', 2n, AT);
+          await tx.counters.save(series.id, '*', 2n, AT);
         }),
       ]);
       // The read saw what was committed, not the group's first unit.
       expect(seenInside).toBeUndefined();
-      expect(await store.read((tx) => tx.readCounter(series.id, '*'))).toBe(2n);
+      expect(await store.read((tx) => tx.counters.read(series.id, '*'))).toBe(2n);
       expect(driver.opened.map((o) => o.readonly)).toEqual([false, true]);
     });
 
     it('cannot write', async () => {
       const store = await open();
-      await expect(store.read((tx) => tx.saveCounter(series.id, '*', 5n, AT))).rejects.toMatchObject({ code: 'SQLITE_READONLY' });
+      await expect(store.read((tx) => tx.counters.save(series.id, '*', 5n, AT))).rejects.toMatchObject({ code: 'SQLITE_READONLY' });
       expect(committedCounter()).toBeUndefined();
       // A failed read leaves the read connection usable.
-      expect(await store.read((tx) => tx.findSeries(1, 'Widgets'))).toEqual(series);
+      expect(await store.read((tx) => tx.series.find(1, 'Widgets'))).toEqual(series);
     });
 
     it('see a write that was answered before they began', async () => {
       const store = await open();
       for (let i = 1n; i <= 20n; i++) {
-        await store.write((tx) => tx.saveCounter(series.id, '*', i, AT));
-        expect(await store.read((tx) => tx.readCounter(series.id, '*'))).toBe(i);
+        await store.write((tx) => tx.counters.save(series.id, '*', i, AT));
+        expect(await store.read((tx) => tx.counters.read(series.id, '*'))).toBe(i);
       }
     });
   });
@@ -392,7 +417,7 @@ describe('SqliteStore group commit', () => {
     /** A private database: one connection, reads take their turn between groups. */
     const memory = async (options: Partial<SqliteStoreOptions> = {}) => {
       const store = await open({ ...options, path: ':memory:' });
-      const row = await store.write((tx) => tx.insertSeries(1, SETTINGS, { at: AT, actor: 'alice' }));
+      const row = await store.write((tx) => tx.series.insert(1, SETTINGS, { at: AT, actor: 'alice' }));
       return { store, row };
     };
 
@@ -401,11 +426,11 @@ describe('SqliteStore group commit', () => {
       const before = commits();
       const bump = () =>
         store.write(async (tx: StoreTransaction) => {
-          const current = (await tx.lockCounter(row.id, '*')) ?? 0n;
-          await tx.saveCounter(row.id, '*', current + 1n, AT);
+          const current = (await tx.counters.lock(row.id, '*')) ?? 0n;
+          await tx.counters.save(row.id, '*', current + 1n, AT);
         });
       const seen: (bigint | undefined)[] = [];
-      const look = () => store.read(async (tx) => void seen.push(await tx.readCounter(row.id, '*')));
+      const look = () => store.read(async (tx) => void seen.push(await tx.counters.read(row.id, '*')));
       await Promise.all([bump(), bump(), look(), bump(), bump(), bump(), look()]);
       expect(seen).toEqual([2n, 5n]);
       expect(commits() - before).toBe(2 + 2);
@@ -415,25 +440,25 @@ describe('SqliteStore group commit', () => {
     it('rolls back a failing unit of a group and keeps the others', async () => {
       const { store, row } = await memory();
       const outcomes = await Promise.all([
-        settle(store.write((tx) => tx.insertRecords([record(row, 'M-1')]))),
+        settle(store.write((tx) => tx.records.insert([record(row, 'M-1')]))),
         settle(
           store.write(async (tx) => {
-            await tx.insertRecords([record(row, 'M-2')]);
+            await tx.records.insert([record(row, 'M-2')]);
             throw new Error('no');
           }),
         ),
-        settle(store.write((tx) => tx.insertRecords([record(row, 'M-3')]))),
+        settle(store.write((tx) => tx.records.insert([record(row, 'M-3')]))),
       ]);
       expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
-      const serials = await store.read((tx) => tx.findRecords({ companyId: 1, limit: 10 }));
+      const serials = await store.read((tx) => tx.records.search({ companyId: 1, limit: 10 }));
       expect(serials.map((r) => r.serial).sort()).toEqual(['M-1', 'M-3']);
     });
   });
 
   it('finishes queued groups and reads when closed, then refuses more', async () => {
     const store = await open();
-    const writes = Array.from({ length: 50 }, (_, i) => store.write((tx) => tx.insertRecords([record(series, `Z-${100 + i}`)])));
-    const read = store.read((tx) => tx.findSeries(1, 'Widgets'));
+    const writes = Array.from({ length: 50 }, (_, i) => store.write((tx) => tx.records.insert([record(series, `Z-${100 + i}`)])));
+    const read = store.read((tx) => tx.series.find(1, 'Widgets'));
     const closing = store.close();
     expect(store.close()).toBe(closing);
     await closing;

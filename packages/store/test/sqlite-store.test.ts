@@ -125,7 +125,7 @@ describe('SqliteStore', () => {
 
   it('refuses a database written by a newer schema, and leaves it untouched', async () => {
     const store = open();
-    await store.write((tx) => tx.insertSeries(1, SETTINGS, { at: AT, actor: 'alice' }));
+    await store.write((tx) => tx.series.insert(1, SETTINGS, { at: AT, actor: 'alice' }));
     await store.close();
     withSideConnection(path, (db) => {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
@@ -155,7 +155,7 @@ describe('SqliteStore', () => {
 
   it('makes a writer wait while another process holds the write lock, then builds on its commit', async () => {
     const store = open();
-    const series = await store.write((tx) => tx.insertSeries(1, SETTINGS, { at: AT, actor: 'alice' }));
+    const series = await store.write((tx) => tx.series.insert(1, SETTINGS, { at: AT, actor: 'alice' }));
     const holder = await holdWriteLock(
       path,
       300,
@@ -164,12 +164,12 @@ describe('SqliteStore', () => {
     holders.push(holder.child);
 
     // Readers are not blocked by a writer in WAL mode, and see only what is committed.
-    expect(await store.read((tx) => tx.readCounter(series.id, '*'))).toBeUndefined();
+    expect(await store.read((tx) => tx.counters.read(series.id, '*'))).toBeUndefined();
 
     const started = performance.now();
     const next = await store.write(async (tx) => {
-      const current = (await tx.lockCounter(series.id, '*')) ?? 0n;
-      await tx.saveCounter(series.id, '*', current + 1n, AT);
+      const current = (await tx.counters.lock(series.id, '*')) ?? 0n;
+      await tx.counters.save(series.id, '*', current + 1n, AT);
       return current + 1n;
     });
     const waited = performance.now() - started;
@@ -177,12 +177,12 @@ describe('SqliteStore', () => {
     expect(next).toBe(42n);
     expect(waited).toBeGreaterThanOrEqual(150);
     expect(await holder.exited).toBe(0);
-    expect(await store.read((tx) => tx.readCounter(series.id, '*'))).toBe(42n);
+    expect(await store.read((tx) => tx.counters.read(series.id, '*'))).toBe(42n);
   });
 
   it('gives up with STORE_BUSY after its busy timeout, writes nothing, and works again later', async () => {
     const store = open({ busyTimeoutMs: 100 });
-    const series = await store.write((tx) => tx.insertSeries(1, SETTINGS, { at: AT, actor: 'alice' }));
+    const series = await store.write((tx) => tx.series.insert(1, SETTINGS, { at: AT, actor: 'alice' }));
     const holder = await holdWriteLock(
       path,
       700,
@@ -195,8 +195,8 @@ describe('SqliteStore', () => {
     const refusal: unknown = await store
       .write(async (tx) => {
         ran = true;
-        await tx.saveCounter(series.id, '*', 1000n, AT);
-        await tx.saveCounter(series.id, 'other', 1n, AT);
+        await tx.counters.save(series.id, '*', 1000n, AT);
+        await tx.counters.save(series.id, 'other', 1n, AT);
       })
       .then(
         () => undefined,
@@ -212,11 +212,11 @@ describe('SqliteStore', () => {
 
     expect(await holder.exited).toBe(0);
     await store.read(async (tx) => {
-      expect(await tx.readCounter(series.id, '*')).toBe(41n);
-      expect(await tx.readCounter(series.id, 'other')).toBeUndefined();
+      expect(await tx.counters.read(series.id, '*')).toBe(41n);
+      expect(await tx.counters.read(series.id, 'other')).toBeUndefined();
     });
-    await store.write((tx) => tx.saveCounter(series.id, '*', 42n, AT));
-    expect(await store.read((tx) => tx.readCounter(series.id, '*'))).toBe(42n);
+    await store.write((tx) => tx.counters.save(series.id, '*', 42n, AT));
+    expect(await store.read((tx) => tx.counters.read(series.id, '*'))).toBe(42n);
   });
 
   it('refuses to open a file another process keeps locked past the busy timeout', async () => {

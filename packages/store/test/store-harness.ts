@@ -8,7 +8,7 @@ import type { NewRecord, SeriesRow, Store } from '@serialtrace/store';
  *
  * @example
  * const harness = await sqliteFactory.create();
- * await harness.store.write(async (tx) => tx.insertSeries(1, settings, stamp));
+ * await harness.store.write(async (tx) => tx.series.insert(1, settings, stamp));
  * await harness.dispose();
  */
 export interface StoreHarness {
@@ -75,7 +75,7 @@ export function newRecord(series: SeriesRow, serial: string, overrides: Partial<
     generatedAt: RECORD_AT,
     generatedBy: 'alice',
     station: null,
-    auditSeq: null,
+    auditId: null,
     lot: null,
     expiry: null,
     ...overrides,

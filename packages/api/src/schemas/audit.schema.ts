@@ -17,7 +17,11 @@ export const AuditEntry = Type.Object(
     entityId: Type.String(),
     data: Type.Unknown(),
     prevHash: Type.String(),
-    hash: Type.String({ description: 'SHA-256 over prevHash, a newline and the canonical JSON of the entry.' }),
+    hash: Type.String({
+      description:
+        'SHA-256 over prevHash, a newline, seq, a newline and digest; for entries without a digest (written before the journal), over prevHash, a newline and the canonical JSON of the entry.',
+    }),
+    digest: Type.Optional(Type.String({ description: 'SHA-256 of the canonical JSON of the entry\'s content (everything but seq and the hashes), taken when it was written.' })),
   },
   { $id: 'AuditEntry' },
 );

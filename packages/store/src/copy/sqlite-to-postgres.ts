@@ -1,8 +1,7 @@
 import { SerialtraceError } from '@serialtrace/core';
 import pg from 'pg';
 import { PgStore, type PgStoreOptions } from '../postgres/pg-store.js';
-import { MIGRATIONS } from '../schema/migrations.js';
-import type { ColumnSpec } from '../schema/schema-description.js';
+import { TABLES } from '../schema/tables.js';
 import { openBetterSqlite } from '../sqlite/sqlite-connection.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
 
@@ -14,22 +13,16 @@ export interface CopyReport {
 /** Rows sent per INSERT: well below PostgreSQL's 65,535 parameters for the widest table. */
 const CHUNK = 1000;
 
-/** Every table of the schema with its columns as the migrations leave them, in creation order. */
-function schemaTables(): { name: string; columns: [string, ColumnSpec][] }[] {
-  const tables = new Map<string, [string, ColumnSpec][]>();
-  for (const migration of MIGRATIONS) {
-    for (const step of migration.steps) {
-      if (step.kind === 'table') tables.set(step.table.name, Object.entries(step.table.columns));
-      if (step.kind === 'column') tables.get(step.table)!.push([step.name, step.column]);
-    }
-  }
-  return [...tables].map(([name, columns]) => ({ name, columns }));
+/** Every table of the schema as the migrations leave it, in creation order (parents first). */
+function schemaTables(): { name: string; columns: [string, { type: string }][] }[] {
+  return [...TABLES.values()].map((table) => ({ name: table.name, columns: table.columns.map((c) => [c.name, c.spec] as [string, { type: string }]) }));
 }
 
 /**
  * Copies an embedded SQLite database, whole, into a new PostgreSQL database or schema: the way
  * from one machine to several servers. Everything moves with its ids, so records, history and
- * audit entries keep pointing at each other and the audit chain verifies as before; counters and
+ * journal events keep pointing at each other, and the journal's positions and the audit chain
+ * (with each company's kept head) verify as before; counters and
  * leases move too, so no value is issued again. The target must be empty (freshly migrated), and
  * the copy is one transaction: it lands whole or not at all. Stop every process writing to the
  * file first; the file is read as it was when the copy began.
@@ -91,13 +84,6 @@ export async function copySqliteToPostgres(sourcePath: string, target: PgStoreOp
         await client.query(`SELECT setval(pg_get_serial_sequence('${table.name}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM ${table.name}))`);
       }
     }
-    // What the PostgreSQL adapter keeps on the company row: the chain head and the global series.
-    await client.query(
-      `UPDATE companies c SET chain_seq = a.seq, chain_hash = a.hash
-       FROM (SELECT DISTINCT ON (company_id) company_id, seq, hash FROM audit_log ORDER BY company_id, seq DESC) a
-       WHERE a.company_id = c.id`,
-    );
-    await client.query('UPDATE companies c SET global_series = (SELECT COUNT(*) FROM series s WHERE s.company_id = c.id AND s.is_global)');
     await client.query('COMMIT');
     return { tables };
   } catch (error) {

@@ -24,15 +24,21 @@ export class PgConnection {
 
   /** Runs a parameterised statement (prepared once per connection under `name`, when given). */
   async query<R extends QueryResultRow>(text: string, values: readonly unknown[] = [], name?: string): Promise<R[]> {
+    return (await this.execute<R>(text, values, name)).rows;
+  }
+
+  /** {@link query}, answering how many rows the statement changed too. */
+  async execute<R extends QueryResultRow>(text: string, values: readonly unknown[] = [], name?: string): Promise<{ rows: R[]; rowCount: number }> {
     if (this.#beginPending !== undefined && this.#held.length === 0 && values.every(isLiteral)) {
       const batch = `${this.#beginPending};\n${inline(text, values)}`;
       this.#beginPending = undefined;
       const results = (await this.#client.query(batch)) as unknown as QueryResult<R>[];
-      return results[results.length - 1]!.rows;
+      const last = results[results.length - 1]!;
+      return { rows: last.rows, rowCount: last.rowCount ?? 0 };
     }
     await this.#flush();
     const result = await this.#client.query<R>(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
-    return result.rows;
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   }
 
   /** Queues a statement that returns nothing the caller reads. */
@@ -90,7 +96,7 @@ function isLiteral(value: unknown): value is LiteralValue {
 }
 
 /** The statement with `$n` replaced by its value as a literal (the store's SQL has no `$` in strings). */
-function inline(text: string, values: readonly LiteralValue[]): string {
+export function inline(text: string, values: readonly LiteralValue[]): string {
   return text.replace(/\$(\d+)/g, (_, n: string) => {
     const index = Number(n) - 1;
     if (index < 0 || index >= values.length) throw new Error(`no value for $${n}`);

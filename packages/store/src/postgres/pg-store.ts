@@ -5,7 +5,10 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../schema/migrations.js';
 import type { Store, StoreTransaction } from '../store-port.js';
 import { PgConnection } from './pg-connection.js';
 import { PgSchemaCompiler } from './pg-schema-compiler.js';
-import { PgTransaction } from './pg-transaction.js';
+import { IdBlocks, PgSession } from './pg-session.js';
+import { transactionOver } from '../areas/areas.js';
+import type { SqlJournalStore } from '../areas/journal/journal-store.js';
+import { SealSignal } from '../areas/journal/seal-signal.js';
 
 export interface PgStoreOptions {
   /** `postgres://user:password@host:port/database` */
@@ -33,6 +36,11 @@ const MAX_ATTEMPTS = 8;
  * serialization failure, deadlock, and a unique key that was free when the unit looked.
  */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
+/**
+ * How often a server looks for journal events nobody sealed (their writer's server stopped
+ * between its COMMIT and its seal). A writer seals its own events at once; this is the net.
+ */
+const SEAL_SWEEP_MS = 2_000;
 /** Statement or lock timeout. */
 const TIMEOUTS = new Set(['57014', '55P03']);
 
@@ -94,11 +102,15 @@ function quoteIdentifier(name: string): string {
 
 /**
  * The store on PostgreSQL, for several serialtrace servers sharing one database. Each unit of
- * work is one transaction on a pooled connection at READ COMMITTED; {@link PgTransaction} takes
- * the row locks that make it safe. A unit that loses a race with a concurrent one (deadlock,
+ * work is one transaction on a pooled connection at READ COMMITTED; the area stores take the row
+ * locks that make it safe (`[[FOR UPDATE]]` clauses of their queries). A unit that loses a race with a concurrent one (deadlock,
  * serialization failure, a unique key taken meanwhile) is rolled back and run again from the
  * start, up to {@link MAX_ATTEMPTS} times. Reads run at REPEATABLE READ, READ ONLY: one snapshot
  * for the whole unit.
+ *
+ * Journal events are appended with their change and sealed (placed in commit order and in their
+ * company's audit chain) after the COMMIT by one sealing pass at a time per process, and one at a
+ * time over all servers (an advisory lock): writers of a company never wait on its chain.
  *
  * Nothing is connected until the first unit (or {@link ping}); an unreachable database fails
  * that unit with STORE_UNAVAILABLE, and the next unit tries again, so a server outlives a
@@ -117,6 +129,12 @@ export class PgStore implements Store {
   #closed = false;
   #active = 0;
   #idle: (() => void) | undefined;
+  readonly #idBlocks = new IdBlocks();
+  /** The sealing pass running, if any, and the one queued behind it. */
+  #sealing: Promise<void> | undefined;
+  #sealAgain: Promise<void> | undefined;
+  #sweep: NodeJS.Timeout | undefined;
+  readonly #sealed = new SealSignal();
 
   private constructor(options: PgStoreOptions) {
     this.location = redactUrl(options.url);
@@ -183,10 +201,67 @@ export class PgStore implements Store {
     return this.#run('write', work);
   }
 
-  /** Waits for the units in progress, then closes every connection. */
+  /**
+   * Resolves once every event committed before the call is sealed: a pass that began earlier may
+   * have looked before they were committed, so a caller then waits for the next one.
+   */
+  sealJournal(): Promise<void> {
+    if (this.#closed) return Promise.reject(new SerialtraceError('STORE_UNAVAILABLE', { reason: 'the store is closed' }));
+    return this.#seal();
+  }
+
+  onJournalSealed(listener: () => void): () => void {
+    return this.#sealed.listen(listener);
+  }
+
+  #seal(): Promise<void> {
+    if (this.#sealing === undefined) {
+      this.#sealing = this.#run('write', (tx) => tx.journal.seal(), true).then(
+        (sealed) => {
+          this.#sealing = undefined;
+          if (sealed > 0) this.#sealed.notify();
+        },
+        (error: unknown) => {
+          this.#sealing = undefined;
+          throw error;
+        },
+      );
+      return this.#sealing;
+    }
+    this.#sealAgain ??= this.#sealing
+      .catch(() => undefined)
+      .then(() => {
+        this.#sealAgain = undefined;
+        return this.#seal();
+      });
+    return this.#sealAgain;
+  }
+
+  /** A seal after a commit that appended events; a failure is left to the next pass or sweep. */
+  #sealSoon(): void {
+    this.#seal().catch(() => undefined);
+  }
+
+  #startSweep(): void {
+    if (this.#sweep !== undefined || this.#closed) return;
+    this.#sweep = setInterval(() => {
+      if (this.#sealing !== undefined || this.#closed) return;
+      this.#run('read', (tx) => tx.journal.hasUnsealed(), true).then(
+        (waiting) => (waiting ? this.#sealSoon() : undefined),
+        () => undefined,
+      );
+    }, SEAL_SWEEP_MS);
+    this.#sweep.unref();
+  }
+
+  /** Waits for the units in progress and seals what they committed, then closes every connection. */
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      if (this.#sweep !== undefined) clearInterval(this.#sweep);
+      while (this.#active > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      await this.#sealing?.catch(() => undefined);
+      await this.#sealAgain?.catch(() => undefined);
       while (this.#active > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       await this.#pool.end();
     }
@@ -209,14 +284,17 @@ export class PgStore implements Store {
     return row.rows[0]?.version ?? 0;
   }
 
-  async #run<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new SerialtraceError('STORE_UNAVAILABLE', { reason: 'the store is closed' });
+  async #run<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>, internal = false): Promise<T> {
+    if (this.#closed && !internal) throw new SerialtraceError('STORE_UNAVAILABLE', { reason: 'the store is closed' });
     this.#active += 1;
     try {
       await this.#ensureMigrated();
+      this.#startSweep();
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.#attempt(kind, work);
+          const { result, appended } = await this.#attempt(kind, work);
+          if (appended && !internal) this.#sealSoon();
+          return result;
         } catch (error) {
           const state = sqlState(error);
           if (state === undefined || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw this.#translate(error);
@@ -230,22 +308,24 @@ export class PgStore implements Store {
     }
   }
 
-  async #attempt<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+  async #attempt<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>): Promise<{ result: T; appended: boolean }> {
     const client = await this.#connect();
     const db = new PgConnection(client);
     let broken: unknown;
     try {
       db.begin(kind === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       let result: T;
+      const tx = transactionOver(new PgSession(db, kind === 'read', this.#idBlocks));
       try {
-        result = await work(new PgTransaction(db, kind === 'read'));
+        result = await work(tx);
+        (tx.journal as SqlJournalStore).drawCommitTicket();
         await db.commit();
       } catch (error) {
         if (isConnectionError(error)) broken = error;
         else await db.rollback().catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;
       }
-      return result;
+      return { result, appended: (tx.journal as SqlJournalStore).appended > 0 };
     } finally {
       // A connection in an unknown state is closed rather than handed to the next unit.
       client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);

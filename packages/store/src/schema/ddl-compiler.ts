@@ -50,6 +50,10 @@ export class DdlCompiler implements SchemaCompiler {
       }
       case 'update':
         return [step.sql];
+      case 'drop':
+        return [`DROP TABLE ${step.table}`];
+      case 'dropColumn':
+        return [`ALTER TABLE ${step.table} DROP COLUMN ${step.name}`];
       case 'unique': {
         const { table, drop, add, indexes } = step;
         if (this.#dialect.altersConstraints) {

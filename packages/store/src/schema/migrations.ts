@@ -481,6 +481,89 @@ export const MIGRATIONS: readonly Migration[] = [
       { kind: 'column', table: 'companies', name: 'access_version', column: { type: 'integer', default: 0 } },
     ],
   },
+  {
+    version: 8,
+    name: 'the journal: every audited change as a typed event, in commit order, chained per company',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          // Every change that is audited is one event of the journal, written with the change in
+          // its transaction. A sealer then gives each its place: `position` in commit order over
+          // all companies (what followers read), and `seq`, `prev_hash` and `hash` in its
+          // company's hash chain (the audit trail). Until then those four are null. Writers never
+          // wait for one another on a company's chain: only the sealer extends chains.
+          name: 'journal',
+          columns: {
+            id: { type: 'id' },
+            company_id: { type: 'integer', references: 'companies(id)' },
+            position: { type: 'integer', nullable: true },
+            // PostgreSQL: a ticket drawn as the transaction commits (its statements travel with the
+            // COMMIT), so that events committed between two seals are placed in the order their
+            // transactions could see one another. Null on SQLite, whose one writer commits in id order.
+            commit_order: { type: 'integer', nullable: true },
+            seq: { type: 'integer', nullable: true },
+            at: { type: 'instant' },
+            actor: { type: 'text' },
+            station: { type: 'text', nullable: true },
+            line: { type: 'text', nullable: true },
+            plant: { type: 'text', nullable: true },
+            reason: { type: 'text', nullable: true },
+            type: { type: 'text' },
+            entity_type: { type: 'text' },
+            entity_id: { type: 'text' },
+            data: { type: 'json', nullable: true },
+            // SHA-256 of the event's content, taken when it is written; the chain hash covers it.
+            // Null for entries written before the journal (chained over their content directly).
+            digest: { type: 'text', nullable: true },
+            prev_hash: { type: 'text', nullable: true },
+            hash: { type: 'text', nullable: true },
+          },
+          unique: [['company_id', 'seq']],
+        },
+      },
+      { kind: 'index', index: { name: 'journal_position', table: 'journal', columns: ['position'], unique: true } },
+      { kind: 'index', index: { name: 'journal_company_position', table: 'journal', columns: ['company_id', 'position'] } },
+      { kind: 'index', index: { name: 'journal_unsealed', table: 'journal', columns: ['id'], where: 'position IS NULL' } },
+      // The audit trail so far, in the order it happened (by time, then company and chain position).
+      {
+        kind: 'update',
+        sql: `INSERT INTO journal (company_id, position, seq, at, actor, station, line, plant, reason, type, entity_type, entity_id, data, digest, prev_hash, hash)
+              SELECT company_id, ROW_NUMBER() OVER (ORDER BY at, company_id, seq), seq, at, actor, station, line, plant, reason, action, entity_type, entity_id, data, NULL, prev_hash, hash
+              FROM audit_log`,
+      },
+      // Rows point at the event that made them by its id, known when it is written (a chain
+      // position is known only once the sealer has placed it).
+      { kind: 'column', table: 'records', name: 'audit_id', column: { type: 'integer', nullable: true } },
+      { kind: 'column', table: 'record_history', name: 'audit_id', column: { type: 'integer', nullable: true } },
+      { kind: 'column', table: 'script_runs', name: 'audit_id', column: { type: 'integer', nullable: true } },
+      {
+        kind: 'update',
+        sql: `UPDATE records SET audit_id = (SELECT j.id FROM journal j WHERE j.company_id = records.company_id AND j.seq = records.audit_seq)
+              WHERE audit_seq IS NOT NULL`,
+      },
+      {
+        kind: 'update',
+        sql: `UPDATE record_history SET audit_id = (SELECT j.id FROM journal j, records r
+                WHERE r.id = record_history.record_id AND j.company_id = r.company_id AND j.seq = record_history.audit_seq)
+              WHERE audit_seq IS NOT NULL`,
+      },
+      {
+        kind: 'update',
+        sql: `UPDATE script_runs SET audit_id = (SELECT j.id FROM journal j WHERE j.company_id = script_runs.company_id AND j.seq = script_runs.audit_seq)
+              WHERE audit_seq IS NOT NULL`,
+      },
+      { kind: 'dropColumn', table: 'records', name: 'audit_seq' },
+      { kind: 'dropColumn', table: 'record_history', name: 'audit_seq' },
+      { kind: 'dropColumn', table: 'script_runs', name: 'audit_seq' },
+      { kind: 'drop', table: 'audit_log' },
+      // Both engines now count a company's global series on its row (SQLite counted the series).
+      {
+        kind: 'update',
+        sql: `UPDATE companies SET global_series = (SELECT COUNT(*) FROM series s WHERE s.company_id = companies.id AND s.is_global = TRUE)`,
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

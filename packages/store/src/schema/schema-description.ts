@@ -46,8 +46,12 @@ export type MigrationStep =
   /** A column added to an existing table; existing rows take its default. */
   | { readonly kind: 'column'; readonly table: string; readonly name: string; readonly column: ColumnSpec }
   | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly Readonly<Record<string, string | number | boolean | null>>[] }
-  /** Existing rows brought in line with a new rule: one UPDATE that both engines read alike. */
+  /** Existing rows brought in line with a new rule: one statement that both engines read alike. */
   | { readonly kind: 'update'; readonly sql: string }
+  /** A table that is no more (its rows moved elsewhere by an earlier step). */
+  | { readonly kind: 'drop'; readonly table: string }
+  /** A column that is no more (not indexed, not a key). */
+  | { readonly kind: 'dropColumn'; readonly table: string; readonly name: string }
   /**
    * A unique constraint of an existing table is replaced: `drop` goes, `add` comes. PostgreSQL
    * alters the table in place. SQLite cannot drop a constraint, so it builds the table anew from

@@ -51,7 +51,8 @@ const LONELY_LIMIT = 8;
  */
 export class GroupCommitQueue {
   readonly #db: SqliteConnection;
-  readonly #tx: StoreTransaction;
+  readonly #transaction: () => StoreTransaction;
+  readonly #beforeCommit: () => Promise<void>;
   readonly #limits: GroupLimits;
   readonly #translate: (error: unknown) => unknown;
   readonly #pending: Unit[] = [];
@@ -62,9 +63,21 @@ export class GroupCommitQueue {
   #lonelyWaits = 0;
   #startsSinceProbe = 0;
 
-  constructor(db: SqliteConnection, tx: StoreTransaction, limits: GroupLimits, translate: (error: unknown) => unknown) {
+  /**
+   * `transaction` gives each unit its areas over the connection; `beforeCommit` runs in every
+   * write transaction after its last unit, before COMMIT (the journal is sealed there), and its
+   * failure fails the transaction.
+   */
+  constructor(
+    db: SqliteConnection,
+    transaction: () => StoreTransaction,
+    limits: GroupLimits,
+    translate: (error: unknown) => unknown,
+    beforeCommit: () => Promise<void> = async () => undefined,
+  ) {
     this.#db = db;
-    this.#tx = tx;
+    this.#transaction = transaction;
+    this.#beforeCommit = beforeCommit;
     this.#limits = limits;
     this.#translate = translate;
   }
@@ -145,7 +158,8 @@ export class GroupCommitQueue {
     }
     let value: unknown;
     try {
-      value = await unit.work(this.#tx);
+      value = await unit.work(this.#transaction());
+      if (unit.kind === 'write') await this.#beforeCommit();
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#rollback();
@@ -179,7 +193,7 @@ export class GroupCommitQueue {
         continue;
       }
       try {
-        outcomes.push({ unit, ok: true, value: await unit.work(this.#tx) });
+        outcomes.push({ unit, ok: true, value: await unit.work(this.#transaction()) });
       } catch (error) {
         outcomes.push({ unit, ok: false, error });
         // SQLite ends the whole transaction on some errors (SQLITE_FULL, IOERR, NOMEM): the units
@@ -208,6 +222,7 @@ export class GroupCommitQueue {
 
     if (failure === undefined) {
       try {
+        await this.#beforeCommit();
         this.#db.exec('COMMIT');
       } catch (error) {
         failure = { error };

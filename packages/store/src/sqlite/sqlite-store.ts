@@ -4,7 +4,10 @@ import type { Store, StoreTransaction } from '../store-port.js';
 import { isBusyError, openBetterSqlite, type SqliteConnection } from './sqlite-connection.js';
 import { GroupCommitQueue, type GroupLimits } from './sqlite-group-commit.js';
 import { SqliteSchemaCompiler } from './sqlite-schema-compiler.js';
-import { SqliteTransaction } from './sqlite-transaction.js';
+import { transactionOver } from '../areas/areas.js';
+import { SqlJournalStore } from '../areas/journal/journal-store.js';
+import { SealSignal } from '../areas/journal/seal-signal.js';
+import { SqliteSession } from './sqlite-session.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for a private database that vanishes on close. */
@@ -56,10 +59,13 @@ export class SqliteStore implements Store {
   readonly #writes: GroupCommitQueue;
   /** Whether reads must share the write connection (a private database). */
   readonly #readsOnWriter: boolean;
-  #reader: { readonly db: SqliteConnection; readonly tx: SqliteTransaction } | undefined;
+  #reader: { readonly db: SqliteConnection; readonly session: SqliteSession } | undefined;
   /** Reads run one at a time on the read connection: each needs its own snapshot. */
   #readTail: Promise<unknown> = Promise.resolve();
   #closed = false;
+  readonly #sealed = new SealSignal();
+  /** The group being committed sealed events: its followers are told once it is answered. */
+  #sealedInGroup = false;
   #closing: Promise<void> | undefined;
 
   private constructor(db: SqliteConnection, location: string, busyTimeoutMs: number, limits: GroupLimits) {
@@ -67,7 +73,19 @@ export class SqliteStore implements Store {
     this.location = location;
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#readsOnWriter = isPrivate(location);
-    this.#writes = new GroupCommitQueue(db, new SqliteTransaction(db), limits, (error) => this.#translate(error));
+    const session = new SqliteSession(db, false);
+    // The one writer seals what its transaction appended before the COMMIT, so a commit and its
+    // events' places in the journal and the audit chain are durable together.
+    const journal = new SqlJournalStore(session);
+    this.#writes = new GroupCommitQueue(
+      db,
+      () => transactionOver(session),
+      limits,
+      (error) => this.#translate(error),
+      async () => {
+        if ((await journal.seal()) > 0) this.#sealedInGroup = true;
+      },
+    );
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -168,7 +186,22 @@ export class SqliteStore implements Store {
 
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    return this.#writes.write(work);
+    return this.#writes.write(work).finally(() => {
+      // Once per group: the first unit answered after its COMMIT tells the followers.
+      if (this.#sealedInGroup) {
+        this.#sealedInGroup = false;
+        this.#sealed.notify();
+      }
+    });
+  }
+
+  onJournalSealed(listener: () => void): () => void {
+    return this.#sealed.listen(listener);
+  }
+
+  /** Sealed with every commit already. */
+  sealJournal(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** A file that is open always answers; only a closed store does not. */
@@ -195,17 +228,17 @@ export class SqliteStore implements Store {
 
   async #readAlone<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     let db: SqliteConnection;
-    let tx: SqliteTransaction;
+    let session: SqliteSession;
     try {
       // Opened on first use: a process that only writes (most CLI commands) never pays for it.
       this.#reader ??= this.#openReader();
-      ({ db, tx } = this.#reader);
+      ({ db, session } = this.#reader);
       db.exec('BEGIN');
     } catch (error) {
       throw this.#translate(error);
     }
     try {
-      const result = await work(tx);
+      const result = await work(transactionOver(session));
       db.exec('COMMIT');
       return result;
     } catch (error) {
@@ -218,10 +251,10 @@ export class SqliteStore implements Store {
     }
   }
 
-  #openReader(): { db: SqliteConnection; tx: SqliteTransaction } {
+  #openReader(): { db: SqliteConnection; session: SqliteSession } {
     // Read-only, so a read that tries to write fails instead of committing outside any group.
     const db = openBetterSqlite(this.location, { busyTimeoutMs: this.#busyTimeoutMs, readonly: true });
-    return { db, tx: new SqliteTransaction(db) };
+    return { db, session: new SqliteSession(db, true) };
   }
 
   #translate(error: unknown): unknown {

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
+import { columnType } from '../schema/tables.js';
+import type { ColumnType } from '../schema/schema-description.js';
+import { postgresDialect } from '../sql/sql-dialect.js';
+import type { SqlParams, SqlQuery } from '../sql/sql-query.js';
+import type { SqlSession } from '../sql/sql-session.js';
+import { inline, type PgConnection } from './pg-connection.js';
+import type { LiteralValue } from './pg-literal.js';
+
+/** The array type a column's values travel in when a batch is unnested. */
+const ARRAY_TYPES: Readonly<Record<ColumnType, string>> = {
+  id: 'bigint[]',
+  integer: 'bigint[]',
+  text: 'text[]',
+  json: 'text[]',
+  boolean: 'boolean[]',
+  instant: 'text[]',
+};
+
+/**
+ * The area stores' statements on one pooled PostgreSQL connection inside a transaction
+ * ({@link PgConnection}): declared statements are prepared once per connection under their name,
+ * and those whose answer nobody reads are held and sent with the COMMIT as literals.
+ */
+export class PgSession implements SqlSession {
+  readonly dialect = postgresDialect;
+  readonly #db: PgConnection;
+
+  readonly #ids: IdBlocks;
+
+  constructor(
+    db: PgConnection,
+    readonly readOnly: boolean,
+    ids: IdBlocks,
+  ) {
+    this.#db = db;
+    this.#ids = ids;
+  }
+
+  async all<Row>(query: SqlQuery<Row>, params?: SqlParams): Promise<Row[]> {
+    const compiled = this.dialect.compile(query, { locks: !this.readOnly });
+    return (await this.#db.query<QueryResultRow>(compiled.text, this.dialect.values(compiled, params), query.name || undefined)) as Row[];
+  }
+
+  async get<Row>(query: SqlQuery<Row>, params?: SqlParams): Promise<Row | undefined> {
+    return (await this.all(query, params))[0];
+  }
+
+  async run(query: SqlQuery<unknown>, params?: SqlParams): Promise<number> {
+    const compiled = this.dialect.compile(query, { locks: !this.readOnly });
+    return (await this.#db.execute(compiled.text, this.dialect.values(compiled, params), query.name || undefined)).rowCount;
+  }
+
+  later(query: SqlQuery<unknown>, params?: SqlParams): void {
+    const compiled = this.dialect.compile(query, { locks: !this.readOnly });
+    this.#db.hold(inline(compiled.text, this.dialect.values(compiled, params) as LiteralValue[]));
+  }
+
+  async updateMany(table: string, key: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+    if (rows.length === 0) return;
+    const all = [key, ...columns];
+    const arrays = all.map(() => new Array<unknown>(rows.length));
+    for (let r = 0; r < rows.length; r++) for (let c = 0; c < all.length; c++) arrays[c]![r] = rows[r]![c];
+    const casts = all.map((column, i) => `$${i + 1}::${ARRAY_TYPES[columnType(table, column)]}`).join(', ');
+    const text = `UPDATE ${table} AS t SET ${columns.map((c) => `${c} = v.${c}`).join(', ')}
+      FROM (SELECT * FROM unnest(${casts}) AS v(${all.join(', ')})) AS v WHERE t.${key} = v.${key}`;
+    await this.#db.query(text, arrays, `update_${table}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`);
+  }
+
+  reserveIds(table: string, count: number): Promise<number[]> {
+    return this.#ids.take(table, count, (n) => this.#db.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('${table}', 'id')) AS id FROM generate_series(1, $1)`, [n]));
+  }
+
+  async insertMany<Row>(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail?: string; readonly returning?: string } = {}): Promise<Row[]> {
+    if (rows.length === 0) return [];
+    // One statement for the whole batch: an array per column, unnested into rows in the order given.
+    const arrays = columns.map(() => new Array<unknown>(rows.length));
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < columns.length; c++) arrays[c]![r] = row[c];
+    }
+    const casts = columns.map((column, i) => `$${i + 1}::${ARRAY_TYPES[columnType(table, column)]}`).join(', ');
+    const text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts})${options.tail === undefined ? '' : ` ${options.tail}`}${options.returning === undefined ? '' : ` RETURNING ${options.returning}`}`;
+    const name = `many_${table}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    return (await this.#db.query<QueryResultRow>(text, arrays, name)) as Row[];
+  }
+}
+
+/**
+ * Ids drawn from tables' sequences a block at a time and handed out by this process, so that
+ * reserving an id costs a round trip only once per block. A sequence never gives a value twice,
+ * whatever the transactions do; ids of rolled-back rows are gaps, which nothing minds.
+ */
+export class IdBlocks {
+  readonly #free = new Map<string, number[]>();
+
+  constructor(private readonly blockSize = 64) {}
+
+  async take(table: string, count: number, draw: (n: number) => Promise<{ id: string | number }[]>): Promise<number[]> {
+    let free = this.#free.get(table) ?? [];
+    if (free.length < count) {
+      const drawn = await draw(Math.max(this.blockSize, count - free.length));
+      // Another caller may have drawn meanwhile: whatever is free now, plus what this one drew.
+      free = [...(this.#free.get(table) ?? []), ...drawn.map((r) => Number(r.id))];
+    }
+    const taken = free.slice(0, count);
+    this.#free.set(table, free.slice(count));
+    return taken;
+  }
+}
