@@ -110,6 +110,7 @@ export const ROUTES = {
   listAudit: spec({ method: 'GET', url: '/api/v1/audit', summary: 'Audit entries, newest first', tag: 'audit', access: 'audit.read', querystring: Au.AuditQuery, status: 200, response: Au.AuditList }),
   verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain, hold it against its kept head (and a checkpoint), check every record against its entries, and report every problem', tag: 'audit', access: 'audit.export', querystring: Au.VerifyQuery, status: 200, response: Au.VerifyResult }),
   exportAudit: spec({ method: 'GET', url: '/api/v1/audit/export', summary: 'Every entry in chain order, as JSON or CSV', tag: 'audit', access: 'audit.export', querystring: Au.AuditExportQuery, status: 200, response: Type.Array(Au.AuditEntry), produces: ['application/json', 'text/csv'] }),
+  readJournal: spec({ method: 'GET', url: '/api/v1/journal', summary: 'The company\'s journal: every committed change as a typed event, in commit order, after a position', tag: 'audit', access: 'audit.read', querystring: Au.JournalQuery, status: 200, response: Au.JournalPage }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

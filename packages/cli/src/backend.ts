@@ -1,7 +1,7 @@
 import { WhereHeaders, type RouteName } from '@serialtrace/api';
 import type { RouteResult } from '@serialtrace/client';
 import { checkText, problem, SerialtraceError, type Problem } from '@serialtrace/core';
-import type { AuditQuery, RecordQuery } from '@serialtrace/service';
+import type { AuditQuery, JournalQuery, RecordQuery } from '@serialtrace/service';
 
 /** The services answer with readonly views; the API's static types are mutable. */
 type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -19,6 +19,7 @@ export type GenerateResult = View<'generate'>;
 export type RecordPage = View<'searchRecords'>;
 export type RecordDetails = View<'getRecord'>;
 export type AuditPage = View<'listAudit'>;
+export type JournalPage = View<'readJournal'>;
 export type VerifyResult = View<'verifyAudit'>;
 export type LabelTemplateView = View<'getLabelTemplate'>;
 export type ScriptView = View<'getScript'>;
@@ -117,6 +118,8 @@ export interface Backend {
   getRecord(serial: string, options: { readonly series?: string }): Promise<RecordDetails>;
   changeStatus(who: AuditOptions, serial: string, status: string, change: StatusChange): Promise<RecordDetails>;
   listAudit(query: AuditQuery): Promise<AuditPage>;
+  /** The company's journal events after a position, in commit order. */
+  readJournal(query: JournalQuery): Promise<JournalPage>;
   /** Verifies the chain, held against a checkpoint's position and hash when one is given. */
   verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }): Promise<VerifyResult>;
   /** Every audit entry in chain order, as the text chunks of the export file. */

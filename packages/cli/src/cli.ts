@@ -2,6 +2,7 @@ import { checkText, isSerialtraceError, SerialtraceError, type Problem, type Tex
 import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
 import { auditCommand } from './commands/audit.command.js';
+import { journalCommand } from './commands/journal.command.js';
 import { copyCommand } from './commands/copy.command.js';
 import { masterKeyCommand } from './commands/master-key.command.js';
 import { generateCommand } from './commands/generate.command.js';
@@ -36,6 +37,7 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   program.addCommand(gs1Command(context));
   program.addCommand(scriptCommand(context));
   program.addCommand(auditCommand(context));
+  program.addCommand(journalCommand(context));
   program.addCommand(copyCommand(context));
   program.addCommand(masterKeyCommand(context));
   // Every subcommand reports usage errors the same way as the program.

@@ -1,5 +1,5 @@
 import { SerialtraceError } from '@serialtrace/core';
-import { auditExportChunks, DEFAULT_COMPANY_ID, MasterKey, type AuditQuery, type Caller, type RecordQuery, type Serialtrace } from '@serialtrace/service';
+import { auditExportChunks, DEFAULT_COMPANY_ID, MasterKey, type AuditQuery, type JournalQuery, type Caller, type RecordQuery, type Serialtrace } from '@serialtrace/service';
 import {
   whereOf,
   type AuditOptions,
@@ -95,6 +95,10 @@ export class LocalBackend implements Backend {
 
   listAudit(query: AuditQuery) {
     return this.#app.audit.list(this.#caller(), query);
+  }
+
+  readJournal(query: JournalQuery) {
+    return this.#app.journal.read(this.#caller(), query);
   }
 
   verifyAudit(options: { readonly checkpoint?: { readonly seq: number; readonly hash: string } }) {

@@ -6,7 +6,7 @@ import {
   SerialtraceError,
   type SeriesInput,
 } from '@serialtrace/core';
-import { validateGenerateRequest, validateStatusChange, type AuditQuery, type RecordQuery } from '@serialtrace/service';
+import { validateGenerateRequest, validateStatusChange, type AuditQuery, type JournalQuery, type RecordQuery } from '@serialtrace/service';
 import {
   whereOf,
   type AuditOptions,
@@ -225,6 +225,10 @@ export class RemoteBackend implements Backend {
       params: { serial },
       body: { status, reason, ...(change.series === undefined ? {} : { series: change.series }), data },
     });
+  }
+
+  async readJournal(query: JournalQuery) {
+    return this.#client.call('readJournal', { query: { ...query } });
   }
 
   async listAudit(query: AuditQuery) {

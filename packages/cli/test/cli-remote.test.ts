@@ -76,6 +76,8 @@ const SEQUENCE: readonly (readonly [Mode, readonly string[]])[] = [
   ['both', ['audit', '--verify']],
   ['text', ['audit', '--export', 'csv']],
   ['text', ['audit', '--export', 'json']],
+  ['both', ['journal', '--limit', '3']],
+  ['both', ['journal', '--after', '2', '--limit', '1000']],
 
   // Refusals, each in both modes: nothing changes, so the second run refuses like the first.
   ['both', ['generate', 'Nope']],
@@ -124,6 +126,8 @@ const SEQUENCE: readonly (readonly [Mode, readonly string[]])[] = [
   ['both', ['records', '--cursor', 'not-a-cursor']],
   ['both', ['audit', '--export', 'xml']],
   ['both', ['audit', '--entity', 'record']],
+  ['both', ['journal', '--after', '-1']],
+  ['both', ['journal', '--limit', '1001']],
   ['both', ['frobnicate']],
   ['both', ['generate']],
 ];
@@ -142,7 +146,7 @@ describe('the same commands on a local database and against a server', () => {
       }
     }
     // Equal refusals prove nothing if a step meant to succeed fails on both sides alike: count them.
-    expect(outputs).toEqual({ ok: 67, refused: 98 });
+    expect(outputs).toEqual({ ok: 71, refused: 102 });
   });
 
   it('agree on a history edited behind their backs: the chain is broken at the same entry', async () => {

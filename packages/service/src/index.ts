@@ -5,6 +5,7 @@ export * from './generation.service.js';
 export * from './records.service.js';
 export * from './labels.service.js';
 export * from './audit.service.js';
+export * from './journal.service.js';
 export * from './access-identity.js';
 export * from './sign-in.service.js';
 export * from './api-key.service.js';

@@ -4,6 +4,7 @@ import { canonicalTimeZone, type Clock } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
 import { ApiKeyService } from './api-key.service.js';
 import { AuditService } from './audit.service.js';
+import { JournalService } from './journal.service.js';
 import { GenerationService, type LeasePolicy } from './generation.service.js';
 import { DEFAULT_SCRIPT_LIMITS, ScriptEngine, type ScriptLimits } from '@serialtrace/scripting';
 import { LabelsService } from './labels.service.js';
@@ -55,6 +56,8 @@ export interface Serialtrace {
   readonly generation: GenerationService;
   readonly records: RecordsService;
   readonly audit: AuditService;
+  /** Every committed change as a typed event, in commit order, for readers that follow it. */
+  readonly journal: JournalService;
   /** Signing in and out, sessions, a user's own password. */
   readonly signIn: SignInService;
   /** API keys, and identifying the callers that present one. */
@@ -122,6 +125,7 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
       engine = undefined;
     },
     audit: new AuditService({ store }),
+    journal: new JournalService({ store }),
     signIn: new SignInService({ store, clock, ...(options.sessionHours === undefined ? {} : { sessionHours: options.sessionHours }) }),
     apiKeys: new ApiKeyService({ store, clock }),
     users: new UserService({ store, clock }),

@@ -85,3 +85,27 @@ export const AuditExportQuery = Type.Object(
   { format: Type.Optional(Type.Enum(['json', 'csv'], { default: 'json' })) },
   { additionalProperties: false },
 );
+
+export const JournalEvent = Type.Object(
+  {
+    position: Type.Integer({ description: 'Its place in commit order over the journal: positions strictly increase.' }),
+    type: Type.String({ description: 'A name from the event catalog (docs/events.md): series.created, serials.generated, ...' }),
+    at: Instant,
+    entity: Type.Object({ type: Type.String(), id: Type.String() }),
+    data: Type.Unknown(),
+  },
+  { $id: 'JournalEvent' },
+);
+
+export const JournalPage = Type.Object({
+  events: Type.Array(JournalEvent),
+  next: Type.Integer({ description: 'Pass back as `after` for the events that follow: the last position read, or `after` when there was none.' }),
+});
+
+export const JournalQuery = Type.Object(
+  {
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'The events after this position; 0 from the start.' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);

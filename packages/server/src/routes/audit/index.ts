@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app.js';
 import { addRoute } from '../../route.js';
 
-/** The audit trail: list, verify, export. */
+/** The audit trail (list, verify, export) and the journal it is made of. */
 export function auditRoutes(app: FastifyInstance, { services }: AppContext): void {
-  const { audit } = services;
+  const { audit, journal } = services;
 
   addRoute(app, 'listAudit', ROUTES.listAudit, async ({ caller, query }) => audit.list(caller, query));
   addRoute(app, 'verifyAudit', ROUTES.verifyAudit, async ({ caller, query }) => {
@@ -17,6 +17,7 @@ export function auditRoutes(app: FastifyInstance, { services }: AppContext): voi
     }
     return audit.verify(caller, query.checkpointSeq === undefined ? {} : { checkpoint: { seq: query.checkpointSeq, hash: query.checkpointHash! } });
   });
+  addRoute(app, 'readJournal', ROUTES.readJournal, async ({ caller, query }) => journal.read(caller, query));
   addRoute(app, 'exportAudit', ROUTES.exportAudit, async ({ caller, query, reply }) => {
     const format = query.format ?? 'json';
     const stamp = services.clock.now().toISOString().slice(0, 10);
