@@ -114,6 +114,21 @@ for (const engine of ENGINES) {
       expect(await servers.a.generation.releaseLeases()).toBe(0);
     });
 
+    it('keeps one open lease per server when its first requests of a series run side by side', async () => {
+      await leasedSeries();
+      // Each server's first requests do not know yet that the series is leased: they run in
+      // transactions of their own, at once, and must still share one lease.
+      await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? servers.a : servers.b).generation.generate(caller, 'Tags', { quantity: 1 + (i % 3) })));
+      await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? servers.a : servers.b).generation.generate(caller, 'Tags', { quantity: 1 + (i % 3) })));
+      const released = async (app: Serialtrace) => {
+        await app.generation.releaseLeases();
+        return (await allEntries(app)).filter((e) => e.action === 'serials.lease_released' && (e.data as { reason: string }).reason === 'shutdown');
+      };
+      const byA = (await released(servers.a)).length;
+      const byB = (await released(servers.b)).length - byA;
+      expect([byA, byB].map((n) => n <= 1)).toEqual([true, true]);
+    });
+
     it('writes one audit entry per request, naming its own caller, when requests share a transaction', async () => {
       await leasedSeries();
       await servers.a.generation.generate(caller, 'Tags'); // the first request learns that the series is leased
