@@ -84,6 +84,23 @@ describe('transitions', () => {
     }
   });
 
+  it('allows exactly the moves of the ordered-list rule, for every pair', () => {
+    // The rule as it first stood: the line's order was the rule. Kept as an independent oracle, so
+    // that declaring the moves as data can never widen or narrow what a record may do.
+    const line: readonly string[] = ['generated', 'printed', 'in_progress', 'completed'];
+    const orderedRule = (from: Status, to: Status): boolean =>
+      !['completed', 'voided', 'scrapped'].includes(from) && (['voided', 'scrapped'].includes(to) || line.indexOf(to) > line.indexOf(from));
+    const all = ['generated', 'printed', 'in_progress', 'completed', 'voided', 'scrapped'] as const;
+    let allowed = 0;
+    for (const from of all) {
+      for (const to of all) {
+        expect(canTransition(from, to), `${from} -> ${to}`).toBe(orderedRule(from, to));
+        if (orderedRule(from, to)) allowed += 1;
+      }
+    }
+    expect(allowed).toBe(12);
+  });
+
   it('explains why a move is refused', () => {
     expect(thrown(() => assertTransition('completed', 'voided')).message).toBe('A record cannot move from completed to voided: completed is final');
     expect(thrown(() => assertTransition('voided', 'generated')).details['why']).toBe('voided is final');
