@@ -155,7 +155,7 @@ export const EVENT_TYPES = {
   'record.status_changed': {
     entityType: 'record',
     label: 'Record status changed',
-    description: 'A record moved along its lifecycle; the entry\'s reason says why.',
+    description: 'A record moved along its lifecycle; the entry\'s reason, when given, says why.',
     data: {
       series: SERIES_NAME,
       serial: SERIAL,
@@ -175,8 +175,8 @@ export const EVENT_TYPES = {
       format: { type: 'string', description: 'The document printed: png, pdf or zpl.' },
       print: { type: 'number', description: 'Which print of this record it was, from 1.' },
       reprint: { type: 'boolean', description: 'Whether the label had been printed before.' },
-      from: { ...STATUS, optional: true, description: 'The status before, when the print moved the record (generated).' },
-      to: { ...STATUS, optional: true, description: 'The status after, when the print moved the record (printed).' },
+      from: { type: 'string', values: ['generated'], optional: true, description: 'The status before, when this first print moved the record.' },
+      to: { type: 'string', values: ['printed'], optional: true, description: 'The status after, when this first print moved the record.' },
     },
   },
   'label_template.saved': {
