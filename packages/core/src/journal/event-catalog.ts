@@ -309,7 +309,7 @@ export const EVENT_TYPES = {
 export type EventType = keyof typeof EVENT_TYPES;
 
 /** Every declared action, in the catalog's order. */
-export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+export const EVENT_TYPE_NAMES: readonly EventType[] = Object.keys(EVENT_TYPES) as EventType[];
 
 type FieldValue<F> = F extends { readonly type: 'string' }
   ? F extends { readonly values: readonly (infer V)[] }
