@@ -24,3 +24,4 @@ export * from './random/index.js';
 export * from './text/text-policy.js';
 export * from './text/csv.js';
 export * from './audit/audit-problems.js';
+export * from './journal/event-catalog.js';

@@ -1,5 +1,6 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { EVENT_ENTITY_TYPES, EVENT_TYPE_NAMES, EVENT_TYPES } from '@serialtrace/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditPage, auditExportName } from '../src/audit/audit-page';
 import { AuditVerification, describeBreak, type VerifyResult } from '../src/audit/audit-verification';
@@ -48,6 +49,19 @@ describe('AuditPage', () => {
     await waitFor(() => expect(calls.at(-1)!.url.searchParams.get('action')).toBe('record.status_changed'));
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(window.location.search).toBe('');
+  });
+
+  it('offers every action and entity type of the event catalog as a filter, in words', async () => {
+    stubFetch(() => json({ entries: [auditEntry(1)], nextCursor: null }));
+    renderSignedIn(<AuditPage />);
+    await screen.findByRole('region', { name: 'Audit entries' });
+    const types = within(screen.getByRole('combobox', { name: 'Entity type' })).getAllByRole<HTMLOptionElement>('option');
+    expect(types.map((o) => o.value)).toEqual(['', ...Object.keys(EVENT_ENTITY_TYPES)]);
+    expect(types.find((o) => o.value === 'label_template')?.textContent).toBe('Label template');
+    const input = screen.getByRole('combobox', { name: 'Action' });
+    const actions = [...document.getElementById(input.getAttribute('list')!)!.querySelectorAll('option')];
+    expect(actions.map((o) => o.value)).toEqual(EVENT_TYPE_NAMES);
+    expect(actions.map((o) => o.textContent)).toEqual(EVENT_TYPE_NAMES.map((type) => EVENT_TYPES[type].label));
   });
 
   it('verifies the chain and says it is intact, with the count and the head', async () => {

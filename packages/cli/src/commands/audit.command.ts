@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeAuditProblem, SerialtraceError } from '@serialtrace/core';
+import { describeAuditProblem, EVENT_TYPE_NAMES, EVENT_TYPES, isEventType, SerialtraceError, suggestEventType } from '@serialtrace/core';
 import { AuditKey, clockFromSetting } from '@serialtrace/service';
 import { Command } from 'commander';
 import type { VerifyResult } from '../backend.js';
@@ -49,6 +49,27 @@ function verificationText(result: VerifyResult): string {
   return lines.join('\n');
 }
 
+/** The actions `--action` takes, with their words, for the command's help. */
+function actionsHelp(): string {
+  const width = Math.max(...EVENT_TYPE_NAMES.map((type) => type.length));
+  return ['', 'Actions (--action):', ...EVENT_TYPE_NAMES.map((type) => `  ${type.padEnd(width)}  ${EVENT_TYPES[type].label}`)].join('\n');
+}
+
+/**
+ * Refuses an action the audit trail never records before anything is opened or sent: filtering
+ * by it would list nothing, and a typo should not look like an empty trail.
+ */
+function checkAction(action: string | undefined): void {
+  if (action === undefined || isEventType(action)) return;
+  const suggestion = suggestEventType(action);
+  throw new SerialtraceError('USAGE_INVALID', {
+    field: 'action',
+    value: action,
+    reason: `--action "${action}" is not an action the audit trail records${suggestion === undefined ? '' : `; did you mean ${suggestion}?`} (serialtrace audit --help lists them all)`,
+    ...(suggestion === undefined ? {} : { suggestion }),
+  });
+}
+
 export function auditCommand(ctx: () => CliContext): Command {
   const command = new Command('audit')
     .description('list, export or verify the hash-chained audit trail')
@@ -57,8 +78,10 @@ export function auditCommand(ctx: () => CliContext): Command {
     .option('--export <format>', 'write every entry in chain order: json or csv')
     .option('--limit <n>', 'how many of the newest entries to list', '50')
     .option('--entity <type:id>', 'only entries about one entity, e.g. record:42')
-    .option('--action <action>', 'only one kind of entry, e.g. serial.generated')
+    .option('--action <action>', 'only one kind of entry, e.g. serials.generated (all are listed below)')
+    .addHelpText('after', actionsHelp())
     .action(async (flags: AuditFlags) => {
+      checkAction(flags.action);
       const c = ctx();
       const backend = c.backend();
       if (flags.checkpoint !== undefined && flags.verify !== true) {

@@ -297,6 +297,12 @@ export const ERROR_CODES = {
     message: 'The audit trail does not verify ({problemCount} problems, the first at entry #{seq}), so no checkpoint is signed',
     description: 'A checkpoint vouches for the chain as it stands; one is signed only for a chain that verifies. Run `serialtrace audit --verify` to see every problem.',
   },
+  EVENT_UNDECLARED: {
+    category: 'internal',
+    message: 'The audit event {event} cannot be written: {reason}',
+    description:
+      'An audit entry was about to be written under an action the event catalog does not declare, about another kind of entity than its action\'s, or with data of another shape than declared (docs/events.md); nothing was written. A fault of serialtrace itself.',
+  },
   LABEL_PRINT_REFUSED: {
     category: 'state',
     message: 'The label of "{serial}" is not printed: the record is {recordStatus}',

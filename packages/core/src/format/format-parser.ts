@@ -1,4 +1,5 @@
 import { problem, type Problem } from '../errors/serialtrace-error.js';
+import { closestName } from '../text/edit-distance.js';
 import {
   CONTEXT_TOKENS,
   DATE_TOKENS,
@@ -36,35 +37,12 @@ const ALIASES: Readonly<Record<string, string>> = {
   PN: 'PART',
 };
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 function suggestToken(name: string): string | undefined {
   const upper = name.toUpperCase().replace(/[\s_-]/g, '');
   if (ALL_TOKENS.includes(upper)) return upper;
   if (ALIASES[upper] !== undefined) return ALIASES[upper];
   if (/^[0#]+$/.test(name)) return '#'.repeat(name.length);
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const token of ALL_TOKENS) {
-    const distance = editDistance(upper, token);
-    if (distance < bestDistance) {
-      best = token;
-      bestDistance = distance;
-    }
-  }
-  return best;
+  return closestName(upper, ALL_TOKENS, 3);
 }
 
 /**

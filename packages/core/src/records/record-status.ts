@@ -17,8 +17,59 @@ export const RecordStatus = {
   Scrapped: 'scrapped',
 } as const satisfies Record<string, RecordStatus>;
 
+/** Whether a status is a step of the production line or a way off it. */
+export type RecordStatusGroup = 'production' | 'withdrawn';
+
+/** One status as people read it and as the lifecycle rule treats it. */
+export interface RecordStatusSpec {
+  readonly code: RecordStatus;
+  /** The status in words, for screens and reports. */
+  readonly label: string;
+  readonly group: RecordStatusGroup;
+  /** No record ever leaves a terminal status: the serial's story is closed (it is still never reissued). */
+  readonly terminal: boolean;
+  /** Every status a record in this one may move to, in lifecycle order. */
+  readonly next: readonly RecordStatus[];
+}
+
+/**
+ * The record lifecycle, written out: for each status, its label, its group, whether it is final,
+ * and every status a record may move to from it. Records move forward along the production line
+ * (skipping is allowed: a serial may be completed without a printed label), or out to voided or
+ * scrapped from any open status; nothing moves backwards, stays put, or leaves a final status.
+ * `canTransition`, the web UI's status menus and the docs all read this table.
+ *
+ * @example RECORD_STATUS_TABLE.printed.next // ['in_progress', 'completed', 'voided', 'scrapped']
+ */
+export const RECORD_STATUS_TABLE: { readonly [S in RecordStatus]: RecordStatusSpec & { readonly code: S } } = {
+  generated: {
+    code: 'generated',
+    label: 'Generated',
+    group: 'production',
+    terminal: false,
+    next: ['printed', 'in_progress', 'completed', 'voided', 'scrapped'],
+  },
+  printed: {
+    code: 'printed',
+    label: 'Printed',
+    group: 'production',
+    terminal: false,
+    next: ['in_progress', 'completed', 'voided', 'scrapped'],
+  },
+  in_progress: {
+    code: 'in_progress',
+    label: 'In progress',
+    group: 'production',
+    terminal: false,
+    next: ['completed', 'voided', 'scrapped'],
+  },
+  completed: { code: 'completed', label: 'Completed', group: 'production', terminal: true, next: [] },
+  voided: { code: 'voided', label: 'Voided', group: 'withdrawn', terminal: true, next: [] },
+  scrapped: { code: 'scrapped', label: 'Scrapped', group: 'withdrawn', terminal: true, next: [] },
+};
+
 /** Statuses no record ever leaves: the serial's story is closed (it is still never reissued). */
-export const FINAL_STATUSES: readonly RecordStatus[] = ['completed', 'voided', 'scrapped'];
+export const FINAL_STATUSES: readonly RecordStatus[] = RECORD_STATUSES.filter((status) => RECORD_STATUS_TABLE[status].terminal);
 
 export function isRecordStatus(value: string): value is RecordStatus {
   return (RECORD_STATUSES as readonly string[]).includes(value);
@@ -30,21 +81,30 @@ export function parseRecordStatus(value: string, field = 'status'): RecordStatus
 }
 
 /**
- * Whether a record may move from one status to another: forward along the production line
- * (skipping is allowed: a serial may be completed without a printed label), or out to voided or
- * scrapped from any open status. Nothing moves backwards, stays put, or leaves a final status.
+ * A status in words; a status this version does not know (a newer server's) is shown as it is.
+ *
+ * @example statusLabel('in_progress') === 'In progress'
+ */
+export function statusLabel(code: string): string {
+  return isRecordStatus(code) ? RECORD_STATUS_TABLE[code].label : code;
+}
+
+/** Whether no record ever leaves `status` (completed, voided, scrapped). */
+export function isTerminalStatus(status: RecordStatus): boolean {
+  return RECORD_STATUS_TABLE[status].terminal;
+}
+
+/**
+ * Whether a record may move from one status to another, as {@link RECORD_STATUS_TABLE} declares:
+ * forward along the production line, or out to voided or scrapped from any open status.
  */
 export function canTransition(from: RecordStatus, to: RecordStatus): boolean {
-  if (FINAL_STATUSES.includes(from)) return false;
-  if ((WITHDRAWN_STATUSES as readonly string[]).includes(to)) return true;
-  const fromIndex = (PRODUCTION_STATUSES as readonly string[]).indexOf(from);
-  const toIndex = (PRODUCTION_STATUSES as readonly string[]).indexOf(to);
-  return toIndex > fromIndex;
+  return RECORD_STATUS_TABLE[from].next.includes(to);
 }
 
 export function assertTransition(from: RecordStatus, to: RecordStatus): void {
   if (canTransition(from, to)) return;
-  const why = FINAL_STATUSES.includes(from)
+  const why = isTerminalStatus(from)
     ? `${from} is final`
     : from === to
       ? `the record is already ${from}`

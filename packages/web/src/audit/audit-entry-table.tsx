@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Link } from '../router';
 import { formatInstant } from '../ui/text';
-import { actionLabel, ENTITY_TYPES, recordHref, shortHash, whereAndWhy, type AuditEntryView } from './audit-words';
+import { actionLabel, entityTypeLabel, recordHref, shortHash, whereAndWhy, type AuditEntryView } from './audit-words';
 
 /** Serials of one generation entry linked inline; the rest are in its data. */
 const SERIAL_LINKS = 3;
@@ -87,7 +87,7 @@ function text(value: unknown): string | undefined {
 
 /** The entity in words, with links to the records an entry concerns. */
 function EntityCell({ entry }: { readonly entry: AuditEntryView }) {
-  const kind = ENTITY_TYPES[entry.entityType] ?? entry.entityType;
+  const kind = entityTypeLabel(entry.entityType);
   const series = text(field(entry.data, 'series')) ?? text(field(field(entry.data, 'settings'), 'name'));
   if (entry.entityType === 'record') {
     const serial = text(field(entry.data, 'serial'));

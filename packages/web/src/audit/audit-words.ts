@@ -1,32 +1,22 @@
+import { EVENT_ENTITY_TYPES, EVENT_TYPE_NAMES, EVENT_TYPES } from '@serialtrace/core';
 import type { RouteResult } from '@serialtrace/client';
 
 export type AuditEntryView = RouteResult<'listAudit'>['entries'][number];
 
-/** The actions the server writes today, in words; an action a newer server adds shows as is. */
-export const AUDIT_ACTIONS: Readonly<Record<string, string>> = {
-  'series.created': 'Series created',
-  'series.updated': 'Series changed',
-  'serials.generated': 'Serials generated',
-  'serials.lease_released': 'Leased values released',
-  'record.status_changed': 'Record status changed',
-  'user.created': 'User added',
-  'user.updated': 'User changed',
-  'user.password_changed': 'Password changed',
-  'api_key.created': 'API key created',
-  'api_key.revoked': 'API key revoked',
-  'company.created': 'Company created',
-};
+/** Every action the server writes, in words, from the core's event catalog; an action a newer server adds shows as is. */
+export const AUDIT_ACTIONS: Readonly<Record<string, string>> = Object.fromEntries(EVENT_TYPE_NAMES.map((type) => [type, EVENT_TYPES[type].label]));
 
-export const ENTITY_TYPES: Readonly<Record<string, string>> = {
-  record: 'Record',
-  series: 'Series',
-  user: 'User',
-  api_key: 'API key',
-  company: 'Company',
-};
+/** What entries are about, in words, from the same catalog. */
+export const ENTITY_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(EVENT_ENTITY_TYPES).map(([type, entity]) => [type, entity.label]),
+);
 
 export function actionLabel(action: string): string {
-  return AUDIT_ACTIONS[action] ?? action;
+  return Object.hasOwn(AUDIT_ACTIONS, action) ? AUDIT_ACTIONS[action]! : action;
+}
+
+export function entityTypeLabel(entityType: string): string {
+  return Object.hasOwn(ENTITY_TYPES, entityType) ? ENTITY_TYPES[entityType]! : entityType;
 }
 
 /** Where and why a change was made, as one line: "station ST-04 · line L2 · reason rework". */
