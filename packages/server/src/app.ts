@@ -143,8 +143,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | SerialtraceError, request, reply) => {
     const refusal = asSerialtraceError(error) ?? fromFastifyError(error, config);
-    if (refusal.code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'request failed');
     const { status, body } = problemBody(refusal, request.url);
+    // A fault of serialtrace itself (any 500, such as an audit event its catalog does not declare).
+    if (status === 500) request.log.error({ err: error }, 'request failed');
     void reply.status(status).type(PROBLEM_CONTENT_TYPE).send(body);
   });
   // Filled in once the UI's routes are registered, after the API's.

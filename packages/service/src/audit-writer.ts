@@ -1,10 +1,13 @@
-import { SerialtraceError, textProblem } from '@serialtrace/core';
+import { assertEventDeclared, SerialtraceError, textProblem, type EventType } from '@serialtrace/core';
 import type { StoreTransaction } from '@serialtrace/store';
 import type { Caller } from './caller.js';
 
-/** What happened, to what; the caller and the time are added by {@link appendAudit}. */
+/**
+ * What happened, to what; the caller and the time are added by {@link appendAudit}. The action is
+ * one the event catalog declares (`docs/events.md`), with its entity type and the shape of its data.
+ */
 export interface AuditDraft {
-  readonly action: string;
+  readonly action: EventType;
   readonly entityType: string;
   readonly entityId: string;
   readonly data: unknown;
@@ -44,6 +47,8 @@ export function appendAuditItems(tx: StoreTransaction, items: readonly AuditItem
   if (ids !== undefined && ids.length !== items.length) throw new Error(`${items.length} entries to append with ${ids.length} reserved ids`);
   return tx.journal.append(
     items.map(({ caller, at, draft }, i) => {
+      // Nothing undeclared enters the journal: its readers rely on the catalog's shapes.
+      assertEventDeclared(draft.action, draft.entityType, draft.data ?? null);
       assertStorable(caller, draft);
       return {
         ...(ids === undefined ? {} : { id: ids[i]! }),
