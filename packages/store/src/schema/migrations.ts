@@ -564,6 +564,26 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 9,
+    name: 'journal followers: a named reader keeps its position in the database',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          // What a follower of the journal (a webhook sender, a publisher) has handled: events up to
+          // `position`. Kept with the follower's own writes, it resumes exactly where it stopped.
+          name: 'journal_followers',
+          columns: {
+            name: { type: 'text' },
+            position: { type: 'integer' },
+            updated_at: { type: 'instant' },
+          },
+          primaryKey: ['name'],
+        },
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@ import { ChainWalk, type AuditEntry } from '@serialtrace/core';
 import { type AuditFilter, type JournalDraft, type JournalEvent } from '@serialtrace/store';
 import { ENGINES, journalDraft, must, pause, useStore } from './contract-harness.js';
 
+const AT_LATER = '2025-06-02T08:00:00.000Z';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** What a draft reads back as, whatever the store added. */
@@ -193,6 +194,26 @@ for (const factory of ENGINES) {
         expect(await positions({ after: 6, limit: 3 })).toEqual([]);
         expect(await positions({ after: 0, limit: 100, companyId: 2 })).toEqual([2, 4, 6]);
         expect(await positions({ after: 2, limit: 1, companyId: 2 })).toEqual([4]);
+      });
+    });
+
+    describe('followers\' positions', () => {
+      it('keeps a named follower\'s position, which only moves forward', async () => {
+        expect(await read((tx) => tx.journal.followerPosition('webhooks'))).toBeUndefined();
+        await write((tx) => tx.journal.keepFollowerPosition('webhooks', 5, AT_LATER));
+        expect(await read((tx) => tx.journal.followerPosition('webhooks'))).toBe(5);
+        await write((tx) => tx.journal.keepFollowerPosition('webhooks', 9, AT_LATER));
+        await write((tx) => tx.journal.keepFollowerPosition('webhooks', 7, AT_LATER));
+        expect(await read((tx) => tx.journal.followerPosition('webhooks'))).toBe(9);
+        expect(await read((tx) => tx.journal.followerPosition('publisher'))).toBeUndefined();
+        // Kept with the follower's own writes: rolled back with them.
+        await expect(
+          write(async (tx) => {
+            await tx.journal.keepFollowerPosition('webhooks', 12, AT_LATER);
+            throw new Error('delivery failed');
+          }),
+        ).rejects.toThrow('delivery failed');
+        expect(await read((tx) => tx.journal.followerPosition('webhooks'))).toBe(9);
       });
     });
 

@@ -92,6 +92,13 @@ export interface JournalStore {
   chainHead(companyId: number): Promise<{ seq: number; hash: string } | null>;
   /** Sealed events after a position, in position order. */
   read(filter: JournalReadFilter): Promise<JournalEvent[]>;
+  /** The position a named follower has handled events up to; undefined for one never kept. */
+  followerPosition(name: string): Promise<number | undefined>;
+  /**
+   * Keeps how far a named follower has handled events, in the transaction of what it did with
+   * them. A position never moves back: a follower that is behind (a stale copy) changes nothing.
+   */
+  keepFollowerPosition(name: string, position: number, at: string): Promise<void>;
 }
 
 interface JournalDbRow {
@@ -189,6 +196,13 @@ const READ_ALL = sql<JournalDbRow>('journal_read', 'SELECT * FROM journal WHERE 
 const READ_COMPANY = sql<JournalDbRow>(
   'journal_read_company',
   'SELECT * FROM journal WHERE company_id = :company AND position > :after ORDER BY position LIMIT :limit',
+);
+
+const FOLLOWER = sql<{ position: number }>('journal_follower', 'SELECT position FROM journal_followers WHERE name = :name');
+const KEEP_FOLLOWER = sql(
+  'journal_keep_follower',
+  `${insertText('journal_followers', columnsOf('journal_followers'))}
+   ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE journal_followers.position < excluded.position`,
 );
 
 /** How many events one seal places at most; a longer backlog takes several. */
@@ -320,6 +334,14 @@ export class SqlJournalStore implements JournalStore {
   async chainHead(companyId: number): Promise<{ seq: number; hash: string } | null> {
     const row = await this.db.get(CHAIN_HEAD, { company: companyId });
     return row === undefined || row.chain_seq === null || row.chain_hash === null ? null : { seq: row.chain_seq, hash: row.chain_hash };
+  }
+
+  async followerPosition(name: string): Promise<number | undefined> {
+    return (await this.db.get(FOLLOWER, { name }))?.position;
+  }
+
+  async keepFollowerPosition(name: string, position: number, at: string): Promise<void> {
+    await this.db.run(KEEP_FOLLOWER, { name, position, updated_at: at });
   }
 
   async read(filter: JournalReadFilter): Promise<JournalEvent[]> {
