@@ -64,9 +64,10 @@ function wholeNumber(field: string, value: number, min: number, max: number): nu
  * order). Webhooks, message publishing and EPCIS build on {@link follow}.
  *
  * @example
- * for await (const page of app.journal.follow({ after: kept })) {
+ * const after = await app.journal.keptPosition('publisher');
+ * for await (const page of app.journal.follow({ after })) {
  *   for (const event of page) await publish(event);
- *   kept = page.at(-1)!.position!;
+ *   await app.journal.keepPosition('publisher', page.at(-1)!.position!);
  * }
  */
 export class JournalService {
@@ -85,6 +86,17 @@ export class JournalService {
     const events = await this.#store.read((tx) => tx.journal.read({ after, limit, companyId: caller.companyId }));
     const views = events.map(journalEventView);
     return { events: views, next: views.at(-1)?.position ?? after };
+  }
+
+  /** How far a named follower has handled events (0 when it never kept a position): where it resumes. */
+  async keptPosition(name: string): Promise<number> {
+    return (await this.#store.read((tx) => tx.journal.followerPosition(name))) ?? 0;
+  }
+
+  /** Keeps how far a named follower has handled events; a position never moves back. */
+  async keepPosition(name: string, position: number, at: Date = new Date()): Promise<void> {
+    wholeNumber('position', position, 0, Number.MAX_SAFE_INTEGER);
+    await this.#store.write((tx) => tx.journal.keepFollowerPosition(name, position, at.toISOString()));
   }
 
   /**

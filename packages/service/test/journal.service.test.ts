@@ -66,6 +66,22 @@ for (const engine of ENGINES) {
       expect(pages.reduce((x, y) => x + y, 0)).toBe(2);
     });
 
+    it('resumes a named follower where it kept its position, on any server', async () => {
+      expect(await a.journal.keptPosition('publisher')).toBe(0);
+      const handled = await a.journal.read(caller, { after: await a.journal.keptPosition('publisher') });
+      await a.journal.keepPosition('publisher', handled.next);
+      const kept = await b.journal.keptPosition('publisher');
+      expect(kept).toBe(handled.events.at(-1)!.position);
+      await b.generation.generate(caller, 'Widgets');
+      const next = b.journal.follow({ after: kept });
+      const page = (await next.next()).value as readonly JournalEvent[];
+      await next.return(undefined);
+      expect(page.map((e) => e.action)).toEqual(['serials.generated']);
+      await a.journal.keepPosition('publisher', kept - 1);
+      expect(await a.journal.keptPosition('publisher')).toBe(kept);
+      await refused(a.journal.keepPosition('publisher', -1), 'VALUE_INVALID');
+    });
+
     it('reads pages after a position and refuses bad bounds', async () => {
       const first = await a.journal.read(caller, { limit: 1 });
       expect(first.events.map((e) => e.type)).toEqual(['series.created']);
