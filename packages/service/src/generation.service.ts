@@ -66,11 +66,28 @@ export class GenerationService {
       valid.idempotencyKey === null ? '' : fingerprint({ series: seriesName, ...valid, idempotencyKey: undefined });
     // The batch path is taken once this process has seen the series to be leased; the first
     // request (or one after a change) learns it on the way below.
-    if (this.#deps.plans.peek(caller.companyId, seriesName)?.settings.allocation === 'leased') {
-      return this.#enqueue({ caller, seriesName, valid, requestHash });
+    const known = this.#deps.plans.peek(caller.companyId, seriesName);
+    if (known?.settings.allocation === 'leased') return this.#enqueue({ caller, seriesName, valid, requestHash });
+    if (known !== undefined) return this.#one(caller, seriesName, valid, requestHash);
+    // Until the process knows the series, its requests go one at a time: a burst of first requests
+    // of a leased series would otherwise each take a lease of its own, side by side.
+    const key = `${caller.companyId}\u0000${seriesName}`;
+    const learning = this.#learning.get(key);
+    if (learning !== undefined) {
+      await learning.catch(() => undefined);
+      return this.generate(caller, seriesName, request);
     }
-    return this.#one(caller, seriesName, valid, requestHash);
+    const first = this.#one(caller, seriesName, valid, requestHash);
+    this.#learning.set(key, first);
+    try {
+      return await first;
+    } finally {
+      this.#learning.delete(key);
+    }
   }
+
+  /** The first request of a series this process does not know yet, by company and series name. */
+  readonly #learning = new Map<string, Promise<GenerateResult>>();
 
   async #one(caller: Caller, seriesName: string, valid: ValidGenerateRequest, requestHash: string): Promise<GenerateResult> {
     try {
