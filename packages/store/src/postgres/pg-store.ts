@@ -38,9 +38,12 @@ const MAX_ATTEMPTS = 8;
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 /**
  * How often a server looks for journal events nobody sealed (their writer's server stopped
- * between its COMMIT and its seal). A writer seals its own events at once; this is the net.
+ * between its COMMIT and its seal). A writer seals its own events within milliseconds; this is the net.
  */
 const SEAL_SWEEP_MS = 2_000;
+
+/** How long a seal waits after a commit for more commits to place together. */
+const SEAL_DELAY_MS = 5;
 /** Statement or lock timeout. */
 const TIMEOUTS = new Set(['57014', '55P03']);
 
@@ -134,6 +137,7 @@ export class PgStore implements Store {
   #sealing: Promise<void> | undefined;
   #sealAgain: Promise<void> | undefined;
   #sweep: NodeJS.Timeout | undefined;
+  #sealTimer: NodeJS.Timeout | undefined;
   readonly #sealed = new SealSignal();
 
   private constructor(options: PgStoreOptions) {
@@ -237,9 +241,22 @@ export class PgStore implements Store {
     return this.#sealAgain;
   }
 
-  /** A seal after a commit that appended events; a failure is left to the next pass or sweep. */
+  /**
+   * A seal shortly after a commit that appended events, shared by every commit of the next few
+   * milliseconds (a seal is a transaction with its own flush to disk); a failure is left to the
+   * next pass or the sweep. Readers that must see every committed event seal at once instead.
+   */
   #sealSoon(): void {
-    this.#seal().catch(() => undefined);
+    if (this.#closed) {
+      // Closing: seal now, so that close() finds the pass to wait for.
+      this.#seal().catch(() => undefined);
+      return;
+    }
+    if (this.#sealTimer !== undefined) return;
+    this.#sealTimer = setTimeout(() => {
+      this.#sealTimer = undefined;
+      this.#seal().catch(() => undefined);
+    }, SEAL_DELAY_MS);
   }
 
   #startSweep(): void {
@@ -259,6 +276,11 @@ export class PgStore implements Store {
     if (!this.#closed) {
       this.#closed = true;
       if (this.#sweep !== undefined) clearInterval(this.#sweep);
+      if (this.#sealTimer !== undefined) {
+        clearTimeout(this.#sealTimer);
+        this.#sealTimer = undefined;
+        this.#seal().catch(() => undefined);
+      }
       while (this.#active > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       await this.#sealing?.catch(() => undefined);
       await this.#sealAgain?.catch(() => undefined);
