@@ -72,7 +72,7 @@ export class PgSession implements SqlSession {
     return this.#ids.take(table, count, (n) => this.#db.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('${table}', 'id')) AS id FROM generate_series(1, $1)`, [n]));
   }
 
-  async insertMany<Row>(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail?: string; readonly returning?: string } = {}): Promise<Row[]> {
+  async insertEach(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string; readonly key: readonly string[] }): Promise<(number | null)[]> {
     if (rows.length === 0) return [];
     // One statement for the whole batch: an array per column, unnested into rows in the order given.
     const arrays = columns.map(() => new Array<unknown>(rows.length));
@@ -81,9 +81,18 @@ export class PgSession implements SqlSession {
       for (let c = 0; c < columns.length; c++) arrays[c]![r] = row[c];
     }
     const casts = columns.map((column, i) => `$${i + 1}::${ARRAY_TYPES[columnType(table, column)]}`).join(', ');
-    const text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts})${options.tail === undefined ? '' : ` ${options.tail}`}${options.returning === undefined ? '' : ` RETURNING ${options.returning}`}`;
+    const text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts}) ${options.tail} RETURNING id, ${options.key.join(', ')}`;
     const name = `many_${table}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
-    return (await this.#db.query<QueryResultRow>(text, arrays, name)) as Row[];
+    const inserted = await this.#db.query<QueryResultRow>(text, arrays, name);
+    const ids = new Array<number | null>(rows.length).fill(null);
+    if (inserted.length === 0) return ids;
+    // Only the first row of each key can have been inserted.
+    const keyIndexes = options.key.map((k) => columns.indexOf(k));
+    const keyOf = (values: readonly unknown[]) => values.map(String).join('\u0000');
+    const first = new Map<string, number>();
+    for (let r = rows.length - 1; r >= 0; r--) first.set(keyOf(keyIndexes.map((c) => rows[r]![c])), r);
+    for (const row of inserted) ids[first.get(keyOf(options.key.map((k): unknown => row[k])))!] = Number(row['id']);
+    return ids;
   }
 }
 

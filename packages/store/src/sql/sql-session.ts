@@ -24,11 +24,13 @@ export interface SqlSession {
    */
   later(query: SqlQuery<unknown>, params?: SqlParams): void;
   /**
-   * Inserts many rows of `columns` into `table` with one statement where the engine can (PostgreSQL
-   * unnests one array per column), answering the rows of `returning` as the engine gives them.
-   * `tail` follows the values (`ON CONFLICT (...) DO NOTHING`).
+   * Inserts many rows of `columns` into `table` (`tail` follows the values: `ON CONFLICT (...) DO
+   * NOTHING`), answering each row's new id, or null for a row the conflict clause skipped. Rows are
+   * told apart by `key` (columns the conflict is on): of rows with one key, only the first can be
+   * inserted. SQLite runs one prepared statement per row; PostgreSQL one statement for the batch
+   * (an array per column, unnested).
    */
-  insertMany<Row>(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options?: { readonly tail?: string; readonly returning?: string }): Promise<Row[]>;
+  insertEach(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string; readonly key: readonly string[] }): Promise<(number | null)[]>;
   /**
    * Sets `columns` of many rows found by `key`, with one statement where the engine can. Each row
    * is the key's value followed by the columns' values.

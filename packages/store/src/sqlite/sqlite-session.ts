@@ -42,19 +42,16 @@ export class SqliteSession implements SqlSession {
     statement.run(...values);
   }
 
-  async insertMany<Row>(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail?: string; readonly returning?: string } = {}): Promise<Row[]> {
-    const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${options.tail === undefined ? '' : ` ${options.tail}`}${options.returning === undefined ? '' : ` RETURNING ${options.returning}`}`;
-    const statement = this.#statement(text);
-    const answered: Row[] = [];
-    for (const row of rows) {
-      const values = row.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
-      if (options.returning === undefined) statement.run(...values);
-      else {
-        const got = statement.get(...values) as Row | undefined;
-        if (got !== undefined) answered.push(got);
-      }
+  async insertEach(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string }): Promise<(number | null)[]> {
+    const statement = this.#statement(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${options.tail}`);
+    const ids = new Array<number | null>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const values = row.some((value) => typeof value === 'boolean') ? row.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value)) : row;
+      const info = statement.run(...values);
+      ids[i] = info.changes === 0 ? null : Number(info.lastInsertRowid);
     }
-    return answered;
+    return ids;
   }
 
   async updateMany(table: string, key: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {

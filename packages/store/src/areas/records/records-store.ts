@@ -291,19 +291,7 @@ export class SqlRecordsStore implements RecordsStore {
     }
     // A batch shares its context and metadata objects: serialise each of them once.
     const json = { context: jsonOnce(), metadata: jsonOnce() };
-    const rows = await this.db.insertMany<{ id: number; serial: string; series_id: number }>(
-      'records',
-      INSERT_COLUMNS,
-      records.map((r) => recordValues(r, json)),
-      { tail: ON_CONFLICT, returning: 'id, serial, series_id' },
-    );
-    const ids = new Array<number | null>(records.length).fill(null);
-    if (rows.length === 0) return ids;
-    // The first record of each (series, serial) is the one that can have been inserted.
-    const position = new Map<string, number>();
-    for (let i = records.length - 1; i >= 0; i--) position.set(`${records[i]!.seriesId}\u0000${records[i]!.serial}`, i);
-    for (const row of rows) ids[position.get(`${row.series_id}\u0000${row.serial}`)!] = row.id;
-    return ids;
+    return this.db.insertEach('records', INSERT_COLUMNS, records.map((r) => recordValues(r, json)), { tail: ON_CONFLICT, key: ['company_id', 'serial', 'series_id'] });
   }
 
   async findBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]> {
