@@ -5,7 +5,8 @@
  * web UI's records explorer on 1,000,000 records in headless Chromium against the API alone.
  * `--json` prints one JSON object; `--quick` shortens every measurement (and seeds 200,000
  * records for the web UI); `--only generation`, `--only gs1`, `--only scripts`, `--only script-isolation`, `--only http`,
- * `--only postgres`, `--only web`, `--only auth` or `--only audit` runs one part. The audit part times a
+ * `--only postgres`, `--only web`, `--only auth`, `--only audit` or `--only journal` runs one part. The journal part
+ * measures a follower's delivery delay while clients generate, and a backlog read. The audit part times a
  * verification of 200,000 records against reading their chain alone. The auth part prices identifying a caller
  * (an API key in the service, and `GET /api/v1/auth/me` by key and by session on both engines). The gs1 part sets randomised serials against
  * sequential ones and times label renders; the scripts part times script runs and sets serials
@@ -17,6 +18,7 @@
 import { printAuditReport, runAuditBench } from './audit.js';
 import { printAuthReport, runAuthBench } from './auth.js';
 import { printGenerationReport, runGenerationBench } from './generation.js';
+import { journalText, runJournalBench } from './journal.js';
 import { printGs1Report, runGs1Bench } from './gs1.js';
 import { printScriptsReport, runScriptsBench } from './scripts.js';
 import { printScriptIsolationReport, runScriptIsolationBench } from './script-isolation.js';
@@ -39,6 +41,7 @@ if (only === undefined || only === 'postgres') report['postgres'] = await runPos
 if (only === undefined || only === 'web') report['web'] = await runWebUiBench({ quick });
 if (only === undefined || only === 'auth') report['auth'] = await runAuthBench({ quick });
 if (only === undefined || only === 'audit') report['audit'] = await runAuditBench({ quick });
+if (only === undefined || only === 'journal') report['journal'] = await runJournalBench({ quick });
 
 if (json) {
   console.log(JSON.stringify(report));
@@ -53,4 +56,5 @@ if (json) {
   if (report['web'] !== undefined) printWebUiReport(report['web'] as Awaited<ReturnType<typeof runWebUiBench>>);
   if (report['auth'] !== undefined) printAuthReport(report['auth'] as Awaited<ReturnType<typeof runAuthBench>>);
   if (report['audit'] !== undefined) printAuditReport(report['audit'] as Awaited<ReturnType<typeof runAuditBench>>);
+  if (report['journal'] !== undefined) console.log(journalText(report['journal'] as Awaited<ReturnType<typeof runJournalBench>>));
 }
