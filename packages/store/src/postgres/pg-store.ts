@@ -138,6 +138,7 @@ export class PgStore implements Store {
   #sealAgain: Promise<void> | undefined;
   #sweep: NodeJS.Timeout | undefined;
   #sealTimer: NodeJS.Timeout | undefined;
+  readonly #guarded = new WeakSet<pg.PoolClient>();
   readonly #sealed = new SealSignal();
 
   private constructor(options: PgStoreOptions) {
@@ -359,7 +360,14 @@ export class PgStore implements Store {
     // not that the database is gone.
     const saturated = this.#pool.totalCount >= this.#poolSize && this.#pool.idleCount === 0;
     try {
-      return await this.#pool.connect();
+      const client = await this.#pool.connect();
+      // A connection that breaks while it is checked out but between statements (the database
+      // went away) emits an error nobody waits for: its next statement fails instead.
+      if (!this.#guarded.has(client)) {
+        client.on('error', () => undefined);
+        this.#guarded.add(client);
+      }
+      return client;
     } catch (error) {
       if (saturated && error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
         throw Object.assign(new SerialtraceError('STORE_BUSY', { timeoutMs: this.#connectTimeoutMs }), { cause: error });
