@@ -83,7 +83,10 @@ export class SqliteStore implements Store {
       limits,
       (error) => this.#translate(error),
       async () => {
-        if ((await journal.seal()) > 0) this.#sealedInGroup = true;
+        // Events are placed as they are appended; this seals any written otherwise. Followers
+        // are told after every group: reading nothing new costs them one query.
+        await journal.seal();
+        this.#sealedInGroup = true;
       },
     );
   }

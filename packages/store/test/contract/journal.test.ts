@@ -85,14 +85,15 @@ for (const factory of ENGINES) {
         expect((await read((tx) => tx.journal.findByIds(1, ids))).map((e) => e.id)).toEqual([...ids].sort((a, b) => a - b));
       });
 
-      it('keeps nothing of a transaction that rolled back, and shows unsealed events only to their own transaction', async () => {
+      it('keeps nothing of a transaction that rolled back, and shows its events to that transaction alone', async () => {
         await expect(
           write(async (tx) => {
             await tx.journal.append([journalDraft(1, { entityId: 'gone' })]);
             const seen = await tx.journal.ofEntity({ companyId: 1, entityType: 'series', entityId: 'gone', limit: 10 });
+            // Its own transaction sees it (placed already on SQLite, whose one writer places events
+            // as they are written; not yet on PostgreSQL, where the sealer does after the COMMIT).
             expect(seen).toHaveLength(1);
-            expect(must(seen[0]).position).toBeNull();
-            expect(must(seen[0]).hash).toBeNull();
+            expect(must(seen[0]).position === null).toBe(h.store.engine === 'postgres');
             throw new Error('changed my mind');
           }),
         ).rejects.toThrow('changed my mind');

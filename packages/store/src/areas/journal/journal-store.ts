@@ -59,11 +59,11 @@ export interface JournalReadFilter {
  * are the audit trail: each company's events form a hash chain, and every event has a position in
  * commit order over all companies, which followers read.
  *
- * Writers only append; they never wait for one another on a chain. {@link seal} then places every
- * committed event that is not placed yet, in one transaction at a time (on PostgreSQL under an
- * advisory lock, so several servers seal one after the other; on SQLite in each write transaction
- * before its COMMIT). Positions therefore increase in the order events became visible, and a
- * follower that reads past its last position never skips one.
+ * On PostgreSQL writers only append; they never wait for one another on a chain. {@link seal} then
+ * places every committed event that is not placed yet, in one transaction at a time under an
+ * advisory lock (several servers seal one after the other), by commit ticket. SQLite's one writer
+ * places each event as it appends it. Positions therefore increase in the order events became
+ * visible, and a follower that reads past its last position never skips one.
  *
  * @example
  * const [id] = await tx.journal.reserveIds(1);
@@ -169,6 +169,7 @@ export function auditEntryOf(event: JournalEvent): AuditEntry {
 
 const APPEND_COLUMNS = columnsOf('journal', { except: ['position', 'commit_order', 'seq', 'prev_hash', 'hash'] });
 const APPEND = sql('journal_append', insertText('journal', APPEND_COLUMNS));
+const APPEND_PLACED = sql('journal_append_placed', insertText('journal', columnsOf('journal', { except: ['commit_order'] })));
 /** Sealers take turns, on every server: one place in the order at a time. */
 const SEAL_TURN = sql('journal_seal_turn', 'SELECT pg_advisory_xact_lock(7283462095) AS turn');
 const UNSEALED = sql<{ id: number; company_id: number; digest: string | null }>(
@@ -230,10 +231,14 @@ export class SqlJournalStore implements JournalStore {
     const fresh = await this.reserveIds(missing);
     const ids: number[] = [];
     this.#appended += events.length;
+    // SQLite's one writer places each event as it is written: its place is known, and nobody can
+    // commit in between (a unit of a group that rolls back takes its events and heads with it).
+    const placing = this.db.dialect.locksRows ? undefined : await this.#places(events);
     for (const event of events) {
       const id = event.id ?? fresh.shift()!;
       ids.push(id);
-      this.db.later(APPEND, {
+      const digest = sha256(auditDigestInput(event));
+      const row = {
         id,
         company_id: event.companyId,
         at: event.at,
@@ -246,11 +251,32 @@ export class SqlJournalStore implements JournalStore {
         entity_type: event.entityType,
         entity_id: event.entityId,
         data: event.data === null || event.data === undefined ? null : JSON.stringify(event.data),
-        digest: sha256(auditDigestInput(event)),
-      });
+        digest,
+      };
+      if (placing === undefined) {
+        this.db.later(APPEND, row);
+        continue;
+      }
+      const head = placing.heads.get(event.companyId) ?? { seq: 0, hash: GENESIS_HASH };
+      const seq = head.seq + 1;
+      const hash = sha256(chainHashInput(head.hash, seq, digest));
+      placing.top += 1;
+      this.db.later(APPEND_PLACED, { ...row, position: placing.top, seq, prev_hash: head.hash, hash });
+      placing.heads.set(event.companyId, { seq, hash });
     }
+    if (placing !== undefined) for (const [company, head] of placing.heads) this.db.later(SAVE_HEAD, { seq: head.seq, hash: head.hash, company });
     this.#appendedIds.push(...ids);
     return ids;
+  }
+
+  /** The journal's last position and the chain heads of the events' companies, as they stand in this transaction. */
+  async #places(events: readonly JournalDraft[]): Promise<{ top: number; heads: Map<number, { seq: number; hash: string }> }> {
+    const top = (await this.db.get(TOP_POSITION))?.top ?? 0;
+    const heads = new Map<number, { seq: number; hash: string }>();
+    for (const head of await this.db.all(HEADS, { ids: [...new Set(events.map((e) => e.companyId))] })) {
+      heads.set(head.id, head.chain_seq === null || head.chain_hash === null ? { seq: 0, hash: GENESIS_HASH } : { seq: head.chain_seq, hash: head.chain_hash });
+    }
+    return { top, heads };
   }
 
   /**
@@ -258,7 +284,7 @@ export class SqlJournalStore implements JournalStore {
    * the journal's id sequence, in the statements that travel with the COMMIT. A transaction that
    * saw another's changes draws after it, so the sealer, placing events by ticket and then id,
    * keeps what was committed between two seals in an order that can be replayed, each
-   * transaction's events together. (SQLite's one writer commits in id order: it draws none.)
+   * transaction's events together. (SQLite's one writer places events as it appends them.)
    */
   drawCommitTicket(): void {
     if (this.#appendedIds.length === 0) return;
