@@ -233,10 +233,13 @@ for (const factory of ENGINES) {
         const follower = (async () => {
           let after = 0;
           for (;;) {
+            // Whether the writers were done before this read began: only then does an empty page
+            // mean the end (a read that began earlier may not see the last seal).
+            const done = !writing;
             const page = await read((tx) => tx.journal.read({ after, limit: 7 }));
             received.push(...page);
             if (page.length > 0) after = must(page[page.length - 1]).position!;
-            else if (!writing) return;
+            else if (done) return;
             else await pause(1);
           }
         })();
