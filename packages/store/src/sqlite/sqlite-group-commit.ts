@@ -52,7 +52,6 @@ const LONELY_LIMIT = 8;
 export class GroupCommitQueue {
   readonly #db: SqliteConnection;
   readonly #transaction: () => StoreTransaction;
-  readonly #beforeCommit: () => Promise<void>;
   readonly #limits: GroupLimits;
   readonly #translate: (error: unknown) => unknown;
   readonly #pending: Unit[] = [];
@@ -63,21 +62,15 @@ export class GroupCommitQueue {
   #lonelyWaits = 0;
   #startsSinceProbe = 0;
 
-  /**
-   * `transaction` gives each unit its areas over the connection; `beforeCommit` runs in every
-   * write transaction after its last unit, before COMMIT (the journal is sealed there), and its
-   * failure fails the transaction.
-   */
+  /** `transaction` gives each unit its areas over the connection (areas keep per-transaction state). */
   constructor(
     db: SqliteConnection,
     transaction: () => StoreTransaction,
     limits: GroupLimits,
     translate: (error: unknown) => unknown,
-    beforeCommit: () => Promise<void> = async () => undefined,
   ) {
     this.#db = db;
     this.#transaction = transaction;
-    this.#beforeCommit = beforeCommit;
     this.#limits = limits;
     this.#translate = translate;
   }
@@ -159,7 +152,6 @@ export class GroupCommitQueue {
     let value: unknown;
     try {
       value = await unit.work(this.#transaction());
-      if (unit.kind === 'write') await this.#beforeCommit();
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#rollback();
@@ -222,7 +214,6 @@ export class GroupCommitQueue {
 
     if (failure === undefined) {
       try {
-        await this.#beforeCommit();
         this.#db.exec('COMMIT');
       } catch (error) {
         failure = { error };

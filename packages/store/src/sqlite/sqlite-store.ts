@@ -5,7 +5,6 @@ import { isBusyError, openBetterSqlite, type SqliteConnection } from './sqlite-c
 import { GroupCommitQueue, type GroupLimits } from './sqlite-group-commit.js';
 import { SqliteSchemaCompiler } from './sqlite-schema-compiler.js';
 import { transactionOver } from '../areas/areas.js';
-import { SqlJournalStore } from '../areas/journal/journal-store.js';
 import { SealSignal } from '../areas/journal/seal-signal.js';
 import { SqliteSession } from './sqlite-session.js';
 
@@ -64,8 +63,6 @@ export class SqliteStore implements Store {
   #readTail: Promise<unknown> = Promise.resolve();
   #closed = false;
   readonly #sealed = new SealSignal();
-  /** The group being committed sealed events: its followers are told once it is answered. */
-  #sealedInGroup = false;
   #closing: Promise<void> | undefined;
 
   private constructor(db: SqliteConnection, location: string, busyTimeoutMs: number, limits: GroupLimits) {
@@ -73,22 +70,10 @@ export class SqliteStore implements Store {
     this.location = location;
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#readsOnWriter = isPrivate(location);
+    // The one writer places journal events as it appends them (`SqlJournalStore.append`): a commit
+    // and its events' places in the journal and the audit chain are durable together.
     const session = new SqliteSession(db, false);
-    // The one writer seals what its transaction appended before the COMMIT, so a commit and its
-    // events' places in the journal and the audit chain are durable together.
-    const journal = new SqlJournalStore(session);
-    this.#writes = new GroupCommitQueue(
-      db,
-      () => transactionOver(session),
-      limits,
-      (error) => this.#translate(error),
-      async () => {
-        // Events are placed as they are appended; this seals any written otherwise. Followers
-        // are told after every group: reading nothing new costs them one query.
-        await journal.seal();
-        this.#sealedInGroup = true;
-      },
-    );
+    this.#writes = new GroupCommitQueue(db, () => transactionOver(session), limits, (error) => this.#translate(error));
   }
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -189,13 +174,9 @@ export class SqliteStore implements Store {
 
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    return this.#writes.write(work).finally(() => {
-      // Once per group: the first unit answered after its COMMIT tells the followers.
-      if (this.#sealedInGroup) {
-        this.#sealedInGroup = false;
-        this.#sealed.notify();
-      }
-    });
+    // Every answered write tells this process's followers: one that finds nothing new has spent
+    // one read, and a burst of answers wakes a waiting follower once.
+    return this.#writes.write(work).finally(() => this.#sealed.notify());
   }
 
   onJournalSealed(listener: () => void): () => void {

@@ -211,14 +211,13 @@ const SEAL_BATCH = 5000;
 
 /** {@link JournalStore} written once for both engines. */
 export class SqlJournalStore implements JournalStore {
-  #appended = 0;
   readonly #appendedIds: number[] = [];
 
   constructor(private readonly db: SqlSession) {}
 
   /** How many events this transaction appended: the store seals after a commit that did. */
   get appended(): number {
-    return this.#appended;
+    return this.#appendedIds.length;
   }
 
   reserveIds(count: number): Promise<number[]> {
@@ -230,7 +229,6 @@ export class SqlJournalStore implements JournalStore {
     const missing = events.filter((e) => e.id === undefined).length;
     const fresh = await this.reserveIds(missing);
     const ids: number[] = [];
-    this.#appended += events.length;
     // SQLite's one writer places each event as it is written: its place is known, and nobody can
     // commit in between (a unit of a group that rolls back takes its events and heads with it).
     const placing = this.db.dialect.locksRows ? undefined : await this.#places(events);
