@@ -42,7 +42,7 @@ export interface Store {
   write<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /**
    * Resolves once every journal event committed before the call is sealed: placed in commit order
-   * and in its company's audit chain. SQLite seals in each write transaction, before its COMMIT;
+   * and in its company's audit chain. SQLite places each event as it is appended, inside its transaction;
    * PostgreSQL after the COMMIT, in the background (so writers never wait on a chain). A reader of
    * the audit chain or the journal that must see every committed event awaits this first.
    */
