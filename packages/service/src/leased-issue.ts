@@ -309,6 +309,17 @@ class LeaseBook {
     if (inLease < BigInt(count)) {
       const { series, plan, period } = state;
       const counter = (await this.#tx.counters.lock(series.id, period)) ?? plan.settings.start;
+      if (state.lease === undefined && this.#deps.leases.hold) {
+        // Another transaction of this process may have leased while this one waited for the
+        // counter (the first requests of a series run side by side): use that lease, or this
+        // process would keep two open.
+        const leased = await this.#tx.counters.lockOpenLease(series.id, period, this.#deps.leases.owner);
+        if (leased !== undefined) {
+          state.lease = leased;
+          state.used = leased.used;
+          return this.take(state, count);
+        }
+      }
       const remaining = remainingAfter(plan, counter);
       const needed = count - Number(inLease);
       if (remaining !== null && remaining < BigInt(needed)) return { remaining: remaining + inLease };
