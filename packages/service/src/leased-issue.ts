@@ -239,11 +239,11 @@ async function recordRound(tx: StoreTransaction, companyId: number, round: reado
       }
     });
   });
-  const ids = await tx.records.insert(rows);
-  ids.forEach((id, i) => {
+  const recorded = await tx.records.insertIssued(rows);
+  recorded.forEach((isNew, i) => {
     const { sequence, serial } = rows[i]!;
     const p = owners[i]!;
-    if (id === null) p.skipped.push({ sequence: sequence.toString(), serial, conflictsWith: p.series.settings.name });
+    if (!isNew) p.skipped.push({ sequence: sequence.toString(), serial, conflictsWith: p.series.settings.name });
     else p.issued.push({ value: sequence, serial });
   });
 }

@@ -14,7 +14,8 @@ export class PgConnection {
   #held: string[] = [];
   /**
    * The BEGIN not sent yet: it travels with the transaction's first statement, whose values are
-   * then written in as literals (when they all can be), saving a round trip per transaction.
+   * then written in as literals (when they all can be), saving a round trip per transaction. The
+   * held statements travel the same way with the next statement that needs an answer.
    */
   #beginPending: string | undefined;
 
@@ -29,9 +30,11 @@ export class PgConnection {
 
   /** {@link query}, answering how many rows the statement changed too. */
   async execute<R extends QueryResultRow>(text: string, values: readonly unknown[] = [], name?: string): Promise<{ rows: R[]; rowCount: number }> {
-    if (this.#beginPending !== undefined && this.#held.length === 0 && values.every(isLiteral)) {
-      const batch = `${this.#beginPending};\n${inline(text, values)}`;
+    if ((this.#beginPending !== undefined || this.#held.length > 0) && values.every(isLiteral)) {
+      // What waits to be sent goes with this statement, its values written in: one round trip.
+      const batch = [...(this.#beginPending === undefined ? [] : [this.#beginPending]), ...this.#held, inline(text, values)].join(';\n');
       this.#beginPending = undefined;
+      this.#held = [];
       const results = (await this.#client.query(batch)) as unknown as QueryResult<R>[];
       const last = results[results.length - 1]!;
       return { rows: last.rows, rowCount: last.rowCount ?? 0 };
@@ -85,7 +88,7 @@ export class PgConnection {
   }
 }
 
-function isLiteral(value: unknown): value is LiteralValue {
+export function isLiteral(value: unknown): value is LiteralValue {
   return (
     value === null ||
     typeof value === 'string' ||

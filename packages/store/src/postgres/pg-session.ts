@@ -5,8 +5,8 @@ import type { ColumnType } from '../schema/schema-description.js';
 import { postgresDialect } from '../sql/sql-dialect.js';
 import type { SqlParams, SqlQuery } from '../sql/sql-query.js';
 import type { SqlSession } from '../sql/sql-session.js';
-import { inline, type PgConnection } from './pg-connection.js';
-import type { LiteralValue } from './pg-literal.js';
+import { inline, isLiteral, type PgConnection } from './pg-connection.js';
+import { literal, type LiteralValue } from './pg-literal.js';
 
 /** The array type a column's values travel in when a batch is unnested. */
 const ARRAY_TYPES: Readonly<Record<ColumnType, string>> = {
@@ -16,6 +16,16 @@ const ARRAY_TYPES: Readonly<Record<ColumnType, string>> = {
   json: 'text[]',
   boolean: 'boolean[]',
   instant: 'text[]',
+};
+
+/** A column's type as a literal is cast to. */
+const SCALAR_TYPES: Readonly<Record<ColumnType, string>> = {
+  id: 'bigint',
+  integer: 'bigint',
+  text: 'text',
+  json: 'text',
+  boolean: 'boolean',
+  instant: 'text',
 };
 
 /**
@@ -29,13 +39,23 @@ export class PgSession implements SqlSession {
 
   readonly #ids: IdBlocks;
 
+  /** Whether {@link insertNew} sent rows without their conflict clause in this transaction. */
+  #hopeful = false;
+
   constructor(
     db: PgConnection,
     readonly readOnly: boolean,
     ids: IdBlocks,
+    /** A unit run again after rows expected to be new were not: they go {@link insertEach}'s way. */
+    private readonly careful = false,
   ) {
     this.#db = db;
     this.#ids = ids;
+  }
+
+  /** Whether a unique violation of this transaction may come from rows {@link insertNew} hoped were new. */
+  get hoped(): boolean {
+    return this.#hopeful;
   }
 
   async all<Row>(query: SqlQuery<Row>, params?: SqlParams): Promise<Row[]> {
@@ -60,12 +80,34 @@ export class PgSession implements SqlSession {
   async updateMany(table: string, key: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
     if (rows.length === 0) return;
     const all = [key, ...columns];
-    const arrays = all.map(() => new Array<unknown>(rows.length));
-    for (let r = 0; r < rows.length; r++) for (let c = 0; c < all.length; c++) arrays[c]![r] = rows[r]![c];
-    const casts = all.map((column, i) => `$${i + 1}::${ARRAY_TYPES[columnType(table, column)]}`).join(', ');
-    const text = `UPDATE ${table} AS t SET ${columns.map((c) => `${c} = v.${c}`).join(', ')}
-      FROM (SELECT * FROM unnest(${casts}) AS v(${all.join(', ')})) AS v WHERE t.${key} = v.${key}`;
-    await this.#db.query(text, arrays, `update_${table}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`);
+    // Held and sent with the next statement or the COMMIT: a VALUES list of literals, the first
+    // row typed after the columns (the others follow it).
+    const types = all.map((column) => SCALAR_TYPES[columnType(table, column)]);
+    const values = rows.map((row, r) => `(${row.map((v, c) => (r === 0 ? `${literal(v as LiteralValue)}::${types[c]}` : literal(v as LiteralValue))).join(', ')})`);
+    this.#db.hold(
+      `UPDATE ${table} AS t SET ${columns.map((c) => `${c} = v.${c}`).join(', ')} FROM (VALUES ${values.join(', ')}) AS v(${all.join(', ')}) WHERE t.${key} = v.${key}`,
+    );
+  }
+
+  async insertNew(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string; readonly key: readonly string[] }): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    if (this.careful || !rows.every((row) => row.every(isLiteral))) return (await this.insertEach(table, columns, rows, options)).map((id) => id !== null);
+    // Written as literals and held: a value every row shares is written once.
+    const types = columns.map((column) => SCALAR_TYPES[columnType(table, column)]);
+    const first = rows[0]!;
+    const varying = columns.map((_, c) => rows.some((row) => row[c] !== first[c]));
+    const select = columns.map((column, c) => (varying[c] ? `v.${column}` : `${literal(first[c] as LiteralValue)}::${types[c]}`));
+    let text: string;
+    if (rows.length === 1 || !varying.some(Boolean)) {
+      text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map((row) => `(${row.map((v, c) => `${literal(v)}::${types[c]}`).join(', ')})`).join(', ')}`;
+    } else {
+      const arrays = columns.flatMap((column, c) => (varying[c] ? [`ARRAY[${rows.map((row) => literal(row[c] as LiteralValue)).join(', ')}]::${types[c]}[]`] : []));
+      const names = columns.filter((_, c) => varying[c]);
+      text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${arrays.join(', ')}) AS v(${names.join(', ')})`;
+    }
+    this.#db.hold(text);
+    this.#hopeful = true;
+    return rows.map(() => true);
   }
 
   reserveIds(table: string, count: number): Promise<number[]> {

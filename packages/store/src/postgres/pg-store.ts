@@ -313,9 +313,10 @@ export class PgStore implements Store {
     try {
       await this.#ensureMigrated();
       this.#startSweep();
+      const mode = { careful: false };
       for (let attempt = 1; ; attempt++) {
         try {
-          const { result, appended } = await this.#attempt(kind, work);
+          const { result, appended } = await this.#attempt(kind, work, mode);
           if (appended && !internal) this.#sealSoon();
           return result;
         } catch (error) {
@@ -331,19 +332,25 @@ export class PgStore implements Store {
     }
   }
 
-  async #attempt<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>): Promise<{ result: T; appended: boolean }> {
+  /**
+   * One run of a unit. `mode.careful` turns on, for the runs that follow, when a unique violation
+   * may come from rows sent in the hope that they were new ({@link PgSession.insertNew}).
+   */
+  async #attempt<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>, mode: { careful: boolean }): Promise<{ result: T; appended: boolean }> {
     const client = await this.#connect();
     const db = new PgConnection(client);
     let broken: unknown;
     try {
       db.begin(kind === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       let result: T;
-      const tx = transactionOver(new PgSession(db, kind === 'read', this.#idBlocks));
+      const session = new PgSession(db, kind === 'read', this.#idBlocks, mode.careful);
+      const tx = transactionOver(session);
       try {
         result = await work(tx);
         (tx.journal as SqlJournalStore).drawCommitTicket();
         await db.commit();
       } catch (error) {
+        if (session.hoped && sqlState(error) === '23505') mode.careful = true;
         if (isConnectionError(error)) broken = error;
         else await db.rollback().catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;

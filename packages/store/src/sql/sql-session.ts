@@ -32,8 +32,17 @@ export interface SqlSession {
    */
   insertEach(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string; readonly key: readonly string[] }): Promise<(number | null)[]>;
   /**
+   * {@link insertEach} for rows that are expected to be new, answering whether each was inserted.
+   * PostgreSQL sends them with the COMMIT without the conflict clause, so that the common case costs
+   * no round trip of its own; when one exists after all, the commit fails with a unique violation,
+   * the unit runs again (as every unit that loses a race does), and this time the rows are
+   * inserted as {@link insertEach} does and each answer is known. SQLite runs {@link insertEach}.
+   */
+  insertNew(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string; readonly key: readonly string[] }): Promise<boolean[]>;
+  /**
    * Sets `columns` of many rows found by `key`, with one statement where the engine can. Each row
-   * is the key's value followed by the columns' values.
+   * is the key's value followed by the columns' values. Nobody reads an answer: PostgreSQL holds
+   * it, like {@link later}.
    */
   updateMany(table: string, key: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
   /**

@@ -54,6 +54,10 @@ export class SqliteSession implements SqlSession {
     return ids;
   }
 
+  async insertNew(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: { readonly tail: string }): Promise<boolean[]> {
+    return (await this.insertEach(table, columns, rows, options)).map((id) => id !== null);
+  }
+
   async updateMany(table: string, key: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
     const statement = this.#statement(`UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${key} = ?`);
     for (const [id, ...values] of rows) statement.run(...values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)), id);

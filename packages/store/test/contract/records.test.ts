@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type NewStatusChange, type RecordFilter, type RecordRow, type SeriesRow, type TakenSerial } from '@serialtrace/store';
-import { ENGINES, useStore, AT, TWO_POW_64, storedRecord, must, inserted, byId, bySerialThenSeries } from './contract-harness.js';
+import { ENGINES, useStore, AT, TWO_POW_64, storedRecord, must, inserted, byId, bySerialThenSeries, journalDraft } from './contract-harness.js';
 import { newRecord } from '../store-harness.js';
 
 for (const factory of ENGINES) {
@@ -101,6 +101,54 @@ for (const factory of ENGINES) {
         await write((tx) => tx.records.insert([newRecord(a, 'X-1'), newRecord(a, 'X-2')]));
         expect(await write((tx) => tx.records.insert([newRecord(a, 'X-2'), newRecord(a, 'X-1')]))).toEqual([null, null]);
         expect(await read((tx) => tx.records.search({ companyId: 1, limit: 100 }))).toHaveLength(2);
+      });
+
+      it('records an issue whose serials are new, answering true for each, in one record or a batch', async () => {
+        const a = await addSeries('A');
+        const b = await addSeries('B');
+        expect(await write((tx) => tx.records.insertIssued([newRecord(a, 'N-1', { workOrder: 'WO-1', lot: 'L1' })]))).toEqual([true]);
+        const batch = [newRecord(a, 'N-2', { sequence: 2n }), newRecord(a, 'N-3', { sequence: TWO_POW_64 }), newRecord(b, 'N-2')];
+        expect(await write((tx) => tx.records.insertIssued(batch))).toEqual([true, true, true]);
+        expect(await write((tx) => tx.records.insertIssued([]))).toEqual([]);
+        const stored = await read((tx) => tx.records.search({ companyId: 1, limit: 100 }));
+        expect(stored.map((r) => [r.seriesName, r.serial, r.sequence, r.workOrder, r.lot]).sort()).toEqual([
+          ['A', 'N-1', 1n, 'WO-1', 'L1'],
+          ['A', 'N-2', 2n, null, null],
+          ['A', 'N-3', TWO_POW_64, null, null],
+          ['B', 'N-2', 1n, null, null],
+        ]);
+      });
+
+      it('answers false for an issued serial the series already holds, keeping the holder and the rest of the unit', async () => {
+        const a = await addSeries('A');
+        await write((tx) => tx.records.insert([newRecord(a, 'X-2', { workOrder: 'OLD' })]));
+        let runs = 0;
+        const answer = await write(async (tx) => {
+          runs += 1;
+          const recorded = await tx.records.insertIssued([newRecord(a, 'X-1'), newRecord(a, 'X-2', { workOrder: 'NEW' }), newRecord(a, 'X-3')]);
+          await tx.counters.save(a.id, '*', 3n, AT);
+          return recorded;
+        });
+        expect(answer).toEqual([true, false, true]);
+        // PostgreSQL sent the rows with the COMMIT hoping they were new, and ran the unit again.
+        expect(runs).toBe(h.store.engine === 'postgres' ? 2 : 1);
+        const stored = await read((tx) => tx.records.search({ companyId: 1, limit: 100 }));
+        expect(stored.map((r) => [r.serial, r.workOrder]).sort()).toEqual([['X-1', null], ['X-2', 'OLD'], ['X-3', null]]);
+        expect(await read((tx) => tx.counters.read(a.id, '*'))).toBe(3n);
+      });
+
+      it('refuses a record whose series or company does not exist, keeping nothing of the unit', async () => {
+        const a = await addSeries('A');
+        const ghost = { ...a, id: a.id + 1000 };
+        await expect(write((tx) => tx.records.insertIssued([newRecord(a, 'OK-1'), newRecord(ghost, 'GHOST-1')]))).rejects.toThrow();
+        await expect(write((tx) => tx.records.insert([newRecord({ ...a, companyId: 77 }, 'GHOST-2')]))).rejects.toThrow();
+        await expect(
+          write(async (tx) => {
+            await tx.records.insert([newRecord(a, 'OK-2')]);
+            await tx.journal.append([journalDraft(78)]);
+          }),
+        ).rejects.toThrow();
+        expect(await read((tx) => tx.records.search({ companyId: 1, limit: 100 }))).toEqual([]);
       });
 
       it('round-trips lot and expiry through every read, one record or a batch', async () => {

@@ -172,9 +172,13 @@ const APPEND = sql('journal_append', insertText('journal', APPEND_COLUMNS));
 const APPEND_PLACED = sql('journal_append_placed', insertText('journal', columnsOf('journal', { except: ['commit_order'] })));
 /** Sealers take turns, on every server: one place in the order at a time. */
 const SEAL_TURN = sql('journal_seal_turn', 'SELECT pg_advisory_xact_lock(7283462095) AS turn');
-const UNSEALED = sql<{ id: number; company_id: number; digest: string | null }>(
-  'journal_unsealed',
-  'SELECT id, company_id, digest FROM journal WHERE position IS NULL ORDER BY COALESCE(commit_order, id), id LIMIT :limit',
+/** The events to seal next, each with its company's kept head, and the journal's last position. */
+const TO_SEAL = sql<{ id: number; company_id: number; digest: string | null; chain_seq: number | null; chain_hash: string | null; top: number | null }>(
+  'journal_to_seal',
+  `SELECT j.id, j.company_id, j.digest, c.chain_seq, c.chain_hash, (SELECT MAX(position) FROM journal) AS top
+   FROM (SELECT id, company_id, digest, commit_order FROM journal WHERE position IS NULL ORDER BY COALESCE(commit_order, id), id LIMIT :limit) j
+   LEFT JOIN companies c ON c.id = j.company_id
+   ORDER BY COALESCE(j.commit_order, j.id), j.id`,
 );
 const ANY_UNSEALED = sql('journal_any_unsealed', 'SELECT 1 AS found FROM journal WHERE position IS NULL LIMIT 1');
 const TOP_POSITION = sql<{ top: number | null }>('journal_top_position', 'SELECT MAX(position) AS top FROM journal');
@@ -212,6 +216,13 @@ const SEAL_BATCH = 5000;
 /** {@link JournalStore} written once for both engines. */
 export class SqlJournalStore implements JournalStore {
   readonly #appendedIds: number[] = [];
+  /**
+   * PostgreSQL: events appended and not written yet. They are written last, with the commit
+   * ticket, by {@link drawCommitTicket}; or earlier, when this transaction reads the journal.
+   */
+  #pending: Record<string, unknown>[] = [];
+  /** PostgreSQL: some events of this transaction were written before its ticket was drawn. */
+  #writtenEarly = false;
 
   constructor(private readonly db: SqlSession) {}
 
@@ -252,7 +263,7 @@ export class SqlJournalStore implements JournalStore {
         digest,
       };
       if (placing === undefined) {
-        this.db.later(APPEND, row);
+        this.#pending.push(row);
         continue;
       }
       const head = placing.heads.get(event.companyId) ?? { seq: 0, hash: GENESIS_HASH };
@@ -286,6 +297,19 @@ export class SqlJournalStore implements JournalStore {
    */
   drawCommitTicket(): void {
     if (this.#appendedIds.length === 0) return;
+    if (!this.#writtenEarly) {
+      // The usual case: every event goes in one statement, the last before the COMMIT, which draws the ticket.
+      const q = new SqlBuilder();
+      const rows = this.#pending.map((row) => `(${APPEND_COLUMNS.map((c) => q.param(row[c])).join(', ')})`);
+      this.#pending = [];
+      const { query, params } = q.build(
+        `WITH ticket AS (SELECT nextval(pg_get_serial_sequence('journal', 'id')) AS value)
+         INSERT INTO journal (${APPEND_COLUMNS.join(', ')}, commit_order) SELECT v.*, ticket.value FROM (VALUES ${rows.join(', ')}) AS v(${APPEND_COLUMNS.join(', ')}), ticket`,
+      );
+      this.db.later(query, params);
+      return;
+    }
+    this.#writePending();
     const q = new SqlBuilder();
     const ids = this.#appendedIds.map((id) => q.param(id)).join(', ');
     const { query, params } = q.build(
@@ -294,17 +318,30 @@ export class SqlJournalStore implements JournalStore {
     this.db.later(query, params);
   }
 
+  /** Writes the events appended so far (PostgreSQL holds them), so that this transaction's reads see them. */
+  #writePending(): void {
+    if (this.#pending.length === 0) return;
+    for (const row of this.#pending) this.db.later(APPEND, row);
+    this.#pending = [];
+    this.#writtenEarly = true;
+  }
+
   async seal(): Promise<number> {
-    if (this.db.dialect.locksRows) await this.db.get(SEAL_TURN);
+    this.#writePending();
+    // The turn is taken by a statement of its own, before the events are read: a statement that
+    // read them with its snapshot and only then waited could place events another sealer placed
+    // meanwhile. On PostgreSQL both travel together (held statements go with the next query).
+    if (this.db.dialect.locksRows) this.db.later(SEAL_TURN);
     let sealed = 0;
     for (;;) {
-      const pending = await this.db.all(UNSEALED, { limit: SEAL_BATCH });
+      const pending = await this.db.all(TO_SEAL, { limit: SEAL_BATCH });
       if (pending.length === 0) return sealed;
-      let position = (await this.db.get(TOP_POSITION))?.top ?? 0;
+      let position = pending[0]!.top ?? 0;
       const companies = [...new Set(pending.map((p) => p.company_id))];
       const heads = new Map<number, { seq: number; hash: string }>();
-      for (const head of await this.db.all(HEADS, { ids: companies })) {
-        heads.set(head.id, head.chain_seq === null || head.chain_hash === null ? { seq: 0, hash: GENESIS_HASH } : { seq: head.chain_seq, hash: head.chain_hash });
+      for (const head of pending) {
+        if (heads.has(head.company_id)) continue;
+        heads.set(head.company_id, head.chain_seq === null || head.chain_hash === null ? { seq: 0, hash: GENESIS_HASH } : { seq: head.chain_seq, hash: head.chain_hash });
       }
       const rows: unknown[][] = [];
       for (const event of pending) {
@@ -327,10 +364,12 @@ export class SqlJournalStore implements JournalStore {
   }
 
   async hasUnsealed(): Promise<boolean> {
+    this.#writePending();
     return (await this.db.get(ANY_UNSEALED)) !== undefined;
   }
 
   async listChain(filter: AuditFilter): Promise<AuditEntry[]> {
+    this.#writePending();
     const q = new SqlBuilder();
     const where = [`company_id = ${q.param(filter.companyId)}`, 'seq IS NOT NULL'];
     if (filter.afterSeq !== undefined) where.push(`seq > ${q.param(filter.afterSeq)}`);
@@ -345,17 +384,20 @@ export class SqlJournalStore implements JournalStore {
   }
 
   async findByIds(companyId: number, ids: readonly number[]): Promise<JournalEvent[]> {
+    this.#writePending();
     if (ids.length === 0) return [];
     return (await this.db.all(BY_IDS, { company: companyId, ids })).map(eventFromRow);
   }
 
   async ofEntity(filter: EntityEventsFilter): Promise<JournalEvent[]> {
+    this.#writePending();
     const params = { company: filter.companyId, entityType: filter.entityType, entityId: filter.entityId, limit: filter.limit };
     const rows = filter.type === undefined ? await this.db.all(OF_ENTITY, params) : await this.db.all(OF_ENTITY_TYPE, { ...params, type: filter.type });
     return rows.map(eventFromRow);
   }
 
   async chainHead(companyId: number): Promise<{ seq: number; hash: string } | null> {
+    this.#writePending();
     const row = await this.db.get(CHAIN_HEAD, { company: companyId });
     return row === undefined || row.chain_seq === null || row.chain_hash === null ? null : { seq: row.chain_seq, hash: row.chain_hash };
   }
@@ -369,6 +411,7 @@ export class SqlJournalStore implements JournalStore {
   }
 
   async read(filter: JournalReadFilter): Promise<JournalEvent[]> {
+    this.#writePending();
     const rows =
       filter.companyId === undefined
         ? await this.db.all(READ_ALL, { after: filter.after, limit: filter.limit })

@@ -98,6 +98,13 @@ export interface RecordsStore {
    * in the series (generation skips it). The unique index is the judge.
    */
   insert(records: readonly NewRecord[]): Promise<(number | null)[]>;
+  /**
+   * Inserts the records of an issue, which are expected to be new, and answers whether each was
+   * recorded: false where the serial already existed in the series (generation skips it). Unlike
+   * {@link insert}, the new ids are not known; in exchange PostgreSQL sends the rows with the
+   * COMMIT (see `SqlSession.insertNew`).
+   */
+  insertIssued(records: readonly NewRecord[]): Promise<boolean[]>;
   findBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]>;
   /** Records matching a filter, newest first, a page at a time. */
   search(filter: RecordFilter): Promise<RecordRow[]>;
@@ -292,6 +299,11 @@ export class SqlRecordsStore implements RecordsStore {
     // A batch shares its context and metadata objects: serialise each of them once.
     const json = { context: jsonOnce(), metadata: jsonOnce() };
     return this.db.insertEach('records', INSERT_COLUMNS, records.map((r) => recordValues(r, json)), { tail: ON_CONFLICT, key: ['company_id', 'serial', 'series_id'] });
+  }
+
+  async insertIssued(records: readonly NewRecord[]): Promise<boolean[]> {
+    const json = { context: jsonOnce(), metadata: jsonOnce() };
+    return this.db.insertNew('records', INSERT_COLUMNS, records.map((r) => recordValues(r, json)), { tail: ON_CONFLICT, key: ['company_id', 'serial', 'series_id'] });
   }
 
   async findBySerial(companyId: number, serial: string, seriesId?: number): Promise<RecordRow[]> {
