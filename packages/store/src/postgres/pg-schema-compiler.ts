@@ -1,6 +1,55 @@
 import { DdlCompiler } from '../schema/ddl-compiler.js';
 
 /**
+ * Per-row foreign keys of `table` replaced by one check per statement (the `statementReferences`
+ * step): the constraints are dropped; a statement trigger looks for new rows whose value the
+ * referenced table does not have; a row trigger on each referenced table refuses to delete (or
+ * renumber) a row still referenced. The functions keep the search path they were created under,
+ * so they look in the store's schema whoever runs the statement. A delete racing an insert of a
+ * row that references it is not caught (a foreign key would lock the referenced row): serialtrace
+ * deletes neither companies nor series.
+ */
+function statementReferences(table: string, references: ReadonlyMap<string, { table: string; column: string }>): string[] {
+  const statements: string[] = [];
+  const checks: string[] = [];
+  for (const [column, target] of references) {
+    statements.push(`DO $do$
+DECLARE name TEXT;
+BEGIN
+  SELECT c.conname INTO name FROM pg_constraint c
+   WHERE c.conrelid = '${table}'::regclass AND c.contype = 'f'
+     AND c.conkey = ARRAY[(SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = '${table}'::regclass AND a.attname = '${column}')];
+  IF name IS NOT NULL THEN EXECUTE format('ALTER TABLE ${table} DROP CONSTRAINT %I', name); END IF;
+END $do$`);
+    checks.push(`  IF EXISTS (SELECT 1 FROM new_rows n WHERE n.${column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${target.table} r WHERE r.${target.column} = n.${column})) THEN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = '${table}.${column} names a row that ${target.table} does not have';
+  END IF;`);
+    const guard = `${table}_${column}_referenced`;
+    statements.push(
+      `CREATE FUNCTION ${guard}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+BEGIN
+  IF (TG_OP = 'DELETE' OR NEW.${target.column} IS DISTINCT FROM OLD.${target.column}) AND EXISTS (SELECT 1 FROM ${table} WHERE ${column} = OLD.${target.column}) THEN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = '${target.table} row is still referenced from ${table}.${column}';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $fn$`,
+      `CREATE TRIGGER ${guard} BEFORE DELETE OR UPDATE OF ${target.column} ON ${target.table} FOR EACH ROW EXECUTE FUNCTION ${guard}()`,
+    );
+  }
+  const check = `${table}_references_check`;
+  statements.push(
+    `CREATE FUNCTION ${check}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+BEGIN
+${checks.join('\n')}
+  RETURN NULL;
+END $fn$`,
+    `CREATE TRIGGER ${table}_references_inserted AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${check}()`,
+    `CREATE TRIGGER ${table}_references_updated AFTER UPDATE ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${check}()`,
+  );
+  return statements;
+}
+
+/**
  * PostgreSQL's reading of the schema description. Text compares byte by byte (`COLLATE "C"`), as
  * in SQLite: names sort the same on both engines whatever locale the cluster was created with.
  * JSON is kept as text, not jsonb, so a stored answer (idempotency) comes back byte for byte.
@@ -16,6 +65,7 @@ export class PgSchemaCompiler extends DdlCompiler {
       boolean: (value) => (value ? 'TRUE' : 'FALSE'),
       clusteredSuffix: '',
       altersConstraints: true,
+      statementReferences,
       afterSeedIds: (table) => [`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM ${table}))`],
     });
   }

@@ -11,6 +11,11 @@ export interface DdlDialect {
   /** Statements after seed rows that gave an identity column its values (the table's name). */
   readonly afterSeedIds: (table: string) => string[];
   /**
+   * The statements that replace per-row foreign keys by per-statement checks (see the
+   * `statementReferences` step); none where the engine keeps its constraints.
+   */
+  readonly statementReferences: (table: string, references: ReadonlyMap<string, { table: string; column: string }>) => string[];
+  /**
    * Whether a unique constraint can be dropped and added in place (PostgreSQL); otherwise the
    * table is built anew (SQLite).
    */
@@ -54,6 +59,15 @@ export class DdlCompiler implements SchemaCompiler {
         return [`DROP TABLE ${step.table}`];
       case 'dropColumn':
         return [`ALTER TABLE ${step.table} DROP COLUMN ${step.name}`];
+      case 'statementReferences': {
+        const references = new Map<string, { table: string; column: string }>();
+        for (const [column, target] of Object.entries(step.references)) {
+          const match = /^(\w+)\((\w+)\)$/.exec(target);
+          if (match === null) throw new Error(`a reference is written table(column), not ${target}`);
+          references.set(column, { table: match[1]!, column: match[2]! });
+        }
+        return this.#dialect.statementReferences(step.table, references);
+      }
       case 'unique': {
         const { table, drop, add, indexes } = step;
         if (this.#dialect.altersConstraints) {

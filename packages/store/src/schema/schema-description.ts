@@ -53,6 +53,15 @@ export type MigrationStep =
   /** A column that is no more (not indexed, not a key). */
   | { readonly kind: 'dropColumn'; readonly table: string; readonly name: string }
   /**
+   * The foreign keys of `table`'s columns (`references`, as the table declares them) checked once
+   * per statement instead of once per row. PostgreSQL checks a foreign key with a lookup per
+   * inserted row, run by a trigger, which cost more than the rest of issuing a batch of serials.
+   * PostgreSQL therefore drops those constraints and checks the new rows of each statement that
+   * inserts or updates the table with one query, and refuses to delete a referenced row by a
+   * trigger on the referenced table. SQLite keeps its constraints (in-process lookups).
+   */
+  | { readonly kind: 'statementReferences'; readonly table: string; readonly references: Readonly<Record<string, string>> }
+  /**
    * A unique constraint of an existing table is replaced: `drop` goes, `add` comes. PostgreSQL
    * alters the table in place. SQLite cannot drop a constraint, so it builds the table anew from
    * `table` (its whole definition after the change, `add` among its uniques), copies every row with

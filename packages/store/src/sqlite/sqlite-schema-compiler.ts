@@ -11,6 +11,8 @@ export class SqliteSchemaCompiler extends DdlCompiler {
       // A rowid key continues after the largest one by itself.
       afterSeedIds: () => [],
       altersConstraints: false,
+      // SQLite keeps its foreign keys: each is a lookup in the process, which costs little.
+      statementReferences: () => [],
     });
   }
 }
