@@ -15,20 +15,37 @@ import type { Caller } from './caller.js';
 import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
+import { CrossSeriesFallback, issueGaplessBatch, type GaplessRequest } from './gapless-batch.js';
 import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 
 export * from './generation-request.js';
 export type { LeasePolicy } from './leased-issue.js';
 
-/** The most requests one batch of leased generation serves. */
+/** The most requests one batch of generation serves. */
 const MAX_BATCH = 256;
+/** The most serials one batch of gapless generation issues (a larger request goes alone). */
+const MAX_BATCH_SERIALS = 10_000;
+/** Gapless batches of one company in progress at once in this process. */
+const GAPLESS_LANES = 2;
 
 export interface GenerationServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly plans: SeriesPlans;
   readonly leases: LeasePolicy;
+}
+
+interface GaplessQueue {
+  readonly waiting: WaitingGapless[];
+  /** Batches in progress. */
+  running: number;
+}
+
+interface WaitingGapless {
+  readonly request: GaplessRequest;
+  readonly resolve: (result: GenerateResult) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 interface Waiting {
@@ -38,10 +55,12 @@ interface Waiting {
 }
 
 /**
- * Issuing serials. Under gapless allocation one request is one transaction: the values are
- * allocated from the locked counter, rendered, checked for uniqueness, recorded and audited, and
- * only then committed and answered. A refusal at any step leaves the counter where it was: a
- * failed request consumes nothing.
+ * Issuing serials. Under gapless allocation the values of a request are allocated from the locked
+ * counter, rendered, checked for uniqueness, recorded and audited, and only then committed and
+ * answered. A refusal at any step leaves the counter where it was: a failed request consumes
+ * nothing. A request that finds none of its company's running goes alone; those that arrive
+ * while one runs are served together by the next transaction (see {@link issueGaplessBatch}),
+ * each with consecutive values and its own audit entry, in at most {@link GAPLESS_LANES} at once.
  *
  * Under leased allocation the values come from a block this process leased, and the requests of
  * one company that arrive while a transaction is running are served together by the next one (see
@@ -68,7 +87,12 @@ export class GenerationService {
     // request (or one after a change) learns it on the way below.
     const known = this.#deps.plans.peek(caller.companyId, seriesName);
     if (known?.settings.allocation === 'leased') return this.#enqueue({ caller, seriesName, valid, requestHash });
-    if (known !== undefined) return this.#one(caller, seriesName, valid, requestHash);
+    if (known !== undefined) {
+      // Plain requests are served together with those of the company that arrive meanwhile; a
+      // replay to look up, or serials to check across series, take the one-by-one path.
+      if (valid.idempotencyKey === null && !this.#crossSeries.has(caller.companyId)) return this.#enqueueGapless({ caller, seriesName, valid, series: known });
+      return this.#one(caller, seriesName, valid, requestHash);
+    }
     // Until the process knows the series, its requests go one at a time: a burst of first requests
     // of a leased series would otherwise each take a lease of its own, side by side.
     const key = `${caller.companyId}\u0000${seriesName}`;
@@ -84,6 +108,70 @@ export class GenerationService {
     } finally {
       this.#learning.delete(key);
     }
+  }
+
+  /** Gapless requests waiting for their company's next batch. */
+  readonly #gaplessQueues = new Map<number, GaplessQueue>();
+  /** Companies seen to have global series: their gapless requests are served one by one. */
+  readonly #crossSeries = new Set<number>();
+
+  #enqueueGapless(request: GaplessRequest): Promise<GenerateResult> {
+    const { companyId } = request.caller;
+    let queue = this.#gaplessQueues.get(companyId);
+    if (queue === undefined) {
+      queue = { waiting: [], running: 0 };
+      this.#gaplessQueues.set(companyId, queue);
+    }
+    const result = new Promise<GenerateResult>((resolve, reject) => queue.waiting.push({ request, resolve, reject }));
+    if (queue.running < GAPLESS_LANES) void this.#drainGapless(companyId, queue);
+    return result;
+  }
+
+  /**
+   * Serves a company's waiting gapless requests, one transaction at a time: a request that finds
+   * none running goes at once (alone); those arriving meanwhile go together in the next.
+   */
+  async #drainGapless(companyId: number, queue: GaplessQueue): Promise<void> {
+    queue.running += 1;
+    try {
+      while (queue.waiting.length > 0) {
+        let serials = 0;
+        let take = 0;
+        while (take < queue.waiting.length && take < MAX_BATCH && (take === 0 || serials + queue.waiting[take]!.request.valid.quantity <= MAX_BATCH_SERIALS)) {
+          serials += queue.waiting[take]!.request.valid.quantity;
+          take += 1;
+        }
+        const batch = queue.waiting.splice(0, take);
+        if (batch.length === 1) {
+          // Alone, it takes the path of a single request, which costs a little less.
+          const [w] = batch as [WaitingGapless];
+          await this.#one(w.request.caller, w.request.seriesName, w.request.valid, '').then(w.resolve, w.reject);
+        } else await this.#gaplessBatch(companyId, batch);
+      }
+    } finally {
+      queue.running -= 1;
+      if (queue.running === 0 && queue.waiting.length === 0) this.#gaplessQueues.delete(companyId);
+    }
+  }
+
+  async #gaplessBatch(companyId: number, batch: readonly WaitingGapless[]): Promise<void> {
+    let results: GenerateResult[];
+    try {
+      results = await this.#deps.store.write((tx) => issueGaplessBatch(tx, this.#deps, companyId, batch.map((w) => w.request)));
+    } catch (error) {
+      if (error instanceof BatchFallback) {
+        if (error instanceof CrossSeriesFallback) this.#crossSeries.add(companyId);
+        // Each on its own, side by side, as they would have run without the batch.
+        await Promise.all(batch.map((w) => this.#one(w.request.caller, w.request.seriesName, w.request.valid, '').then(w.resolve, w.reject)));
+        return;
+      }
+      for (const w of batch) {
+        this.#deps.plans.forget(companyId, w.request.seriesName);
+        w.reject(error);
+      }
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(results[i]!));
   }
 
   /** The first request of a series this process does not know yet, by company and series name. */
@@ -306,10 +394,10 @@ async function issue(
       if (owner === undefined) rows.push(recordFrom(template, serial, sequence));
       else skipped.push({ sequence: sequence.toString(), serial, conflictsWith: owner });
     });
-    const ids = await tx.records.insert(rows);
-    ids.forEach((id, i) => {
+    const recorded = await tx.records.insertIssued(rows);
+    recorded.forEach((isNew, i) => {
       const { sequence, serial } = rows[i]!;
-      if (id === null) skipped.push({ sequence: sequence.toString(), serial, conflictsWith: series.settings.name });
+      if (!isNew) skipped.push({ sequence: sequence.toString(), serial, conflictsWith: series.settings.name });
       else issued.push({ value: sequence, serial });
     });
     counter = candidates[candidates.length - 1]!;

@@ -90,6 +90,50 @@ for (const factory of ENGINES) {
       });
     });
 
+    describe('issue locks of a batch', () => {
+      it('gives the counters of several series and periods in series order, leaving out periods without one', async () => {
+        const b = await addSeries('B');
+        const a = await addSeries('A');
+        await write(async (tx) => {
+          await tx.counters.save(a.id, '*', 7n, AT);
+          await tx.counters.save(b.id, '2025-06-01', TWO_POW_64, AT);
+          await tx.counters.save(b.id, '2025-06-02', 1n, AT);
+        });
+        const locks = await write((tx) =>
+          tx.counters.lockIssues(1, [
+            { seriesId: b.id, period: '2025-06-02' },
+            { seriesId: a.id, period: '*' },
+            { seriesId: b.id, period: '2025-06-01' },
+            { seriesId: a.id, period: 'none-yet' },
+          ]),
+        );
+        expect(locks).toEqual({
+          globalSeries: 0,
+          counters: [
+            { seriesId: b.id, period: '2025-06-01', counter: TWO_POW_64, name: 'B', version: 1, global: false },
+            { seriesId: b.id, period: '2025-06-02', counter: 1n, name: 'B', version: 1, global: false },
+            { seriesId: a.id, period: '*', counter: 7n, name: 'A', version: 1, global: false },
+          ].sort((x, y) => x.seriesId - y.seriesId),
+        });
+        // Another company's series is not reached, and a company without counters still answers its count.
+        await h.addCompany(2, 'second');
+        expect(await write((tx) => tx.counters.lockIssues(2, [{ seriesId: a.id, period: '*' }]))).toEqual({ globalSeries: 0, counters: [] });
+        await addSeries('G', { global: true });
+        expect((await write((tx) => tx.counters.lockIssues(1, [{ seriesId: a.id, period: 'none-yet' }]))).globalSeries).toBe(1);
+        expect(await write((tx) => tx.counters.lockIssues(1, []))).toEqual({ globalSeries: 0, counters: [] });
+      });
+
+      it('holds the counters it gives: saving one updates the row', async () => {
+        const a = await addSeries('A');
+        await write((tx) => tx.counters.save(a.id, '*', 1n, AT));
+        await write(async (tx) => {
+          const { counters } = await tx.counters.lockIssues(1, [{ seriesId: a.id, period: '*' }]);
+          await tx.counters.save(a.id, '*', counters[0]!.counter + 5n, AT);
+        });
+        expect(await read((tx) => tx.counters.read(a.id, '*'))).toBe(6n);
+      });
+    });
+
     describe('leases', () => {
       const lease = (series: SeriesRow, overrides: Partial<NewLease> = {}): NewLease => ({
         companyId: series.companyId,

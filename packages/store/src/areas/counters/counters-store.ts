@@ -61,6 +61,14 @@ export interface CountersStore {
    * serials must be unique across series, the company is held too, so its issues take turns.
    */
   lockIssue(companyId: number, seriesId: number, period: string, expect?: { readonly name: string; readonly version: number }): Promise<IssueLocks>;
+  /**
+   * {@link lockIssue} for a batch of issues of one company in one transaction: the counters of
+   * several series' periods, held, taken in (series, period) order so that batches never deadlock
+   * one another, each with its series' name, version and global flag. A period without a counter
+   * yet is missing from the answer (its first value is {@link lockIssue}'s to take). In a company
+   * with global series the company is held too, as by {@link lockIssue}.
+   */
+  lockIssues(companyId: number, keys: readonly { readonly seriesId: number; readonly period: string }[]): Promise<IssueBatchLocks>;
   save(seriesId: number, period: string, value: bigint, at: string): Promise<void>;
 
   /** This owner's open lease of the period, held. */
@@ -77,6 +85,20 @@ export interface CountersStore {
   saveLease(id: number, used: bigint, expiresAt: string): Promise<void>;
   /** Closes a lease; values after `used` up to its last are the caller's to record as skipped. */
   releaseLease(id: number, used: bigint, at: string): Promise<void>;
+}
+
+/** What a batch of issues holds (see {@link CountersStore.lockIssues}). */
+export interface IssueBatchLocks {
+  /** How many global series the company has. */
+  readonly globalSeries: number;
+  readonly counters: readonly {
+    readonly seriesId: number;
+    readonly period: string;
+    readonly counter: bigint;
+    readonly name: string;
+    readonly version: number;
+    readonly global: boolean;
+  }[];
 }
 
 interface LeaseDbRow {
@@ -127,6 +149,7 @@ const ISSUE_NEW_PERIOD = sql<{ global_series: number; name: string; version: num
   `SELECT c.global_series, s.name, s.version, s.is_global FROM companies c, series s
    WHERE c.id = :company AND s.id = :series AND s.company_id = :company [[FOR KEY SHARE OF c]]`,
 );
+const COMPANY_GLOBALS = sql<{ global_series: number }>('issue_company_globals', 'SELECT global_series FROM companies WHERE id = :company [[FOR KEY SHARE]]');
 /** A company whose serials must be unique across series: its issues take turns. */
 const GLOBAL_TURN = sql('issue_global_turn', 'SELECT id FROM companies WHERE id = :company [[FOR NO KEY UPDATE]]');
 const SAVE_LOCKED = sql('counter_save_locked', 'UPDATE counters SET value = :value, updated_at = :at WHERE series_id = :series AND period = :period');
@@ -199,6 +222,31 @@ export class SqlCountersStore implements CountersStore {
       otherGlobal: globals - mine > 0,
       seriesCurrent: expect === undefined || (row !== undefined && row.name === expect.name && row.version === expect.version),
     };
+  }
+
+  async lockIssues(companyId: number, keys: readonly { readonly seriesId: number; readonly period: string }[]): Promise<IssueBatchLocks> {
+    if (keys.length === 0) return { globalSeries: 0, counters: [] };
+    const q = new SqlBuilder();
+    const company = q.param(companyId);
+    const wanted = keys.map((k) => `(k.series_id = ${q.param(k.seriesId)} AND k.period = ${q.param(k.period)})`).join(' OR ');
+    const { query, params } = q.build<{ global_series: number; series_id: number; period: string; value: string; name: string; version: number; is_global: DbFlag }>(
+      `SELECT c.global_series, k.series_id, k.period, k.value, s.name, s.version, s.is_global
+       FROM counters k JOIN series s ON s.id = k.series_id JOIN companies c ON c.id = s.company_id
+       WHERE s.company_id = ${company} AND (${wanted})
+       ORDER BY k.series_id, k.period [[FOR KEY SHARE OF c FOR UPDATE OF k]]`,
+    );
+    const rows = await this.db.all(query, params);
+    let globalSeries = rows[0]?.global_series;
+    if (globalSeries === undefined) {
+      // None of the periods has a counter yet: the count is read all the same.
+      globalSeries = (await this.db.get(COMPANY_GLOBALS, { company: companyId }))?.global_series ?? 0;
+    }
+    if (globalSeries > 0 && !this.db.readOnly && this.db.dialect.locksRows) await this.db.get(GLOBAL_TURN, { company: companyId });
+    const counters = rows.map((row) => {
+      if (!this.db.readOnly) this.#held.add(counterKey(row.series_id, row.period));
+      return { seriesId: row.series_id, period: row.period, counter: BigInt(row.value), name: row.name, version: row.version, global: flag(row.is_global) };
+    });
+    return { globalSeries, counters };
   }
 
   async save(seriesId: number, period: string, value: bigint, at: string): Promise<void> {
