@@ -219,8 +219,13 @@ async function recordRound(tx: StoreTransaction, companyId: number, round: reado
     entry.serials.push(...rendered[i]!);
     bySeries.set(p.series.id, entry);
   });
+  // One look at the company's global series serves every series of the round.
+  let globals: number[] | undefined;
   for (const { series, state, serials } of bySeries.values()) {
-    state.crossSeries ??= series.settings.global || (await tx.series.hasOtherGlobal(companyId, series.id));
+    if (state.crossSeries === undefined) {
+      globals ??= await tx.series.globalSeriesIds(companyId);
+      state.crossSeries = series.settings.global || globals.some((id) => id !== series.id);
+    }
     if (!state.crossSeries) continue;
     const found = await tx.records.findTaken(companyId, series.id, series.settings.global, serials);
     taken.set(series.id, new Map(found.map((t) => [t.serial, t.seriesName])));

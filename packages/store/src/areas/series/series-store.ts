@@ -56,6 +56,8 @@ export interface SeriesStore {
   hasIssued(seriesId: number): Promise<boolean>;
   /** Whether the company has a global series other than `exceptSeriesId`. */
   hasOtherGlobal(companyId: number, exceptSeriesId: number): Promise<boolean>;
+  /** The ids of the company's global series (a company has few, usually none). */
+  globalSeriesIds(companyId: number): Promise<number[]>;
 }
 
 interface SeriesDbRow {
@@ -205,6 +207,7 @@ const HAS_ISSUED = sql<{ issued: DbFlag }>(
   `SELECT CASE WHEN EXISTS (SELECT 1 FROM counters WHERE series_id = :series) THEN 1
      WHEN EXISTS (SELECT 1 FROM records WHERE series_id = :series) THEN 1 ELSE 0 END AS issued`,
 );
+const GLOBAL_IDS = sql<{ id: number }>('series_global_ids', 'SELECT id FROM series WHERE company_id = :company AND is_global = :yes ORDER BY id');
 const OTHER_GLOBAL = sql('series_other_global', 'SELECT 1 AS found FROM series WHERE company_id = :company AND is_global = :yes AND id <> :except LIMIT 1');
 /**
  * A series turning global (or a global one created) holds the company FOR UPDATE: issues take a
@@ -302,5 +305,9 @@ export class SqlSeriesStore implements SeriesStore {
 
   async hasOtherGlobal(companyId: number, exceptSeriesId: number): Promise<boolean> {
     return (await this.db.get(OTHER_GLOBAL, { company: companyId, yes: true, except: exceptSeriesId })) !== undefined;
+  }
+
+  async globalSeriesIds(companyId: number): Promise<number[]> {
+    return (await this.db.all(GLOBAL_IDS, { company: companyId, yes: true })).map((r) => r.id);
   }
 }
