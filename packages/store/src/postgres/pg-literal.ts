@@ -5,8 +5,12 @@
  */
 export type LiteralValue = string | number | bigint | boolean | null;
 
+const NEEDS_ESCAPING = /['\\\0]/;
+
 /** A string literal in PostgreSQL's escape form, valid whatever `standard_conforming_strings` is. */
 function stringLiteral(value: string): string {
+  // Most text (serials, times, names) needs no escaping at all.
+  if (!NEEDS_ESCAPING.test(value)) return `'${value}'`;
   if (value.includes('\0')) throw new Error('a NUL character cannot be stored in PostgreSQL text');
   let escaped = '';
   let backslash = false;

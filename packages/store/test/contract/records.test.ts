@@ -107,11 +107,17 @@ for (const factory of ENGINES) {
         const a = await addSeries('A');
         const b = await addSeries('B');
         expect(await write((tx) => tx.records.insertIssued([newRecord(a, 'N-1', { workOrder: 'WO-1', lot: 'L1' })]))).toEqual([true]);
+        // Text travels as literals on PostgreSQL: quotes, backslashes and any character arrive as given.
+        const odd = `O'Brien \\ 100% _x_ $1 ::text ünï 😀 '' \\'`;
+        expect(await write((tx) => tx.records.insertIssued([newRecord(a, odd, { workOrder: odd, context: { NOTE: odd } }), newRecord(a, `${odd}-2`, { partNumber: odd })]))).toEqual([true, true]);
+        const [oddRecord] = await read((tx) => tx.records.findBySerial(1, odd));
+        expect([oddRecord!.serial, oddRecord!.workOrder, oddRecord!.context]).toEqual([odd, odd, { NOTE: odd }]);
+        expect((await read((tx) => tx.records.findBySerial(1, `${odd}-2`)))[0]!.partNumber).toBe(odd);
         const batch = [newRecord(a, 'N-2', { sequence: 2n }), newRecord(a, 'N-3', { sequence: TWO_POW_64 }), newRecord(b, 'N-2')];
         expect(await write((tx) => tx.records.insertIssued(batch))).toEqual([true, true, true]);
         expect(await write((tx) => tx.records.insertIssued([]))).toEqual([]);
         const stored = await read((tx) => tx.records.search({ companyId: 1, limit: 100 }));
-        expect(stored.map((r) => [r.seriesName, r.serial, r.sequence, r.workOrder, r.lot]).sort()).toEqual([
+        expect(stored.filter((r) => !r.serial.startsWith("O'Brien")).map((r) => [r.seriesName, r.serial, r.sequence, r.workOrder, r.lot]).sort()).toEqual([
           ['A', 'N-1', 1n, 'WO-1', 'L1'],
           ['A', 'N-2', 2n, null, null],
           ['A', 'N-3', TWO_POW_64, null, null],

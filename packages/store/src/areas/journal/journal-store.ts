@@ -182,6 +182,10 @@ const TO_SEAL = sql<{ id: number; company_id: number; digest: string | null; cha
 );
 const ANY_UNSEALED = sql('journal_any_unsealed', 'SELECT 1 AS found FROM journal WHERE position IS NULL LIMIT 1');
 const TOP_POSITION = sql<{ top: number | null }>('journal_top_position', 'SELECT MAX(position) AS top FROM journal');
+const PLACE_ONE = sql<{ chain_seq: number | null; chain_hash: string | null; top: number | null }>(
+  'journal_place_one',
+  'SELECT chain_seq, chain_hash, (SELECT MAX(position) FROM journal) AS top FROM companies WHERE id = :company',
+);
 const HEADS = sql<{ id: number; chain_seq: number | null; chain_hash: string | null }>(
   'journal_heads',
   'SELECT id, chain_seq, chain_hash FROM companies WHERE id IN :ids[]',
@@ -280,13 +284,23 @@ export class SqlJournalStore implements JournalStore {
 
   /** The journal's last position and the chain heads of the events' companies, as they stand in this transaction. */
   async #places(events: readonly JournalDraft[]): Promise<{ top: number; heads: Map<number, { seq: number; hash: string }> }> {
-    const top = (await this.db.get(TOP_POSITION))?.top ?? 0;
+    const companies = [...new Set(events.map((e) => e.companyId))];
     const heads = new Map<number, { seq: number; hash: string }>();
-    for (const head of await this.db.all(HEADS, { ids: [...new Set(events.map((e) => e.companyId))] })) {
-      heads.set(head.id, head.chain_seq === null || head.chain_hash === null ? { seq: 0, hash: GENESIS_HASH } : { seq: head.chain_seq, hash: head.chain_hash });
+    const keep = (id: number, seq: number | null, hash: string | null) =>
+      heads.set(id, seq === null || hash === null ? { seq: 0, hash: GENESIS_HASH } : { seq, hash });
+    if (companies.length === 1) {
+      // The usual case, one statement: the company's head and the journal's last position.
+      const row = await this.db.get(PLACE_ONE, { company: companies[0]! });
+      if (row !== undefined) {
+        keep(companies[0]!, row.chain_seq, row.chain_hash);
+        return { top: row.top ?? 0, heads };
+      }
     }
+    const top = (await this.db.get(TOP_POSITION))?.top ?? 0;
+    for (const head of await this.db.all(HEADS, { ids: companies })) keep(head.id, head.chain_seq, head.chain_hash);
     return { top, heads };
   }
+
 
   /**
    * PostgreSQL, as the transaction commits: draws one ticket for every event it appended, from
