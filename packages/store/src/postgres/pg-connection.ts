@@ -35,13 +35,30 @@ export class PgConnection {
       const batch = [...(this.#beginPending === undefined ? [] : [this.#beginPending]), ...this.#held, inline(text, values)].join(';\n');
       this.#beginPending = undefined;
       this.#held = [];
-      const results = (await this.#client.query(batch)) as unknown as QueryResult<R>[];
+      const results = (await this.#send(() => this.#client.query(batch))) as unknown as QueryResult<R>[];
       const last = results[results.length - 1]!;
       return { rows: last.rows, rowCount: last.rowCount ?? 0 };
     }
     await this.#flush();
-    const result = await this.#client.query<R>(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
+    const result = await this.#send(() => this.#client.query<R>(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] }));
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  }
+
+  /**
+   * The SQLSTATE of the first statement of this transaction that failed, if any: the error the
+   * caller finally sees may be a later one (a statement in the aborted transaction), or none of
+   * the database's (the unit's code caught the first and failed otherwise).
+   */
+  firstFailure: string | undefined;
+
+  async #send<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (this.firstFailure === undefined && typeof code === 'string') this.firstFailure = code;
+      throw error;
+    }
   }
 
   /** Queues a statement that returns nothing the caller reads. */
@@ -84,7 +101,7 @@ export class PgConnection {
     const batch = [...(this.#beginPending === undefined ? [] : [this.#beginPending]), ...statements];
     this.#beginPending = undefined;
     this.#held = [];
-    await this.#client.query(batch.join(';\n'));
+    await this.#send(() => this.#client.query(batch.join(';\n')));
   }
 }
 

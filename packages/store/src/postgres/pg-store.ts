@@ -313,7 +313,7 @@ export class PgStore implements Store {
     try {
       await this.#ensureMigrated();
       this.#startSweep();
-      const mode = { careful: false };
+      const mode = { careful: false, again: false };
       for (let attempt = 1; ; attempt++) {
         try {
           const { result, appended } = await this.#attempt(kind, work, mode);
@@ -321,7 +321,9 @@ export class PgStore implements Store {
           return result;
         } catch (error) {
           const state = sqlState(error);
-          if (state === undefined || !RETRYABLE.has(state) || attempt >= MAX_ATTEMPTS) throw this.#translate(error);
+          const again = mode.again;
+          mode.again = false;
+          if ((!again && (state === undefined || !RETRYABLE.has(state))) || attempt >= MAX_ATTEMPTS) throw this.#translate(error);
           // Apart a little, at random, so the transactions that collided do not collide again.
           await sleep(Math.random() * 2 ** attempt);
         }
@@ -334,9 +336,10 @@ export class PgStore implements Store {
 
   /**
    * One run of a unit. `mode.careful` turns on, for the runs that follow, when a unique violation
-   * may come from rows sent in the hope that they were new ({@link PgSession.insertNew}).
+   * may come from rows sent in the hope that they were new ({@link PgSession.insertNew}); the unit
+   * then runs again (`mode.again`) whatever error it ended with.
    */
-  async #attempt<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>, mode: { careful: boolean }): Promise<{ result: T; appended: boolean }> {
+  async #attempt<T>(kind: 'read' | 'write', work: (tx: StoreTransaction) => Promise<T>, mode: { careful: boolean; again: boolean }): Promise<{ result: T; appended: boolean }> {
     const client = await this.#connect();
     const db = new PgConnection(client);
     let broken: unknown;
@@ -350,7 +353,12 @@ export class PgStore implements Store {
         (tx.journal as SqlJournalStore).drawCommitTicket();
         await db.commit();
       } catch (error) {
-        if (session.hoped && sqlState(error) === '23505') mode.careful = true;
+        // Rows sent in the hope that they were new were not: whatever the unit made of that
+        // failure, it runs again, carefully.
+        if (session.hoped && (sqlState(error) === '23505' || db.firstFailure === '23505')) {
+          mode.careful = true;
+          mode.again = true;
+        }
         if (isConnectionError(error)) broken = error;
         else await db.rollback().catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;

@@ -143,6 +143,26 @@ for (const factory of ENGINES) {
         expect(await read((tx) => tx.counters.read(a.id, '*'))).toBe(3n);
       });
 
+      it('runs a unit again carefully when it caught the failure of rows it hoped were new and failed otherwise', async () => {
+        const a = await addSeries('A');
+        await write((tx) => tx.records.insert([newRecord(a, 'Y-1')]));
+        let runs = 0;
+        const answer = await write(async (tx) => {
+          runs += 1;
+          const recorded = await tx.records.insertIssued([newRecord(a, 'Y-1', { workOrder: 'NEW' }), newRecord(a, 'Y-2')]);
+          try {
+            // On PostgreSQL the rows travel with this read, and their failure surfaces here.
+            await tx.records.findBySerial(1, 'Y-2');
+          } catch {
+            throw new Error('the unit gave up in its own words');
+          }
+          return recorded;
+        });
+        expect(answer).toEqual([false, true]);
+        expect(runs).toBe(h.store.engine === 'postgres' ? 2 : 1);
+        expect((await read((tx) => tx.records.findBySerial(1, 'Y-1'))).map((r) => r.workOrder)).toEqual([null]);
+      });
+
       it('refuses a record whose series or company does not exist, keeping nothing of the unit', async () => {
         const a = await addSeries('A');
         const ghost = { ...a, id: a.id + 1000 };
