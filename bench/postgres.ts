@@ -22,6 +22,12 @@ type Side = (typeof SIDES)[number];
 
 /** Gapless single-serial requests on one series against the bare transactions, at every concurrency. */
 const GAPLESS_TO_BARE_TARGET = 0.7;
+/** Gapless against bare over 16 series: single serials from 64 clients, and batches of 100 from 16 and 64. */
+const SPREAD_TARGETS = [
+  { quantity: 1, clients: 64, series: 16, target: 0.6 },
+  { quantity: 100, clients: 16, series: 16, target: 0.5 },
+  { quantity: 100, clients: 64, series: 16, target: 0.5 },
+] as const;
 /** Leased against gapless, single-serial requests from 64 clients. */
 const LEASED_TO_GAPLESS_TARGET = 5;
 const LEASED_TARGET_CLIENTS = 64;
@@ -67,6 +73,8 @@ export type PostgresReport =
           readonly byClients: readonly { readonly clients: number; readonly ratio: number; readonly met: boolean }[];
           readonly met: boolean;
         };
+        /** Series do not wait for each other: gapless over 16 series against bare. */
+        readonly spread: readonly { readonly quantity: number; readonly clients: number; readonly series: number; readonly target: number; readonly ratio: number; readonly met: boolean }[];
         readonly leasedToGapless: {
           readonly target: number;
           readonly clients: number;
@@ -326,6 +334,10 @@ export async function runPostgresBench(options: { quick: boolean; required: bool
       cases,
       targets: {
         gaplessToBare: { target: GAPLESS_TO_BARE_TARGET, quantity: 1, series: 1, byClients, met: byClients.every((c) => c.met) },
+        spread: SPREAD_TARGETS.map((t) => {
+          const ratio = find(t.quantity, t.clients, t.series).gaplessToBare;
+          return { ...t, ratio, met: ratio >= t.target };
+        }),
         leasedToGapless: {
           target: LEASED_TO_GAPLESS_TARGET,
           clients: LEASED_TARGET_CLIENTS,
@@ -368,7 +380,13 @@ export function printPostgresReport(report: PostgresReport): void {
         `${`${(c.gaplessToBare * 100).toFixed(0)}%`.padStart(12)}  ${`${c.leasedToGapless.toFixed(1)}x`.padStart(14)}`,
     );
   }
-  const { gaplessToBare, leasedToGapless } = report.targets;
+  const { gaplessToBare, leasedToGapless, spread } = report.targets;
+  for (const t of spread) {
+    console.log(
+      `  target: gapless ${t.quantity === 1 ? 'single-serial' : `batches of ${t.quantity}`} over ${t.series} series, ${t.clients} clients, at least ${t.target * 100}% of bare: ` +
+        `${(t.ratio * 100).toFixed(0)}% ${t.met ? 'met' : 'NOT met'}`,
+    );
+  }
   console.log(
     `\n  target: gapless single-serial on one series at least ${gaplessToBare.target * 100}% of bare, at each concurrency:` +
       gaplessToBare.byClients.map((c) => ` ${c.clients} client${c.clients === 1 ? '' : 's'} ${(c.ratio * 100).toFixed(0)}% ${c.met ? 'met' : 'NOT met'}`).join(','),
