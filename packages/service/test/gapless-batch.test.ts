@@ -6,8 +6,8 @@ import { ENGINES } from './engines.js';
 import { ManualClock } from './harness.js';
 
 /*
- * Gapless requests of a company that arrive while one of its transactions runs are served together
- * by the next one. Every promise of one-request-one-transaction must still hold: each request's
+ * On PostgreSQL, gapless requests of a company that arrive while one of its transactions runs are
+ * served together by the next one (SQLite's group commit shares the commit instead). Every promise of one-request-one-transaction must still hold: each request's
  * serials are consecutive and answered only once committed, the series stays gapless, every
  * request has its own audit entry under its own caller, and a refusal or a skip is the request's
  * own, as when it runs alone.
@@ -60,7 +60,7 @@ for (const engine of ENGINES) {
       await cleanup();
     });
 
-    it('serves requests that arrive together in fewer transactions, each consecutive, the series gapless, each audited under its caller', async () => {
+    it('serves requests that arrive together, each consecutive, the series gapless, each audited under its caller', async () => {
       const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
       for (const name of ['One', 'Two', 'Three']) {
         await a.app.series.create(callerN(0), { name, format: `${name[0]}-{######}` });
@@ -71,7 +71,9 @@ for (const engine of ENGINES) {
       const before = a.writes() + b.writes();
       const requests = Array.from({ length: 60 }, (_, i) => ({ server: i % 2 === 0 ? a : b, series: ['One', 'Two', 'Three'][i % 3]!, quantity: (i % 4) + 1, caller: callerN(i + 1) }));
       const results = await Promise.all(requests.map((r) => r.server.app.generation.generate(r.caller, r.series, { quantity: r.quantity, workOrder: `WO-${r.caller.actor}` })));
-      expect(a.writes() + b.writes() - before).toBeLessThan(requests.length);
+      // PostgreSQL serves them in fewer transactions; SQLite's group commit shares the commit instead.
+      if (engine.name === 'postgres') expect(a.writes() + b.writes() - before).toBeLessThan(requests.length);
+      else expect(a.writes() + b.writes() - before).toBe(requests.length);
 
       results.forEach((result, i) => {
         expect(result.serials).toHaveLength(requests[i]!.quantity);
