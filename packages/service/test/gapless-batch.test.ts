@@ -7,9 +7,10 @@ import { ManualClock } from './harness.js';
 
 /*
  * On PostgreSQL, gapless requests of a company that arrive while one of its transactions runs are
- * served together by the next one (SQLite's group commit shares the commit instead). Every promise of one-request-one-transaction must still hold: each request's
- * serials are consecutive and answered only once committed, the series stays gapless, every
- * request has its own audit entry under its own caller, and a refusal or a skip is the request's
+ * served together by the next one (SQLite's group commit shares the commit instead). Every promise
+ * of one-request-one-transaction must still hold: each request's serials are consecutive and
+ * answered only once committed, the series stays gapless, every request has its own audit entry
+ * under its own caller, and a refusal or a skip is the request's
  * own, as when it runs alone.
  */
 
