@@ -145,18 +145,34 @@ export class PgSession implements SqlSession {
  */
 export class IdBlocks {
   readonly #free = new Map<string, number[]>();
+  /** The highest id handed out per table: ids only rise, take after take. */
+  readonly #highest = new Map<string, number>();
 
   constructor(private readonly blockSize = 64) {}
 
+  /**
+   * `count` ids, higher than any handed out before. The sealer keeps a transaction's events in id
+   * order, so the ids a transaction takes, one take after another, must rise in the order it
+   * appends them. Two draws may overlap and the earlier one come back last: its ids below those
+   * already handed out are left unused.
+   */
   async take(table: string, count: number, draw: (n: number) => Promise<{ id: string | number }[]>): Promise<number[]> {
-    let free = this.#free.get(table) ?? [];
-    if (free.length < count) {
+    let free = this.#usable(table, this.#free.get(table) ?? []);
+    while (free.length < count) {
       const drawn = await draw(Math.max(this.blockSize, count - free.length));
-      // Another caller may have drawn meanwhile: whatever is free now, plus what this one drew.
-      free = [...(this.#free.get(table) ?? []), ...drawn.map((r) => Number(r.id))];
+      // Another caller may have taken or drawn meanwhile: what is free now, plus what this one drew.
+      free = this.#usable(table, [...(this.#free.get(table) ?? []), ...drawn.map((r) => Number(r.id))]);
     }
     const taken = free.slice(0, count);
     this.#free.set(table, free.slice(count));
+    this.#highest.set(table, taken[taken.length - 1]!);
     return taken;
   }
+
+  /** `ids` in order, without those at or below the highest handed out. */
+  #usable(table: string, ids: readonly number[]): number[] {
+    const highest = this.#highest.get(table) ?? 0;
+    return ids.filter((id) => id > highest).sort((a, b) => a - b);
+  }
 }
+
