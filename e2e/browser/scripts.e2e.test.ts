@@ -32,6 +32,14 @@ async function typeSource(page: Page, lines: readonly string[]): Promise<void> {
   }
 }
 
+const SOURCE = [
+  'function main(context) {',
+  "const serials = manufacturing.generateSerials('Bottles', context.quantity, { workOrder: context.workOrder });",
+  "console.log('issued ' + serials.join(' ') + ' for ' + context.workOrder);",
+  'return { serials };',
+  '}',
+];
+
 describe('Scripts', () => {
   it('writes a script in the editor, saves it, runs it with a context and sees the result and its log', async () => {
     // A refused save (the syntax error) is a 4xx, which Chromium logs as a console error.
@@ -63,13 +71,7 @@ describe('Scripts', () => {
     await page.locator('.cm-lintRange-error').first().waitFor();
     await screenshot(page, 'scripts-1-syntax-error');
 
-    await typeSource(page, [
-      'function main(context) {',
-      "const serials = manufacturing.generateSerials('Bottles', context.quantity, { workOrder: context.workOrder });",
-      "console.log('issued ' + serials.join(' ') + ' for ' + context.workOrder);",
-      'return { serials };',
-      '}',
-    ]);
+    await typeSource(page, SOURCE);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page
       .getByText('Saved version 1', { exact: true })
@@ -109,10 +111,7 @@ describe('Scripts', () => {
     expect(JSON.stringify(records.json)).toContain('B0002');
 
     // An edit not yet saved: the page says the run would use version 1 and offers Save and run.
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+End');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('// checked');
+    await typeSource(page, [...SOURCE, '// checked']);
     await run.getByRole('button', { name: 'Save and run', exact: true }).waitFor();
     await run.getByRole('button', { name: 'Run version 1', exact: true }).waitFor();
     await run.getByRole('button', { name: 'Save and run', exact: true }).click();
