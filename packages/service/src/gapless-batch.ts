@@ -1,8 +1,8 @@
-import { compileSerialMaker, nextValues, resolveContext, type Clock } from '@serialtrace/core';
+import { nextValues, SerialtraceError, type Clock, type SerialMaker } from '@serialtrace/core';
 import type { NewRecord, SeriesRow, StoreTransaction } from '@serialtrace/store';
 import { appendAuditItems, reserveAuditIds, type AuditItem } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued } from './generation-records.js';
+import { generationEntry, recordFrom, recordTemplate, requestMaker, type Issued } from './generation-records.js';
 import type { GenerateResult, ValidGenerateRequest } from './generation-request.js';
 import { BatchFallback } from './leased-issue.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
@@ -60,26 +60,25 @@ export async function issueGaplessBatch(tx: StoreTransaction, deps: GaplessBatch
     const locked = counters.get(key);
     if (locked === undefined || locked.name !== request.seriesName || locked.version !== series.version) throw new BatchFallback();
     const counter = values.get(key) ?? locked.counter;
-    let issued: Issued[];
+    let maker: SerialMaker;
     try {
-      checkGs1Request(series, valid);
-      const context = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
-      const maker = compileSerialMaker(plan, { local, context }, { period, permutation: deps.plans.permutationFor(series, plan) });
-      const candidates = nextValues(plan, counter, valid.quantity);
-      if (candidates === undefined) throw new BatchFallback();
-      const sequences = maker.valuesOf === null ? candidates : maker.valuesOf(candidates);
-      const template = recordTemplate(caller, series.id, period, valid, at, auditIds[i]!);
-      issued = sequences.map((sequence) => {
-        const serial = maker.render(sequence);
-        rows.push(recordFrom(template, serial, sequence));
-        return { value: sequence, serial };
-      });
-      values.set(key, candidates[candidates.length - 1]!);
+      maker = requestMaker(deps.plans, series, plan, { local, period }, valid);
     } catch (error) {
-      // A refusal is the request's own answer, given when it runs alone.
-      if (error instanceof BatchFallback) throw error;
-      throw new BatchFallback();
+      // A refusal is the request's own answer, given when it runs alone; anything else is a fault.
+      if (error instanceof SerialtraceError) throw new BatchFallback();
+      throw error;
     }
+    // Running out of values is a refusal too.
+    const candidates = nextValues(plan, counter, valid.quantity);
+    if (candidates === undefined) throw new BatchFallback();
+    const sequences = maker.valuesOf === null ? candidates : maker.valuesOf(candidates);
+    const template = recordTemplate(caller, series.id, period, valid, at, auditIds[i]!);
+    const issued: Issued[] = sequences.map((sequence) => {
+      const serial = maker.render(sequence);
+      rows.push(recordFrom(template, serial, sequence));
+      return { value: sequence, serial };
+    });
+    values.set(key, candidates[candidates.length - 1]!);
     return { request, period, issued };
   });
 

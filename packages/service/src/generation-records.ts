@@ -1,9 +1,10 @@
-import { SerialtraceError } from '@serialtrace/core';
+import { compileSerialMaker, resolveContext, SerialtraceError, type LocalDateTime, type SerialMaker, type SeriesPlan } from '@serialtrace/core';
 import type { NewRecord, SeriesRow } from '@serialtrace/store';
 import type { AuditDraft } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import type { ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
+import type { SeriesPlans } from './series-plans.js';
 
 /** What every record of one request shares. */
 export type RecordTemplate = Omit<NewRecord, 'serial' | 'sequence'>;
@@ -101,10 +102,28 @@ export function generationEntry(series: SeriesRow, period: string, valid: ValidG
 }
 
 /** Lot and expiry are GS1 item data: only a series bound to a GTIN can carry them. */
-export function checkGs1Request(series: SeriesRow, valid: ValidGenerateRequest): void {
+function checkGs1Request(series: SeriesRow, valid: ValidGenerateRequest): void {
   if (series.settings.gtin !== null || (valid.lot === null && valid.expiry === null)) return;
   throw new SerialtraceError('VALUE_INVALID', {
     field: valid.lot === null ? 'expiry' : 'lot',
     reason: `series "${series.settings.name}" is not bound to a GTIN, and a lot or expiry date belongs to a GS1 item`,
   });
+}
+
+/**
+ * What renders a request's serials in a period: its context resolved against the series' tokens,
+ * and the series' GS1 rule checked. A request the series cannot serve is refused here with a
+ * `SerialtraceError`, whichever way (alone, leased or in a batch) it is being served.
+ */
+export function requestMaker(
+  plans: SeriesPlans,
+  series: SeriesRow,
+  plan: SeriesPlan,
+  at: { readonly local: LocalDateTime; readonly period: string },
+  valid: ValidGenerateRequest,
+): SerialMaker {
+  const context = resolveContext(plan, at.local, { context: valid.context, partNumber: valid.partNumber });
+  const maker = compileSerialMaker(plan, { local: at.local, context }, { period: at.period, permutation: plans.permutationFor(series, plan) });
+  checkGs1Request(series, valid);
+  return maker;
 }

@@ -1,9 +1,7 @@
 import {
-  compileSerialMaker,
   exhaustedError,
   nextValues,
   remainingAfter,
-  resolveContext,
   SerialtraceError,
   type Clock,
   type SerialMaker,
@@ -12,7 +10,7 @@ import {
 import type { IssueLocks, NewRecord, SeriesRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit, reserveAuditIds } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { generationEntry, recordFrom, recordTemplate, requestMaker, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
 import { CrossSeriesFallback, issueGaplessBatch, type GaplessRequest } from './gapless-batch.js';
@@ -277,9 +275,7 @@ export class GenerationService {
     const { local, period } = periodAt(plan, now);
     const locks = await tx.counters.lockIssue(caller.companyId, series.id, period, expect);
     if (!locks.seriesCurrent) return undefined;
-    const values = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
-    const maker = compileSerialMaker(plan, { local, context: values }, { period, permutation: this.#deps.plans.permutationFor(series, plan) });
-    checkGs1Request(series, valid);
+    const maker = requestMaker(this.#deps.plans, series, plan, { local, period }, valid);
     return { kind: 'gapless', plan, period, maker, locks };
   }
 

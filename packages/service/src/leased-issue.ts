@@ -1,8 +1,6 @@
 import {
-  compileSerialMaker,
   exhaustedError,
   remainingAfter,
-  resolveContext,
   SerialtraceError,
   type Clock,
   type SeriesPlan,
@@ -10,7 +8,7 @@ import {
 import type { LeaseRow, NewRecord, SeriesRow, StoreTransaction } from '@serialtrace/store';
 import { appendAuditItems, reserveAuditIds, type AuditItem } from './audit-writer.js';
 import type { Caller } from './caller.js';
-import { checkGs1Request, generationEntry, recordFrom, recordTemplate, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
+import { generationEntry, recordFrom, recordTemplate, requestMaker, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import type { GenerateResult, ValidGenerateRequest } from './generation-request.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 
@@ -139,9 +137,7 @@ export async function issueLeased(
       }
       const { local, period } = periodAt(plan, now);
       const { valid, caller } = request;
-      const context = resolveContext(plan, local, { context: valid.context, partNumber: valid.partNumber });
-      const maker = compileSerialMaker(plan, { local, context }, { period, permutation: deps.plans.permutationFor(row, plan) });
-      checkGs1Request(row, valid);
+      const maker = requestMaker(deps.plans, row, plan, { local, period }, valid);
       const state = await leases.state(row, plan, period);
       const taken = await leases.take(state, valid.quantity);
       if ('remaining' in taken) throw exhaustedError(plan, period, valid.quantity, taken.remaining);
