@@ -13,6 +13,7 @@ import type { Caller } from './caller.js';
 import { generationEntry, recordFrom, recordTemplate, requestMaker, type Issued, type RecordTemplate, type Skipped } from './generation-records.js';
 import { validateGenerateRequest, type GenerateRequest, type GenerateResult, type ValidGenerateRequest } from './generation-request.js';
 import { fingerprint } from './hashing.js';
+import { CompanyQueues, type Waiting } from './company-queues.js';
 import { CrossSeriesFallback, issueGaplessBatch, type GaplessRequest } from './gapless-batch.js';
 import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
@@ -34,24 +35,6 @@ export interface GenerationServiceDeps {
   readonly leases: LeasePolicy;
 }
 
-interface GaplessQueue {
-  readonly waiting: WaitingGapless[];
-  /** Batches in progress. */
-  running: number;
-}
-
-interface WaitingGapless {
-  readonly request: GaplessRequest;
-  readonly resolve: (result: GenerateResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-interface Waiting {
-  readonly request: LeasedRequest;
-  readonly resolve: (result: GenerateResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * Issuing serials. Under gapless allocation the values of a request are allocated from the locked
  * counter, rendered, checked for uniqueness, recorded and audited, and only then committed and
@@ -68,11 +51,16 @@ interface Waiting {
 export class GenerationService {
   readonly #deps: GenerationServiceDeps;
   /** Leased requests waiting for their company's next batch. */
-  readonly #queues = new Map<number, { waiting: Waiting[]; running: boolean }>();
+  /** Leased requests waiting for their company's next batch: one at a time per company. */
+  readonly #leasedQueues = new CompanyQueues<LeasedRequest, GenerateResult>({
+    lanes: 1,
+    take: (waiting) => Math.min(waiting.length, MAX_BATCH),
+    serve: (companyId, batch) => this.#leasedBatch(companyId, batch),
+  });
 
   constructor(deps: GenerationServiceDeps) {
     this.#deps = deps;
-    this.#batchesGapless = deps.store.engine === 'postgres';
+    this.#batchesGapless = !deps.store.groupsCommits;
   }
 
   /**
@@ -86,11 +74,11 @@ export class GenerationService {
     // The batch path is taken once this process has seen the series to be leased; the first
     // request (or one after a change) learns it on the way below.
     const known = this.#deps.plans.peek(caller.companyId, seriesName);
-    if (known?.settings.allocation === 'leased') return this.#enqueue({ caller, seriesName, valid, requestHash });
+    if (known?.settings.allocation === 'leased') return this.#leasedQueues.enqueue(caller.companyId, { caller, seriesName, valid, requestHash });
     if (known !== undefined) {
       // Plain requests are served together with those of the company that arrive meanwhile; a
       // replay to look up, or serials to check across series, take the one-by-one path.
-      if (this.#batchesGapless && valid.idempotencyKey === null && !this.#crossSeries.has(caller.companyId)) return this.#enqueueGapless({ caller, seriesName, valid, series: known });
+      if (this.#batchesGapless && valid.idempotencyKey === null && !this.#crossSeries.has(caller.companyId)) return this.#gaplessQueues.enqueue(caller.companyId, { caller, seriesName, valid, series: known });
       return this.#one(caller, seriesName, valid, requestHash);
     }
     // Until the process knows the series, its requests go one at a time: a burst of first requests
@@ -111,57 +99,37 @@ export class GenerationService {
   }
 
   /**
-   * Whether gapless requests that arrive together are served by one transaction. SQLite's group
-   * commit already shares one commit among the units that arrive together, and serving them in
-   * one unit as well measured a little slower there (HTTP, 16 clients, three runs: 63, 79 and 67%
-   * of the bare loop against 64, 80 and 72%); PostgreSQL pays a commit per transaction.
+   * Whether gapless requests that arrive together are served by one transaction: not when the
+   * store groups commits itself (SQLite), where serving them in one unit as well measured a little
+   * slower (HTTP, 16 clients, three runs: 63, 79 and 67% of the bare loop against 64, 80 and 72%);
+   * PostgreSQL pays a commit per transaction.
    */
   readonly #batchesGapless: boolean;
-  /** Gapless requests waiting for their company's next batch. */
-  readonly #gaplessQueues = new Map<number, GaplessQueue>();
+  /** Gapless requests waiting for their company's next batch (see {@link GAPLESS_LANES}). */
+  readonly #gaplessQueues = new CompanyQueues<GaplessRequest, GenerateResult>({
+    lanes: GAPLESS_LANES,
+    take: (waiting) => {
+      let serials = 0;
+      let take = 0;
+      while (take < waiting.length && take < MAX_BATCH && (take === 0 || serials + waiting[take]!.request.valid.quantity <= MAX_BATCH_SERIALS)) {
+        serials += waiting[take]!.request.valid.quantity;
+        take += 1;
+      }
+      return take;
+    },
+    serve: (companyId, batch) => this.#gaplessBatch(companyId, batch),
+  });
   /** Companies seen to have global series: their gapless requests are served one by one. */
   readonly #crossSeries = new Set<number>();
 
-  #enqueueGapless(request: GaplessRequest): Promise<GenerateResult> {
-    const { companyId } = request.caller;
-    let queue = this.#gaplessQueues.get(companyId);
-    if (queue === undefined) {
-      queue = { waiting: [], running: 0 };
-      this.#gaplessQueues.set(companyId, queue);
-    }
-    const result = new Promise<GenerateResult>((resolve, reject) => queue.waiting.push({ request, resolve, reject }));
-    if (queue.running < GAPLESS_LANES) void this.#drainGapless(companyId, queue);
-    return result;
+  /** A gapless request on its own, as if it had never waited for a batch. */
+  #gaplessAlone(w: Waiting<GaplessRequest, GenerateResult>): Promise<void> {
+    return this.#one(w.request.caller, w.request.seriesName, w.request.valid, '').then(w.resolve, w.reject);
   }
 
-  /**
-   * Serves a company's waiting gapless requests, one transaction at a time: a request that finds
-   * none running goes at once (alone); those arriving meanwhile go together in the next.
-   */
-  async #drainGapless(companyId: number, queue: GaplessQueue): Promise<void> {
-    queue.running += 1;
-    try {
-      while (queue.waiting.length > 0) {
-        let serials = 0;
-        let take = 0;
-        while (take < queue.waiting.length && take < MAX_BATCH && (take === 0 || serials + queue.waiting[take]!.request.valid.quantity <= MAX_BATCH_SERIALS)) {
-          serials += queue.waiting[take]!.request.valid.quantity;
-          take += 1;
-        }
-        const batch = queue.waiting.splice(0, take);
-        if (batch.length === 1) {
-          // Alone, it takes the path of a single request, which costs a little less.
-          const [w] = batch as [WaitingGapless];
-          await this.#one(w.request.caller, w.request.seriesName, w.request.valid, '').then(w.resolve, w.reject);
-        } else await this.#gaplessBatch(companyId, batch);
-      }
-    } finally {
-      queue.running -= 1;
-      if (queue.running === 0 && queue.waiting.length === 0) this.#gaplessQueues.delete(companyId);
-    }
-  }
-
-  async #gaplessBatch(companyId: number, batch: readonly WaitingGapless[]): Promise<void> {
+  async #gaplessBatch(companyId: number, batch: readonly Waiting<GaplessRequest, GenerateResult>[]): Promise<void> {
+    // Alone, a request takes the path of a single request, which costs a little less.
+    if (batch.length === 1) return this.#gaplessAlone(batch[0]!);
     let results: GenerateResult[];
     try {
       results = await this.#deps.store.write((tx) => issueGaplessBatch(tx, this.#deps, companyId, batch.map((w) => w.request)));
@@ -169,7 +137,7 @@ export class GenerationService {
       if (error instanceof BatchFallback) {
         if (error instanceof CrossSeriesFallback) this.#crossSeries.add(companyId);
         // Each on its own, side by side, as they would have run without the batch.
-        await Promise.all(batch.map((w) => this.#one(w.request.caller, w.request.seriesName, w.request.valid, '').then(w.resolve, w.reject)));
+        await Promise.all(batch.map((w) => this.#gaplessAlone(w)));
         return;
       }
       for (const w of batch) {
@@ -193,31 +161,8 @@ export class GenerationService {
     }
   }
 
-  #enqueue(request: LeasedRequest): Promise<GenerateResult> {
-    const { companyId } = request.caller;
-    let queue = this.#queues.get(companyId);
-    if (queue === undefined) {
-      queue = { waiting: [], running: false };
-      this.#queues.set(companyId, queue);
-    }
-    const result = new Promise<GenerateResult>((resolve, reject) => queue.waiting.push({ request, resolve, reject }));
-    if (!queue.running) void this.#drain(companyId, queue);
-    return result;
-  }
-
-  /** Serves a company's waiting requests batch after batch; what arrives meanwhile joins the next. */
-  async #drain(companyId: number, queue: { waiting: Waiting[]; running: boolean }): Promise<void> {
-    queue.running = true;
-    try {
-      while (queue.waiting.length > 0) await this.#batch(companyId, queue.waiting.splice(0, MAX_BATCH));
-    } finally {
-      queue.running = false;
-      if (queue.waiting.length === 0) this.#queues.delete(companyId);
-    }
-  }
-
-  async #batch(companyId: number, batch: readonly Waiting[]): Promise<void> {
-    const one = (w: Waiting) => this.#one(w.request.caller, w.request.seriesName, w.request.valid, w.request.requestHash).then(w.resolve, w.reject);
+  async #leasedBatch(companyId: number, batch: readonly Waiting<LeasedRequest, GenerateResult>[]): Promise<void> {
+    const one = (w: Waiting<LeasedRequest, GenerateResult>) => this.#one(w.request.caller, w.request.seriesName, w.request.valid, w.request.requestHash).then(w.resolve, w.reject);
     let outcomes;
     try {
       outcomes = await this.#deps.store.write((tx) =>

@@ -21,6 +21,11 @@ import type { SeriesStore } from './areas/series/series-store.js';
 export interface Store {
   /** `sqlite` or `postgres`, for diagnostics only: services never branch on it. */
   readonly engine: string;
+  /**
+   * Whether the store itself runs the write units that arrive together in one transaction (group
+   * commit), so that they share its commit: a service gains nothing by batching them first.
+   */
+  readonly groupsCommits: boolean;
   /** Where the data lives, for messages (a file path, a URL without password). */
   readonly location: string;
   /**

@@ -121,6 +121,7 @@ function quoteIdentifier(name: string): string {
  */
 export class PgStore implements Store {
   readonly engine = 'postgres';
+  readonly groupsCommits = false;
   readonly location: string;
   readonly #pool: pg.Pool;
   readonly #schema: string;

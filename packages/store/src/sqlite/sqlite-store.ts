@@ -52,6 +52,7 @@ function isPrivate(path: string): boolean {
  */
 export class SqliteStore implements Store {
   readonly engine = 'sqlite';
+  readonly groupsCommits = true;
   readonly location: string;
   readonly #db: SqliteConnection;
   readonly #busyTimeoutMs: number;
