@@ -45,9 +45,10 @@ export class PgConnection {
   }
 
   /**
-   * The SQLSTATE of the first statement of this transaction that failed, if any: the error the
-   * caller finally sees may be a later one (a statement in the aborted transaction), or none of
-   * the database's (the unit's code caught the first and failed otherwise).
+   * The SQLSTATE of the first statement of this transaction that failed, if any (the unit's
+   * statements and its COMMIT all go through `#send`): the error the caller finally sees may be a
+   * later one (a statement in the aborted transaction), or none of the database's (the unit caught
+   * the first and failed otherwise).
    */
   firstFailure: string | undefined;
 

@@ -96,13 +96,13 @@ export class PgSession implements SqlSession {
     const types = columns.map((column) => SCALAR_TYPES[columnType(table, column)]);
     const first = rows[0]!;
     const varying = columns.map((_, c) => rows.some((row) => row[c] !== first[c]));
-    const select = columns.map((column, c) => (varying[c] ? `v.${column}` : `${literal(first[c] as LiteralValue)}::${types[c]}`));
     let text: string;
     if (rows.length === 1 || !varying.some(Boolean)) {
       text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.map((row) => `(${row.map((v, c) => `${literal(v)}::${types[c]}`).join(', ')})`).join(', ')}`;
     } else {
       const arrays = columns.flatMap((column, c) => (varying[c] ? [`ARRAY[${rows.map((row) => literal(row[c] as LiteralValue)).join(', ')}]::${types[c]}[]`] : []));
       const names = columns.filter((_, c) => varying[c]);
+      const select = columns.map((column, c) => (varying[c] ? `v.${column}` : `${literal(first[c] as LiteralValue)}::${types[c]}`));
       text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${arrays.join(', ')}) AS v(${names.join(', ')})`;
     }
     this.#db.hold(text);

@@ -356,7 +356,7 @@ export class PgStore implements Store {
       } catch (error) {
         // Rows sent in the hope that they were new were not: whatever the unit made of that
         // failure, it runs again, carefully.
-        if (session.hoped && (sqlState(error) === '23505' || db.firstFailure === '23505')) {
+        if (session.hoped && db.firstFailure === '23505') {
           mode.careful = true;
           mode.again = true;
         }

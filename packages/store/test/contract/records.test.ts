@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type NewStatusChange, type RecordFilter, type RecordRow, type SeriesRow, type TakenSerial } from '@serialtrace/store';
+import { type NewStatusChange, type RecordFilter, type RecordRow, type SeriesRow, type StoreTransaction, type TakenSerial } from '@serialtrace/store';
 import { ENGINES, useStore, AT, TWO_POW_64, storedRecord, must, inserted, byId, bySerialThenSeries, journalDraft } from './contract-harness.js';
 import { newRecord } from '../store-harness.js';
 
@@ -569,21 +569,24 @@ for (const factory of ENGINES) {
         expect(seen).toEqual([clash('X3', global1)]);
       });
 
-      it('tells whether the company has a global series other than the one named', async () => {
+      it('lists the company\'s global series, which tell whether one other than a given series exists', async () => {
+        const hasOtherGlobal = async (tx: StoreTransaction, company: number, series: number) => (await tx.series.globalSeriesIds(company)).some((id) => id !== series);
         await read(async (tx) => {
-          expect(await tx.series.hasOtherGlobal(1, local1.id)).toBe(true);
-          expect(await tx.series.hasOtherGlobal(1, global1.id)).toBe(true);
-          expect(await tx.series.hasOtherGlobal(2, otherLocal.id)).toBe(true);
-          expect(await tx.series.hasOtherGlobal(2, otherGlobal.id)).toBe(false);
-          expect(await tx.series.hasOtherGlobal(3, 0)).toBe(false);
+          expect(await tx.series.globalSeriesIds(1)).toEqual([global1.id, global2.id].sort((a, b) => a - b));
+          expect(await tx.series.globalSeriesIds(3)).toEqual([]);
+          expect(await hasOtherGlobal(tx, 1, local1.id)).toBe(true);
+          expect(await hasOtherGlobal(tx, 1, global1.id)).toBe(true);
+          expect(await hasOtherGlobal(tx, 2, otherLocal.id)).toBe(true);
+          expect(await hasOtherGlobal(tx, 2, otherGlobal.id)).toBe(false);
+          expect(await hasOtherGlobal(tx, 3, 0)).toBe(false);
         });
         await h.addCompany(3, 'third');
         const lone = await addSeries('Lone', {}, 3);
-        expect(await read((tx) => tx.series.hasOtherGlobal(3, lone.id))).toBe(false);
+        expect(await read((tx) => hasOtherGlobal(tx, 3, lone.id))).toBe(false);
         const loneGlobal = await addSeries('LoneGlobal', { global: true }, 3);
         await read(async (tx) => {
-          expect(await tx.series.hasOtherGlobal(3, lone.id)).toBe(true);
-          expect(await tx.series.hasOtherGlobal(3, loneGlobal.id)).toBe(false);
+          expect(await hasOtherGlobal(tx, 3, lone.id)).toBe(true);
+          expect(await hasOtherGlobal(tx, 3, loneGlobal.id)).toBe(false);
         });
       });
     });

@@ -301,7 +301,6 @@ export class SqlJournalStore implements JournalStore {
     return { top, heads };
   }
 
-
   /**
    * PostgreSQL, as the transaction commits: draws one ticket for every event it appended, from
    * the journal's id sequence, in the statements that travel with the COMMIT. A transaction that
@@ -411,7 +410,6 @@ export class SqlJournalStore implements JournalStore {
   }
 
   async chainHead(companyId: number): Promise<{ seq: number; hash: string } | null> {
-    this.#writePending();
     const row = await this.db.get(CHAIN_HEAD, { company: companyId });
     return row === undefined || row.chain_seq === null || row.chain_hash === null ? null : { seq: row.chain_seq, hash: row.chain_hash };
   }

@@ -54,8 +54,6 @@ export interface SeriesStore {
   saveKey(seriesId: number, wrappedKey: string): Promise<void>;
   /** Whether the series has issued anything (records or consumed counter values). */
   hasIssued(seriesId: number): Promise<boolean>;
-  /** Whether the company has a global series other than `exceptSeriesId`. */
-  hasOtherGlobal(companyId: number, exceptSeriesId: number): Promise<boolean>;
   /** The ids of the company's global series (a company has few, usually none). */
   globalSeriesIds(companyId: number): Promise<number[]>;
 }
@@ -208,7 +206,6 @@ const HAS_ISSUED = sql<{ issued: DbFlag }>(
      WHEN EXISTS (SELECT 1 FROM records WHERE series_id = :series) THEN 1 ELSE 0 END AS issued`,
 );
 const GLOBAL_IDS = sql<{ id: number }>('series_global_ids', 'SELECT id FROM series WHERE company_id = :company AND is_global = :yes ORDER BY id');
-const OTHER_GLOBAL = sql('series_other_global', 'SELECT 1 AS found FROM series WHERE company_id = :company AND is_global = :yes AND id <> :except LIMIT 1');
 /**
  * A series turning global (or a global one created) holds the company FOR UPDATE: issues take a
  * KEY SHARE lock on it, so this waits for those in flight, and issues after it see the new count
@@ -301,10 +298,6 @@ export class SqlSeriesStore implements SeriesStore {
   async hasIssued(seriesId: number): Promise<boolean> {
     const row = await this.db.get(HAS_ISSUED, { series: seriesId });
     return flag(row!.issued);
-  }
-
-  async hasOtherGlobal(companyId: number, exceptSeriesId: number): Promise<boolean> {
-    return (await this.db.get(OTHER_GLOBAL, { company: companyId, yes: true, except: exceptSeriesId })) !== undefined;
   }
 
   async globalSeriesIds(companyId: number): Promise<number[]> {
