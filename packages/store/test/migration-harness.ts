@@ -20,6 +20,20 @@ export const MIGRATED_AT = '2025-06-01T08:00:00.000Z';
 /** How an engine writes a boolean literal. */
 export type Flag = (value: boolean) => string;
 
+/**
+ * The row an older release wrote for series 7, 'Old', of company 1 (`SN-{SEQUENCE}`, numeric,
+ * four digits, never reset), with the settings that differ between the upgrade tests.
+ */
+export function oldSeriesRow(
+  flag: Flag,
+  settings: { readonly description: string; readonly global: boolean; readonly allocation: 'gapless' | 'leased'; readonly leaseSize: number },
+): string {
+  return `INSERT INTO series (id, company_id, name, description, format, base, start_value, increment, min_length, reset_rule, time_zone,
+       shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by, allocation, lease_size)
+     VALUES (7, 1, 'Old', '${settings.description}', 'SN-{SEQUENCE}', 'numeric', '0', '1', 4, 'never', 'UTC', NULL, ${flag(settings.global)}, ${flag(false)}, 1,
+       '${MIGRATED_AT}', 'alice', '${MIGRATED_AT}', 'alice', '${settings.allocation}', ${settings.leaseSize})`;
+}
+
 /** The DDL of migrations 1 to `version` and their ledger rows, as that release left a database. */
 export function schemaAt(compiler: SchemaCompiler, version: number): string[] {
   const statements = ['CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'];

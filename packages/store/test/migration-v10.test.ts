@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PgStore, Store } from '@serialtrace/store';
-import { MIGRATED_AT as AT, useOldDatabases, type Flag } from './migration-harness.js';
+import { MIGRATED_AT as AT, oldSeriesRow, useOldDatabases, type Flag } from './migration-harness.js';
 import { withPgClient } from './pg-harness.js';
 import { newRecord } from './store-harness.js';
 
@@ -13,10 +13,7 @@ import { newRecord } from './store-harness.js';
 
 function version9Rows(flag: Flag): string[] {
   return [
-    `INSERT INTO series (id, company_id, name, description, format, base, start_value, increment, min_length, reset_rule, time_zone,
-       shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by, allocation, lease_size)
-     VALUES (7, 1, 'Old', '', 'SN-{SEQUENCE}', 'numeric', '0', '1', 4, 'never', 'UTC', NULL, ${flag(false)}, ${flag(false)}, 1,
-       '${AT}', 'alice', '${AT}', 'alice', 'gapless', 1)`,
+    oldSeriesRow(flag, { description: '', global: false, allocation: 'gapless', leaseSize: 1 }),
     `INSERT INTO records (id, company_id, series_id, serial, sequence, period, status, generated_at, generated_by, updated_at)
      VALUES (11, 1, 7, 'SN-0001', '1', '*', 'generated', '${AT}', 'alice', '${AT}')`,
     `INSERT INTO journal (id, company_id, at, actor, type, entity_type, entity_id, data, digest)

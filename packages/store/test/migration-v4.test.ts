@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settingsFromJson, type SeriesSettingsJson } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
-import { MIGRATED_AT as AT, useOldDatabases, type Flag } from './migration-harness.js';
+import { MIGRATED_AT as AT, oldSeriesRow, useOldDatabases, type Flag } from './migration-harness.js';
 import { seriesSettings } from './store-harness.js';
 
 /*
@@ -31,10 +31,7 @@ const V3_SETTINGS = JSON.stringify({
 /** Rows version 3 wrote: one series, its version and a record (`flag` writes a boolean). */
 function version3Rows(flag: Flag): string[] {
   return [
-    `INSERT INTO series (id, company_id, name, description, format, base, start_value, increment, min_length, reset_rule, time_zone,
-       shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by, allocation, lease_size)
-     VALUES (7, 1, 'Old', 'from version 3', 'SN-{SEQUENCE}', 'numeric', '0', '1', 4, 'never', 'UTC', NULL, ${flag(true)}, ${flag(false)}, 1,
-       '${AT}', 'alice', '${AT}', 'alice', 'leased', 50)`,
+    oldSeriesRow(flag, { description: 'from version 3', global: true, allocation: 'leased', leaseSize: 50 }),
     `INSERT INTO series_versions (series_id, version, settings, changed_at, changed_by, reason) VALUES (7, 1, '${V3_SETTINGS}', '${AT}', 'alice', NULL)`,
     `INSERT INTO records (id, company_id, series_id, serial, sequence, period, status, work_order, part_number, context, metadata,
        generated_at, generated_by, station, updated_at, audit_seq)

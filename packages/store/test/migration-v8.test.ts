@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChainWalk, GENESIS_HASH, sealAuditEntry, type AuditEntry } from '@serialtrace/core';
 import type { Store } from '@serialtrace/store';
-import { MIGRATED_AT as AT, useOldDatabases, type Flag } from './migration-harness.js';
+import { MIGRATED_AT as AT, oldSeriesRow, useOldDatabases, type Flag } from './migration-harness.js';
 
 /*
  * A database a release with schema version 7 wrote, opened by this one: migration 8 moves the
@@ -51,10 +51,7 @@ const text = (value: string | null) => (value === null ? 'NULL' : `'${value.repl
 function version7Rows(flag: Flag): string[] {
   return [
     `INSERT INTO companies (id, name, created_at) VALUES (2, 'Acme', '${AT}')`,
-    `INSERT INTO series (id, company_id, name, description, format, base, start_value, increment, min_length, reset_rule, time_zone,
-       shift_starts, is_global, allow_growth, version, created_at, created_by, updated_at, updated_by, allocation, lease_size)
-     VALUES (7, 1, 'Old', '', 'SN-{SEQUENCE}', 'numeric', '0', '1', 4, 'never', 'UTC', NULL, ${flag(true)}, ${flag(false)}, 1,
-       '${AT}', 'alice', '${AT}', 'alice', 'gapless', 1)`,
+    oldSeriesRow(flag, { description: '', global: true, allocation: 'gapless', leaseSize: 1 }),
     `INSERT INTO records (id, company_id, series_id, serial, sequence, period, status, work_order, part_number, context, metadata,
        generated_at, generated_by, station, updated_at, audit_seq)
      VALUES (11, 1, 7, 'SN-0001', '1', '*', 'voided', NULL, NULL, NULL, NULL, '${AT}', 'alice', NULL, '${AT}', 2)`,
