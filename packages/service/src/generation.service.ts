@@ -15,7 +15,7 @@ import { validateGenerateRequest, type GenerateRequest, type GenerateResult, typ
 import { fingerprint } from './hashing.js';
 import { CompanyQueues, type Waiting } from './company-queues.js';
 import { CrossSeriesFallback, issueGaplessBatch, type GaplessRequest } from './gapless-batch.js';
-import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
+import { BatchFallback, issueLeased, releaseLeasesIn, serverActor, type LeasedIssueDeps, type LeasedRequest, type LeasePolicy } from './leased-issue.js';
 import { periodAt, type SeriesPlans } from './series-plans.js';
 
 export * from './generation-request.js';
@@ -58,8 +58,12 @@ export class GenerationService {
     serve: (companyId, batch) => this.#leasedBatch(companyId, batch),
   });
 
+  /** What leased issue needs, with this process's memory of when it last tidied old leases. */
+  readonly #leasedDeps: LeasedIssueDeps;
+
   constructor(deps: GenerationServiceDeps) {
     this.#deps = deps;
+    this.#leasedDeps = { clock: deps.clock, plans: deps.plans, leases: deps.leases, tidied: new Map() };
     this.#batchesGapless = !deps.store.groupsCommits;
   }
 
@@ -166,7 +170,7 @@ export class GenerationService {
     let outcomes;
     try {
       outcomes = await this.#deps.store.write((tx) =>
-        issueLeased(tx, this.#deps, companyId, batch.map((w) => w.request)),
+        issueLeased(tx, this.#leasedDeps, companyId, batch.map((w) => w.request)),
       );
     } catch (error) {
       for (const w of batch) this.#deps.plans.forget(companyId, w.request.seriesName);
@@ -270,7 +274,7 @@ export class GenerationService {
     }
     if (attempt.kind === 'leased') {
       // The key was looked up above, in this transaction.
-      const [outcome] = await issueLeased(tx, this.#deps, caller.companyId, [{ caller, seriesName, valid, requestHash }], {
+      const [outcome] = await issueLeased(tx, this.#leasedDeps, caller.companyId, [{ caller, seriesName, valid, requestHash }], {
         idempotencyChecked: true,
       });
       if (outcome?.kind === 'done') return outcome.result;

@@ -55,6 +55,12 @@ export interface LeasedIssueDeps {
   readonly clock: Clock;
   readonly plans: SeriesPlans;
   readonly leases: LeasePolicy;
+  /**
+   * When this process last tidied each series' period (by `seriesId\u0000period`), in its clock's
+   * milliseconds: see `LeaseBook.tidy`. A tidy of a transaction that rolls back still counts, which
+   * only puts the next one off by at most a tenth of the lease lifetime.
+   */
+  readonly tidied: Map<string, number>;
 }
 
 /** A request on its way through the batch. */
@@ -256,9 +262,6 @@ async function recordRound(tx: StoreTransaction, companyId: number, round: reado
  * Taking a new lease also tidies the series' other leases: this process's leases of periods that
  * are over, and any process's leases that expired (a server that stopped without releasing).
  */
-/** When each process (by its lease policy) last tidied a series' period, in its clock's milliseconds. */
-const lastTidied = new WeakMap<LeasePolicy, Map<string, number>>();
-
 class LeaseBook {
   readonly #tx: StoreTransaction;
   readonly #deps: LeasedIssueDeps;
@@ -377,8 +380,7 @@ class LeaseBook {
   async #tidy(series: SeriesRow, period: string): Promise<void> {
     if (this.#tidied.has(series.id)) return;
     this.#tidied.add(series.id);
-    let tidied = lastTidied.get(this.#deps.leases);
-    if (tidied === undefined) lastTidied.set(this.#deps.leases, (tidied = new Map<string, number>()));
+    const { tidied } = this.#deps;
     const key = `${series.id}\u0000${period}`;
     const now = Date.parse(this.#at);
     const last = tidied.get(key);
