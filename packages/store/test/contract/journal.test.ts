@@ -107,6 +107,30 @@ for (const factory of ENGINES) {
         expect((await read((tx) => tx.journal.read({ after: 0, limit: 10 }))).map((e) => [e.position, e.seq])).toEqual([[1, 1]]);
       });
 
+      it('places a transaction that read the journal before it committed by its commit, all its events together', async () => {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const acknowledged: string[] = [];
+        const late = write(async (tx) => {
+          await tx.journal.append([journalDraft(1, { data: { n: 'B1' } })]);
+          // Reading the journal writes this transaction's events before its commit.
+          expect(await tx.journal.ofEntity({ companyId: 1, entityType: 'series', entityId: '1', limit: 10 })).toHaveLength(1);
+          await gate;
+          await tx.journal.append([journalDraft(1, { data: { n: 'B2' } })]);
+        }).then(() => acknowledged.push('B'));
+        await pause(20);
+        // PostgreSQL commits this one meanwhile, and the other follows at once, before the seal
+        // that this commit starts: both are placed by one seal. SQLite's one writer runs this one
+        // after the other.
+        const early = write((tx) => tx.journal.append([journalDraft(1, { data: { n: 'A' } })])).then(() => acknowledged.push('A'));
+        await Promise.race([early, pause(50)]);
+        release();
+        await Promise.all([late, early]);
+        await h.store.sealJournal();
+        const events = await read((tx) => tx.journal.read({ after: 0, limit: 10 }));
+        expect(events.map((e) => (e.data as { n: string }).n)).toEqual(acknowledged.flatMap((t) => (t === 'A' ? ['A'] : ['B1', 'B2'])));
+      });
+
       it('round-trips every field, with JSON data, and a digest over the content', async () => {
         const drafts = [
           journalDraft(1, {
