@@ -8,16 +8,6 @@ import type { SqlSession } from '../sql/sql-session.js';
 import { inline, isLiteral, type PgConnection } from './pg-connection.js';
 import { literal, type LiteralValue } from './pg-literal.js';
 
-/** The array type a column's values travel in when a batch is unnested. */
-const ARRAY_TYPES: Readonly<Record<ColumnType, string>> = {
-  id: 'bigint[]',
-  integer: 'bigint[]',
-  text: 'text[]',
-  json: 'text[]',
-  boolean: 'boolean[]',
-  instant: 'text[]',
-};
-
 /** A column's type as a literal is cast to. */
 const SCALAR_TYPES: Readonly<Record<ColumnType, string>> = {
   id: 'bigint',
@@ -27,6 +17,9 @@ const SCALAR_TYPES: Readonly<Record<ColumnType, string>> = {
   boolean: 'boolean',
   instant: 'text',
 };
+
+/** The array type a column's values travel in when a batch is unnested. */
+const arrayType = (type: ColumnType): string => `${SCALAR_TYPES[type]}[]`;
 
 /**
  * The area stores' statements on one pooled PostgreSQL connection inside a transaction
@@ -122,7 +115,7 @@ export class PgSession implements SqlSession {
       const row = rows[r]!;
       for (let c = 0; c < columns.length; c++) arrays[c]![r] = row[c];
     }
-    const casts = columns.map((column, i) => `$${i + 1}::${ARRAY_TYPES[columnType(table, column)]}`).join(', ');
+    const casts = columns.map((column, i) => `$${i + 1}::${arrayType(columnType(table, column))}`).join(', ');
     const text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts}) ${options.tail} RETURNING id, ${options.key.join(', ')}`;
     const name = `many_${table}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
     const inserted = await this.#db.query<QueryResultRow>(text, arrays, name);

@@ -215,7 +215,7 @@ export class SqlCountersStore implements CountersStore {
       counter = await this.lock(seriesId, period);
     }
     const globals = row?.global_series ?? 0;
-    if (globals > 0 && !this.db.readOnly && this.db.dialect.locksRows) await this.db.get(GLOBAL_TURN, { company: companyId });
+    await this.#globalTurn(companyId, globals);
     const mine = row !== undefined && flag(row.is_global) ? 1 : 0;
     return {
       counter,
@@ -241,12 +241,17 @@ export class SqlCountersStore implements CountersStore {
       // None of the periods has a counter yet: the count is read all the same.
       globalSeries = (await this.db.get(COMPANY_GLOBALS, { company: companyId }))?.global_series ?? 0;
     }
-    if (globalSeries > 0 && !this.db.readOnly && this.db.dialect.locksRows) await this.db.get(GLOBAL_TURN, { company: companyId });
+    await this.#globalTurn(companyId, globalSeries);
     const counters = rows.map((row) => {
       if (!this.db.readOnly) this.#held.add(counterKey(row.series_id, row.period));
       return { seriesId: row.series_id, period: row.period, counter: BigInt(row.value), name: row.name, version: row.version, global: flag(row.is_global) };
     });
     return { globalSeries, counters };
+  }
+
+  /** In a company with global series, where serials must be unique across series, its issues take turns. */
+  async #globalTurn(companyId: number, globalSeries: number): Promise<void> {
+    if (globalSeries > 0 && !this.db.readOnly && this.db.dialect.locksRows) await this.db.get(GLOBAL_TURN, { company: companyId });
   }
 
   async save(seriesId: number, period: string, value: bigint, at: string): Promise<void> {
