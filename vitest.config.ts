@@ -15,6 +15,7 @@ const alias = {
   '@serialtrace/client': src('client'),
   '@serialtrace/server': src('server'),
   '@serialtrace/labels': src('labels'),
+  '@serialtrace/epcis': src('epcis'),
   '@serialtrace/scripting': src('scripting'),
 };
 
@@ -31,6 +32,7 @@ export default defineConfig({
       { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'labels', include: ['packages/labels/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'epcis', include: ['packages/epcis/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'scripting', include: ['packages/scripting/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['packages/server/test/**/*.test.ts'] } },
       // Components of the web UI in a simulated DOM; the real browser runs in the e2e tier.

@@ -11,6 +11,7 @@ const DEPS = {
   store: ['@serialtrace/core', 'better-sqlite3', 'pg'],
   service: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/labels', '@serialtrace/scripting'],
   labels: ['@serialtrace/core', 'bwip-js', 'pdf-lib', 'pngjs'],
+  epcis: ['@serialtrace/core', 'ajv', 'ajv-formats'],
   scripting: ['@serialtrace/core', 'quickjs-emscripten'],
   server: [
     '@serialtrace/core',

@@ -257,6 +257,23 @@ export const ERROR_CODES = {
     message: 'Invalid EPC URN "{urn}": {reason}',
     description: 'The text is not an SGTIN, SSCC or SGLN pure identity URN of the EPC Tag Data Standard.',
   },
+  EPCIS_IDENTIFIER_INVALID: {
+    category: 'invalid',
+    message: 'Invalid {kind} "{value}": {reason}',
+    description:
+      'An identifier in EPCIS (an EPC, a class, a location, a party) is neither a well-formed EPC URN nor a GS1 Digital Link URI of its kind, or its check digit is wrong; `kind` names what was expected.',
+  },
+  EPCIS_DOCUMENT_INVALID: {
+    category: 'invalid',
+    message: 'Not an EPCIS document: {reason}',
+    description: 'The body is not JSON, or not an `EPCISDocument` (or a single event where one is expected), so no event in it can be read.',
+  },
+  EPCIS_EVENT_INVALID: {
+    category: 'invalid',
+    message: 'Event {event}: {reason}',
+    description:
+      'A captured event breaks the EPCIS 2.0 JSON schema or a rule the schema cannot say (`rule`: `schema`, `timezone`, `action`, `quantity`, `sensor`, `identifier`); `event` is its index in the document, `eventID` its id when it has one, and `field` the JSON pointer of the value.',
+  },
   MASTER_KEY_MISSING: {
     category: 'unavailable',
     message: 'Series "{series}" is randomised, and this server has no master key: set SERIALTRACE_MASTER_KEY',
