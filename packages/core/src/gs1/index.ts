@@ -5,3 +5,4 @@ export * from './element-string.js';
 export * from './digital-link.js';
 export * from './epc-urn.js';
 export * from './gs1-text.js';
+export * from './epc-identifier.js';
