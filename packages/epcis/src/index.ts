@@ -2,4 +2,7 @@
  * EPCIS 2.0: what serialtrace knows of the standard's documents and events, computed without a
  * database: validation of captured documents and the CBV 2.0 event hash.
  */
-export {};
+export { validateEpcisDocument, validateEpcisEvent, type EpcisValidation } from './validation/validate-document.js';
+export type { EpcisRule } from './validation/event-rules.js';
+export { eventHashId } from './event-hash/event-hash.js';
+export { eventPreHash, type EventHashOptions } from './event-hash/pre-hash.js';
