@@ -2,6 +2,15 @@ export type { Store, StoreTransaction } from './store-port.js';
 export type { AccessStore, CompanyRow, UserRow, NewUser, UserChanges, SessionRow, ApiKeyRow } from './areas/access/access-store.js';
 export type { CountersStore, LeaseRow, NewLease, LeaseFilter, IssueLocks, IssueBatchLocks } from './areas/counters/counters-store.js';
 export type { IdempotencyStore, IdempotencyRow } from './areas/idempotency/idempotency-store.js';
+export type {
+  EpcisStore,
+  NewEpcisEvent,
+  EpcisEventRow,
+  EpcisEventFilter,
+  EpcisIdentifierRole,
+  EpcisCaptureRow,
+  EpcisCaptureState,
+} from './areas/epcis/epcis-store.js';
 export type { JournalStore, JournalDraft, JournalEvent, AuditFilter, JournalReadFilter, EntityEventsFilter } from './areas/journal/journal-store.js';
 export type { LabelTemplatesStore, LabelTemplateRow } from './areas/label-templates/label-templates-store.js';
 export type {

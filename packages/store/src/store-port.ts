@@ -1,5 +1,6 @@
 import type { AccessStore } from './areas/access/access-store.js';
 import type { CountersStore } from './areas/counters/counters-store.js';
+import type { EpcisStore } from './areas/epcis/epcis-store.js';
 import type { IdempotencyStore } from './areas/idempotency/idempotency-store.js';
 import type { JournalStore } from './areas/journal/journal-store.js';
 import type { LabelTemplatesStore } from './areas/label-templates/label-templates-store.js';
@@ -86,4 +87,9 @@ export interface StoreTransaction {
   readonly scripts: ScriptsStore;
   /** A request's first answer under its idempotency key. */
   readonly idempotency: IdempotencyStore;
+  /**
+   * The EPCIS event repository: captured and written events, their identifiers for the MATCH_
+   * queries, and the capture jobs.
+   */
+  readonly epcis: EpcisStore;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copySqliteToPostgres, PgStore, SqliteStore, type NewScriptRun, type Store } from '@serialtrace/store';
+import { copySqliteToPostgres, PgStore, SqliteStore, type NewEpcisEvent, type NewScriptRun, type Store } from '@serialtrace/store';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from './pg-harness.js';
 import { temporaryDirectory } from './sqlite-harness.js';
 import { newRecord, seriesSettings } from './store-harness.js';
@@ -8,8 +8,9 @@ import { newRecord, seriesSettings } from './store-harness.js';
 /*
  * The copy from an embedded SQLite file into PostgreSQL (the CLI's copy-to-postgres drives it end
  * to end): here, that what migration 4 added arrives whole, with its ids: the GS1 settings and
- * wrapped keys of series, the lots, expiries and print counts of records, and label templates; and
- * what migration 5 added: scripts, their versions and their runs.
+ * wrapped keys of series, the lots, expiries and print counts of records, and label templates;
+ * what migration 5 added: scripts, their versions and their runs; and what migration 11 added:
+ * EPCIS events, their identifiers and capture jobs.
  */
 
 const AT = '2025-06-01T08:00:00.000Z';
@@ -165,6 +166,70 @@ describe('copySqliteToPostgres', () => {
       expect(before.runs.map((r) => r.id)).not.toContain(fresh);
       const another = await target.write((tx) => tx.scripts.save(1, 'Another', '', '', LATER));
       expect(before.scripts.map((x) => x.id)).not.toContain(another.id);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('copies EPCIS events with their identifiers and flags, and capture jobs, ids and all', async () => {
+    const path = join(dir, 'serialtrace.db');
+    const source = SqliteStore.open({ path });
+    const dl = (serial: string) => `https://id.gs1.org/01/09506000134352/21/${serial}`;
+    const event = (n: number, overrides: Partial<NewEpcisEvent> = {}): NewEpcisEvent => ({
+      companyId: 1,
+      eventId: `urn:uuid:${n}`,
+      eventHash: `ni:///sha-256;${n}?ver=CBV2.0`,
+      type: 'ObjectEvent',
+      eventTime: `2025-06-01T08:00:0${n}.000Z`,
+      eventTimeZoneOffset: '+02:00',
+      recordTime: AT,
+      action: 'ADD',
+      bizStep: 'https://ref.gs1.org/cbv/BizStep-commissioning',
+      disposition: null,
+      readPoint: 'https://id.gs1.org/414/9506000000017',
+      bizLocation: null,
+      errorDeclared: false,
+      captureId: null,
+      document: JSON.stringify({ n, text: 'ünïcödé ✓ "q" \\' }),
+      identifiers: [{ role: 'epc', identifier: dl(String(n)) }],
+      ...overrides,
+    });
+    const capture = await source.write(async (tx) => {
+      const job = await tx.epcis.createCapture(1, 'proceed', 2, STAMP);
+      await tx.epcis.insertEvents([event(1, { captureId: job.id }), event(2, { captureId: job.id, errorDeclared: true, identifiers: [{ role: 'parent', identifier: dl('P') }, { role: 'child', identifier: dl('1') }] })]);
+      await tx.epcis.finishCapture(job.id, { state: 'success', capturedCount: 2, errors: null, at: LATER.at });
+      await tx.epcis.insertEvents([event(3)]);
+      return job;
+    });
+    const read = (store: Store) =>
+      store.read(async (tx) => ({
+        events: await tx.epcis.find({ companyId: 1, orderBy: 'eventTime', direction: 'asc', limit: 100 }),
+        ofOne: (await tx.epcis.find({ companyId: 1, identifiers: [{ roles: ['epc', 'child'], values: [dl('1')] }], orderBy: 'eventTime', direction: 'asc', limit: 100 })).map((e) => e.id),
+        declared: (await tx.epcis.find({ companyId: 1, errorDeclared: true, orderBy: 'eventTime', direction: 'asc', limit: 100 })).map((e) => e.id),
+        capture: await tx.epcis.findCapture(1, capture.id),
+      }));
+    const before = await read(source);
+    await source.close();
+    expect(before.events).toHaveLength(3);
+    expect(before.ofOne).toHaveLength(2);
+    expect(before.declared).toHaveLength(1);
+
+    const report = await copySqliteToPostgres(path, { url: TEST_DATABASE_URL, schema });
+    expect(report.tables).toEqual(
+      expect.arrayContaining([
+        { name: 'epcis_captures', rows: 1 },
+        { name: 'epcis_events', rows: 3 },
+        { name: 'epcis_event_identifiers', rows: 4 },
+      ]),
+    );
+
+    const target = PgStore.open({ url: TEST_DATABASE_URL, schema });
+    try {
+      expect(await read(target)).toEqual(before);
+      // New events and captures take new ids.
+      const [fresh] = await target.write((tx) => tx.epcis.insertEvents([event(4)]));
+      expect(before.events.map((e) => e.id)).not.toContain(fresh);
+      expect((await target.write((tx) => tx.epcis.createCapture(1, 'rollback', 1, LATER))).id).not.toBe(capture.id);
     } finally {
       await target.close();
     }

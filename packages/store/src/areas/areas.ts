@@ -2,6 +2,7 @@ import type { SqlSession } from '../sql/sql-session.js';
 import type { StoreTransaction } from '../store-port.js';
 import { SqlAccessStore } from './access/access-store.js';
 import { SqlCountersStore } from './counters/counters-store.js';
+import { SqlEpcisStore } from './epcis/epcis-store.js';
 import { SqlIdempotencyStore } from './idempotency/idempotency-store.js';
 import { SqlJournalStore } from './journal/journal-store.js';
 import { SqlLabelTemplatesStore } from './label-templates/label-templates-store.js';
@@ -24,5 +25,6 @@ export function transactionOver(db: SqlSession): StoreTransaction {
     labelTemplates: new SqlLabelTemplatesStore(db),
     scripts: new SqlScriptsStore(db),
     idempotency: new SqlIdempotencyStore(db),
+    epcis: new SqlEpcisStore(db),
   };
 }
