@@ -9,7 +9,7 @@ const DEPS = {
   core: [],
   api: ['@serialtrace/core', 'typebox'],
   store: ['@serialtrace/core', 'better-sqlite3', 'pg'],
-  service: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/labels', '@serialtrace/scripting'],
+  service: ['@serialtrace/core', '@serialtrace/store', '@serialtrace/labels', '@serialtrace/scripting', '@serialtrace/epcis'],
   labels: ['@serialtrace/core', 'bwip-js', 'pdf-lib', 'pngjs'],
   epcis: ['@serialtrace/core', 'ajv', 'ajv-formats'],
   scripting: ['@serialtrace/core', 'quickjs-emscripten'],

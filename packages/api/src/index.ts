@@ -9,3 +9,4 @@ export { default as Type } from 'typebox';
 export * from './schemas/labels.schema.js';
 export * from './schemas/gs1.schema.js';
 export * from './schemas/scripts.schema.js';
+export * from './schemas/epcis.schema.js';

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import * as A from './schemas/access.schema.js';
 import * as Au from './schemas/audit.schema.js';
 import { Empty, WhereHeaders } from './schemas/common.schema.js';
+import * as E from './schemas/epcis.schema.js';
 import * as G from './schemas/gs1.schema.js';
 import * as L from './schemas/labels.schema.js';
 import * as R from './schemas/records.schema.js';
@@ -110,6 +111,10 @@ export const ROUTES = {
   listAudit: spec({ method: 'GET', url: '/api/v1/audit', summary: 'Audit entries, newest first', tag: 'audit', access: 'audit.read', querystring: Au.AuditQuery, status: 200, response: Au.AuditList }),
   verifyAudit: spec({ method: 'GET', url: '/api/v1/audit/verify', summary: 'Recompute the hash chain, hold it against its kept head (and a checkpoint), check every record against its entries, and report every problem', tag: 'audit', access: 'audit.export', querystring: Au.VerifyQuery, status: 200, response: Au.VerifyResult }),
   exportAudit: spec({ method: 'GET', url: '/api/v1/audit/export', summary: 'Every entry in chain order, as JSON or CSV', tag: 'audit', access: 'audit.export', querystring: Au.AuditExportQuery, status: 200, response: Type.Array(Au.AuditEntry), produces: ['application/json', 'text/csv'] }),
+  // The EPCIS 2.0 REST bindings (GS1's openapi.yaml): paths and shapes as the standard gives them.
+  epcisCapture: spec({ method: 'POST', url: '/epcis/capture', summary: 'Capture an EPCISDocument; answers the finished capture job and its Location', tag: 'epcis', access: 'epcis.capture', headers: E.EpcisCaptureHeaders, body: E.EpcisBody, status: 202, response: E.CaptureJob }),
+  epcisCaptureJob: spec({ method: 'GET', url: '/epcis/capture/:captureID', summary: 'A capture job: running, success, errors', tag: 'epcis', access: 'epcis.read', params: E.CaptureJobParams, status: 200, response: E.CaptureJob }),
+  epcisCaptureEvent: spec({ method: 'POST', url: '/epcis/events', summary: 'Capture one EPCIS event; answers its id and Location', tag: 'epcis', access: 'epcis.capture', headers: E.EpcisCaptureHeaders, body: E.EpcisBody, status: 201, response: E.CapturedEvent }),
   readJournal: spec({ method: 'GET', url: '/api/v1/journal', summary: 'The company\'s journal: every committed change as a typed event, in commit order, after a position', tag: 'audit', access: 'audit.read', querystring: Au.JournalQuery, status: 200, response: Au.JournalPage }),
 } as const;
 

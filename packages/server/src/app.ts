@@ -14,6 +14,7 @@ import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError 
 import { parseQueryStrictly, registerTextPolicy } from './request-text.js';
 import { accessRoutes } from './routes/access/index.js';
 import { auditRoutes } from './routes/audit/index.js';
+import { epcisRoutes } from './routes/epcis/index.js';
 import { labelsRoutes } from './routes/labels/index.js';
 import { scriptsRoutes } from './routes/scripts/index.js';
 import { operationsRoutes } from './routes/operations/index.js';
@@ -55,7 +56,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const MAX_PARAM_LENGTH = 1000;
 const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 /** The API and the probes; the web UI's files say how long they keep. */
-const STORED_NOWHERE = /^\/(api\/|health(\?|$)|ready(\?|$))/;
+const STORED_NOWHERE = /^\/(api\/|epcis(\/|\?|$)|health(\?|$)|ready(\?|$))/;
 /**
  * The browsable API reference loads only its own files: no inline script, no other origin, no
  * framing; requests it makes go to this server only. The one inline style Swagger UI injects is
@@ -132,6 +133,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Bodies are JSON: a text/plain body is what a cross-site form can send without asking.
   app.removeContentTypeParser('text/plain');
+  // EPCIS 2.0 documents are JSON-LD, which partners send as application/ld+json.
+  app.addContentTypeParser('application/ld+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   // Set at the start, so that every answer carries them, refusals from hooks included. The web
   // UI's files set their own caching; every other answer is stored nowhere (a one-time API key
   // secret, a record) and is never read as another media type than it says.
@@ -198,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   labelsRoutes(app, context);
   scriptsRoutes(app, context);
   auditRoutes(app, context);
+  epcisRoutes(app, context);
   webUi.send = await registerWebUi(app, options.webRoot !== undefined ? options.webRoot : (config.webRoot ?? defaultWebRoot()));
   return app;
 }

@@ -34,13 +34,31 @@ export interface ProblemBody {
   readonly [detail: string]: unknown;
 }
 
+/**
+ * The EPCIS 2.0 REST bindings type their refusals by exception and answer a refused capture or
+ * query with 400, so the /epcis routes do; `code` keeps the stable serialtrace code beside it.
+ */
+const EPCIS_EXCEPTIONS: Partial<Record<ErrorCategory, { readonly status: number; readonly type: string }>> = {
+  invalid: { status: 400, type: 'epcisException:ValidationException' },
+  malformed: { status: 400, type: 'epcisException:ValidationException' },
+  unauthenticated: { status: 401, type: 'epcisException:SecurityException' },
+  forbidden: { status: 403, type: 'epcisException:SecurityException' },
+  not_found: { status: 404, type: 'epcisException:NoSuchResourceException' },
+  too_large: { status: 413, type: 'epcisException:CaptureLimitExceededException' },
+  internal: { status: 500, type: 'epcisException:ImplementationException' },
+};
+
+const EPCIS_PATH = /^\/epcis(\/|\?|$)/;
+
 /** An RFC 9457 problem document for a refusal: the stable code, the message, the details flat. */
 export function problemBody(error: SerialtraceError, instance?: string): { status: number; body: ProblemBody } {
-  const status = HTTP_STATUS[ERROR_CODES[error.code].category];
+  const category = ERROR_CODES[error.code].category;
+  const epcis = instance !== undefined && EPCIS_PATH.test(instance) ? EPCIS_EXCEPTIONS[category] : undefined;
+  const status = epcis?.status ?? HTTP_STATUS[category];
   return {
     status,
     body: {
-      type: `urn:serialtrace:error:${error.code}`,
+      type: epcis?.type ?? `urn:serialtrace:error:${error.code}`,
       title: title(error.code),
       status,
       detail: error.message,

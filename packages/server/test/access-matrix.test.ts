@@ -36,7 +36,7 @@ function allowed(access: Access, principal: Principal): boolean {
 
 // Path parameters name nothing that exists, so a permitted call ends in a refusal of its own
 // (400, 404) and changes nothing; only the access rule decides between 401/403 and the rest.
-const PARAMS: Record<string, string> = { name: 'no-such-series', serial: 'NO-SUCH-SERIAL', username: 'nobody', id: '000000000000', workOrder: 'WO-NONE' };
+const PARAMS: Record<string, string> = { name: 'no-such-series', serial: 'NO-SUCH-SERIAL', username: 'nobody', id: '000000000000', workOrder: 'WO-NONE', captureID: '000000000000' };
 
 function requestOf(spec: RouteSpec): { method: RouteSpec['method']; url: string; body?: unknown } {
   const url = spec.url.replace(/:(\w+)/g, (_, param: string) => {
@@ -83,7 +83,7 @@ describe('the role table behind the matrix matches the issue', () => {
     expect(ROLE_PERMISSIONS.operator).not.toContain('series.write');
     expect(ROLE_PERMISSIONS.auditor).toEqual(expect.arrayContaining(['series.read', 'records.read', 'audit.read', 'audit.export']));
     expect(ROLE_PERMISSIONS.auditor.filter((p) => !p.endsWith('.read') && p !== 'audit.export')).toEqual([]);
-    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(['records.read', 'series.read']);
+    expect([...ROLE_PERMISSIONS.viewer].sort()).toEqual(['epcis.read', 'records.read', 'series.read']);
   });
 
   it('leaves only health, readiness and sign-in open without a login', () => {

@@ -20,3 +20,4 @@ export { parseMetadataText } from './input-text.js';
 export { sha256Hex } from './hashing.js';
 export * from './series-keys.js';
 export * from './audit-checkpoint.js';
+export { EpcisService, type CaptureErrorBehaviour, type CaptureJobView, type CapturedEvent } from './epcis.service.js';

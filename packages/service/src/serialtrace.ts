@@ -17,6 +17,7 @@ import { hostTimeZone, systemClock } from './system-clock.js';
 import { SignInService } from './sign-in.service.js';
 import { UserService } from './user.service.js';
 import { CompanyService } from './company.service.js';
+import { EpcisService } from './epcis.service.js';
 
 export interface SerialtraceOptions {
   readonly store: Store;
@@ -72,6 +73,8 @@ export interface Serialtrace {
   readonly documents: Pick<LabelsService, 'generate'>;
   /** Customer scripts: stored versions, sandboxed runs, their records. */
   readonly scripts: ScriptsService;
+  /** The EPCIS event repository: capture of partners' and machines' events. */
+  readonly epcis: EpcisService;
   /** Frees what the services hold beyond the store (the script engine's sandboxes). */
   dispose(): void;
 }
@@ -120,6 +123,7 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
     labels,
     documents: labels,
     scripts,
+    epcis: new EpcisService({ store, clock }),
     dispose() {
       void engine?.then((e) => e.dispose());
       engine = undefined;

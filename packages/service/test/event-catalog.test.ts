@@ -50,6 +50,17 @@ beforeAll(async () => {
 
   await app.records.changeStatus(caller, 'W-0001', 'in_progress', { data: { station: 'oven' } });
   await app.records.changeStatus(caller, 'W-0001', 'completed');
+  await app.epcis.capture(caller, {
+    '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2025-06-15T08:31:00.000Z',
+    epcisBody: {
+      eventList: [
+        { type: 'ObjectEvent', eventTime: '2025-06-15T08:30:00.000Z', eventTimeZoneOffset: '+00:00', epcList: ['urn:epc:id:sgtin:4012345.011111.1'], action: 'OBSERVE', bizStep: 'shipping' },
+      ],
+    },
+  });
   await app.labels.print(caller, 'W-0002', { format: 'zpl' });
   await app.labels.print(caller, 'W-0002', { format: 'png' });
 

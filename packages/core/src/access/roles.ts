@@ -8,11 +8,11 @@ export const ROLES = ['admin', 'engineer', 'operator', 'auditor', 'viewer'] as c
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
-  admin: 'Everything in the company: users, API keys, series, generation, records, audit.',
-  engineer: 'Defines and changes series, label templates and scripts, prints labels and runs scripts; reads everything but the audit trail.',
-  operator: 'Generates serials, prints their labels, runs scripts and moves records along their lifecycle; reads series, records and scripts.',
+  admin: 'Everything in the company: users, API keys, series, generation, records, EPCIS events, audit.',
+  engineer: 'Defines and changes series, label templates and scripts, prints labels, runs scripts and captures EPCIS events; reads everything but the audit trail.',
+  operator: 'Generates serials, prints their labels, runs scripts, captures EPCIS events and moves records along their lifecycle; reads series, records, EPCIS events and scripts.',
   auditor: 'Reads everything, scripts included, exports and verifies the audit trail; changes nothing.',
-  viewer: 'Reads series and records.',
+  viewer: 'Reads series, records and EPCIS events.',
 };
 
 export const PERMISSIONS = [
@@ -32,15 +32,17 @@ export const PERMISSIONS = [
   'users.manage',
   'keys.read',
   'keys.manage',
+  'epcis.read',
+  'epcis.capture',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: readonly Permission[] = ['series.read', 'records.read'];
+const READ: readonly Permission[] = ['series.read', 'records.read', 'epcis.read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  engineer: [...READ, 'series.write', 'labels.write', 'labels.print', 'scripts.read', 'scripts.write', 'scripts.run'],
-  operator: [...READ, 'serials.generate', 'records.status', 'labels.print', 'scripts.read', 'scripts.run'],
+  engineer: [...READ, 'series.write', 'labels.write', 'labels.print', 'scripts.read', 'scripts.write', 'scripts.run', 'epcis.capture'],
+  operator: [...READ, 'serials.generate', 'records.status', 'labels.print', 'scripts.read', 'scripts.run', 'epcis.capture'],
   auditor: [...READ, 'audit.read', 'audit.export', 'users.read', 'keys.read', 'scripts.read'],
   viewer: READ,
 };

@@ -274,6 +274,17 @@ export const ERROR_CODES = {
     description:
       'A captured event breaks the EPCIS 2.0 JSON schema or a rule the schema cannot say (`rule`: `schema`, `timezone`, `action`, `quantity`, `sensor`, `identifier`); `event` is its index in the document, `eventID` its id when it has one, and `field` the JSON pointer of the value.',
   },
+  EPCIS_EVENT_DUPLICATE: {
+    category: 'conflict',
+    message: 'Event {event} was captured before (eventID {eventID}); nothing was stored twice',
+    description:
+      'An event with the same eventID, or the same event hash, is already in the repository. Capture it again only to correct it, with an errorDeclaration.',
+  },
+  EPCIS_CAPTURE_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No capture job {captureID}',
+    description: 'The capture job does not exist, or belongs to another company.',
+  },
   MASTER_KEY_MISSING: {
     category: 'unavailable',
     message: 'Series "{series}" is randomised, and this server has no master key: set SERIALTRACE_MASTER_KEY',

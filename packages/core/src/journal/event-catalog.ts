@@ -40,6 +40,7 @@ export const EVENT_ENTITY_TYPES = {
   user: { label: 'User', description: 'A user, by its id.' },
   api_key: { label: 'API key', description: 'An API key, by its id (the part of the key that is not secret).' },
   company: { label: 'Company', description: 'A company, by its id.' },
+  epcis_capture: { label: 'EPCIS capture', description: 'A capture job of the EPCIS repository, by its id (GET /epcis/capture/{id}).' },
 } as const satisfies Record<string, { readonly label: string; readonly description: string }>;
 
 export type EventEntityType = keyof typeof EVENT_ENTITY_TYPES;
@@ -177,6 +178,16 @@ export const EVENT_TYPES = {
       reprint: { type: 'boolean', description: 'Whether the label had been printed before.' },
       from: { type: 'string', values: ['generated'], optional: true, description: 'The status before, when this first print moved the record.' },
       to: { type: 'string', values: ['printed'], optional: true, description: 'The status after, when this first print moved the record.' },
+    },
+  },
+  'epcis_capture.finished': {
+    entityType: 'epcis_capture',
+    label: 'EPCIS capture finished',
+    description: 'EPCIS events posted by a partner or a machine were stored in the repository (a document or a single event).',
+    data: {
+      events: { type: 'number', description: 'How many events the document held.' },
+      captured: { type: 'number', description: 'How many of them were stored (fewer only when errors were allowed to proceed).' },
+      errorBehaviour: { type: 'string', values: ['rollback', 'proceed'], description: 'The GS1-Capture-Error-Behaviour the capture asked for.' },
     },
   },
   'label_template.saved': {

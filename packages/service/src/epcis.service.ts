@@ -1,0 +1,219 @@
+import { problem, SerialtraceError, type Clock, type Problem } from '@serialtrace/core';
+import { eventNormalForm, validateEpcisDocument, validateEpcisEvent, type EpcisValidation, type EventNormalForm } from '@serialtrace/epcis';
+import type { EpcisCaptureRow, NewEpcisEvent, Store, StoreTransaction } from '@serialtrace/store';
+import { appendAudit } from './audit-writer.js';
+import type { Caller } from './caller.js';
+
+export interface EpcisServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+/** GS1-Capture-Error-Behaviour: `rollback` stores all or nothing; `proceed` stores the good events. */
+export type CaptureErrorBehaviour = 'rollback' | 'proceed';
+
+/** A capture job as the EPCIS REST bindings show it (`GET /epcis/capture/{captureID}`). */
+export interface CaptureJobView {
+  readonly captureID: string;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  /** Whether the job still works; a capture finishes before it is answered, so false once seen. */
+  readonly running: boolean;
+  /** false when any event was refused (with `proceed`, the others were stored). */
+  readonly success: boolean;
+  readonly captureErrorBehaviour: CaptureErrorBehaviour;
+  /** How many events the document held, and how many were stored. */
+  readonly eventCount: number;
+  readonly capturedCount: number;
+  readonly errors: readonly Problem[];
+}
+
+/** What a single event's capture answers: its id (the event hash when it came without one). */
+export interface CapturedEvent {
+  readonly eventID: string;
+  readonly capture: CaptureJobView;
+}
+
+interface Candidate {
+  /** Index in the document's eventList. */
+  readonly index: number;
+  readonly event: Readonly<Record<string, unknown>>;
+  readonly normal: EventNormalForm;
+}
+
+function jobView(row: EpcisCaptureRow): CaptureJobView {
+  return {
+    captureID: String(row.id),
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+    running: row.state === 'running',
+    success: row.state !== 'failed',
+    captureErrorBehaviour: row.errorBehaviour,
+    eventCount: row.eventCount,
+    capturedCount: row.capturedCount,
+    errors: row.errors === null ? [] : (JSON.parse(row.errors) as Problem[]),
+  };
+}
+
+const isError = (p: Problem) => p.severity === 'error';
+
+/** The event a problem is about, by its index in the document (undefined for the document itself). */
+function eventIndexOf(p: Problem): number | undefined {
+  const event = p.details?.['event'];
+  return typeof event === 'number' ? event : undefined;
+}
+
+/**
+ * The EPCIS repository's capture: documents and single events from partners and machines,
+ * validated (the GS1 schema and what it cannot say), identified (the eventID, or the CBV 2.0
+ * event hash), stored with their identifiers in one normal form, and audited as one
+ * `epcis_capture.finished` journal event per capture, all in one transaction.
+ *
+ * @example
+ * const job = await app.epcis.capture(caller, document, { errorBehaviour: 'rollback' });
+ * // job.success, job.capturedCount; GET /epcis/capture/{job.captureID} shows it again
+ */
+export class EpcisService {
+  readonly #deps: EpcisServiceDeps;
+
+  constructor(deps: EpcisServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Captures an EPCISDocument. A body that cannot be read as a document, and with `rollback` any
+   * refused event, refuses the whole capture (nothing is stored, every problem is named); with
+   * `proceed` the good events are stored and the job lists the refused ones.
+   */
+  async capture(caller: Caller, body: unknown, options: { readonly errorBehaviour?: CaptureErrorBehaviour } = {}): Promise<CaptureJobView> {
+    const document = typeof body === 'string' ? parseOrKeep(body) : body;
+    const validation = validateEpcisDocument(document);
+    const context = (document as { '@context'?: unknown } | null)?.['@context'];
+    return this.#capture(caller, validation, context, options.errorBehaviour ?? 'rollback');
+  }
+
+  /** Captures one event (`POST /epcis/events`): stored, or refused with every problem named. */
+  async captureEvent(caller: Caller, body: unknown): Promise<CapturedEvent> {
+    const event = typeof body === 'string' ? parseOrKeep(body) : body;
+    const validation = validateEpcisEvent(event);
+    const context = (event as { '@context'?: unknown } | null)?.['@context'];
+    const capture = await this.#capture(caller, validation, context, 'rollback');
+    // Stored, so valid: its normal form is what was stored.
+    return { eventID: eventNormalForm(validation.events[0]!, context).eventId, capture };
+  }
+
+  async findCapture(caller: Caller, captureID: string): Promise<CaptureJobView> {
+    const id = /^[1-9]\d{0,15}$/.test(captureID) ? Number(captureID) : undefined;
+    const row = id === undefined ? undefined : await this.#deps.store.read((tx) => tx.epcis.findCapture(caller.companyId, id));
+    if (row === undefined) throw new SerialtraceError('EPCIS_CAPTURE_NOT_FOUND', { captureID });
+    return jobView(row);
+  }
+
+  async #capture(caller: Caller, validation: EpcisValidation, context: unknown, errorBehaviour: CaptureErrorBehaviour): Promise<CaptureJobView> {
+    const errors = validation.problems.filter(isError);
+    // A body that is no document at all has no events to proceed with.
+    if (validation.events.length === 0 || errors.some((p) => eventIndexOf(p) === undefined)) {
+      throw SerialtraceError.fromProblems(errors.length > 0 ? errors : [problem('EPCIS_DOCUMENT_INVALID', { reason: 'it holds no events' })]);
+    }
+    if (errors.length > 0 && errorBehaviour === 'rollback') throw SerialtraceError.fromProblems(errors);
+    const refused = new Set(errors.map(eventIndexOf));
+    const candidates: Candidate[] = [];
+    const problems: Problem[] = [...errors];
+    validation.events.forEach((event, index) => {
+      if (refused.has(index)) return;
+      try {
+        candidates.push({ index, event, normal: eventNormalForm(event, context) });
+      } catch (error) {
+        if (!(error instanceof SerialtraceError)) throw error;
+        problems.push(...error.problems.map((p) => ({ ...p, details: { ...p.details, event: index } })));
+      }
+    });
+    if (problems.length > 0 && errorBehaviour === 'rollback') throw SerialtraceError.fromProblems(problems);
+
+    return this.#deps.store.write(async (tx) => {
+      const at = this.#deps.clock.now().toISOString();
+      const duplicates = await this.#duplicates(tx, caller.companyId, candidates);
+      if (duplicates.length > 0 && errorBehaviour === 'rollback') {
+        throw new SerialtraceError('EPCIS_EVENT_DUPLICATE', duplicates[0]!.details ?? {}, duplicates);
+      }
+      const refusedNow = new Set(duplicates.map(eventIndexOf));
+      const kept = candidates.filter((c) => !refusedNow.has(c.index));
+      const allProblems = [...problems, ...duplicates].sort((a, b) => (eventIndexOf(a) ?? -1) - (eventIndexOf(b) ?? -1));
+      const job = await tx.epcis.createCapture(caller.companyId, errorBehaviour, validation.events.length, { at, actor: caller.actor });
+      await tx.epcis.insertEvents(kept.map((c) => storedEvent(caller.companyId, c, at, job.id)));
+      await tx.epcis.finishCapture(job.id, {
+        state: allProblems.length > 0 ? 'failed' : 'success',
+        capturedCount: kept.length,
+        errors: allProblems.length > 0 ? JSON.stringify(allProblems) : null,
+        at,
+      });
+      await appendAudit(tx, caller, at, [
+        {
+          action: 'epcis_capture.finished',
+          entityType: 'epcis_capture',
+          entityId: String(job.id),
+          data: { events: validation.events.length, captured: kept.length, errorBehaviour },
+        },
+      ]);
+      const finished = await tx.epcis.findCapture(caller.companyId, job.id);
+      return jobView(finished!);
+    });
+  }
+
+  /**
+   * Events captured before, or twice in this document: the same eventID, or (for an event that
+   * declares no error) the same event hash. An event with an errorDeclaration corrects an earlier
+   * capture of itself, so its hash may repeat; its eventID may not.
+   */
+  async #duplicates(tx: StoreTransaction, companyId: number, candidates: readonly Candidate[]): Promise<Problem[]> {
+    if (candidates.length === 0) return [];
+    const ids = [...new Set(candidates.map((c) => c.normal.eventId))];
+    const hashes = [...new Set(candidates.filter((c) => !c.normal.errorDeclared).map((c) => c.normal.eventHash))];
+    const storedIds = new Set((await tx.epcis.findByEventIds(companyId, ids)).map((row) => row.eventId));
+    const storedHashes = new Set((await tx.epcis.findByHashes(companyId, hashes)).filter((row) => !row.errorDeclared).map((row) => row.eventHash));
+    const seenIds = new Set<string>();
+    const seenHashes = new Set<string>();
+    const found: Problem[] = [];
+    for (const { index, normal } of candidates) {
+      const hashRepeats = !normal.errorDeclared && (storedHashes.has(normal.eventHash) || seenHashes.has(normal.eventHash));
+      if (storedIds.has(normal.eventId) || seenIds.has(normal.eventId) || hashRepeats) {
+        found.push(problem('EPCIS_EVENT_DUPLICATE', { event: index, eventID: normal.eventId, field: `/epcisBody/eventList/${index}` }));
+      }
+      seenIds.add(normal.eventId);
+      if (!normal.errorDeclared) seenHashes.add(normal.eventHash);
+    }
+    return found;
+  }
+}
+
+function parseOrKeep(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The validator names what is wrong with text that is no JSON.
+    return text;
+  }
+}
+
+function storedEvent(companyId: number, candidate: Candidate, recordTime: string, captureId: number): NewEpcisEvent {
+  const { normal, event } = candidate;
+  return {
+    companyId,
+    eventId: normal.eventId,
+    eventHash: normal.eventHash,
+    type: normal.type,
+    eventTime: normal.eventTime,
+    eventTimeZoneOffset: normal.eventTimeZoneOffset,
+    recordTime,
+    action: normal.action,
+    bizStep: normal.bizStep,
+    disposition: normal.disposition,
+    readPoint: normal.readPoint,
+    bizLocation: normal.bizLocation,
+    errorDeclared: normal.errorDeclared,
+    captureId,
+    // The event as captured, with the id it is known by and the time the repository took it.
+    document: JSON.stringify({ ...event, eventID: normal.eventId, recordTime }),
+    identifiers: normal.identifiers,
+  };
+}
