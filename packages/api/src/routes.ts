@@ -114,6 +114,7 @@ export const ROUTES = {
   // The EPCIS 2.0 REST bindings (GS1's openapi.yaml): paths and shapes as the standard gives them.
   epcisCapture: spec({ method: 'POST', url: '/epcis/capture', summary: 'Capture an EPCISDocument; answers the finished capture job and its Location', tag: 'epcis', access: 'epcis.capture', headers: E.EpcisCaptureHeaders, body: E.EpcisBody, status: 202, response: E.CaptureJob }),
   epcisCaptureJob: spec({ method: 'GET', url: '/epcis/capture/:captureID', summary: 'A capture job: running, success, errors', tag: 'epcis', access: 'epcis.read', params: E.CaptureJobParams, status: 200, response: E.CaptureJob }),
+  epcisEvent: spec({ method: 'GET', url: '/epcis/events/:eventID', summary: 'One EPCIS event, in an EPCISQueryDocument', tag: 'epcis', access: 'epcis.read', params: E.EventParams, status: 200, response: E.EpcisBody }),
   epcisCaptureEvent: spec({ method: 'POST', url: '/epcis/events', summary: 'Capture one EPCIS event; answers its id and Location', tag: 'epcis', access: 'epcis.capture', headers: E.EpcisCaptureHeaders, body: E.EpcisBody, status: 201, response: E.CapturedEvent }),
   readJournal: spec({ method: 'GET', url: '/api/v1/journal', summary: 'The company\'s journal: every committed change as a typed event, in commit order, after a position', tag: 'audit', access: 'audit.read', querystring: Au.JournalQuery, status: 200, response: Au.JournalPage }),
 } as const;

@@ -68,6 +68,15 @@ describe.each(APP_ENGINES)('EPCIS capture over HTTP on %s', (engine) => {
     expect(answer.status, answer.body).toBe(201);
     expect(answer.json.eventID).toMatch(/^ni:\/\/\/sha-256;/);
     expect(answer.headers['location']).toBe(`/epcis/events/${encodeURIComponent(answer.json.eventID)}`);
+
+    // The Location answers the event, in an EPCISQueryDocument, with the document's context kept.
+    const found = await t.call('GET', String(answer.headers['location']), { as: viewer });
+    expect(found.status, found.body).toBe(200);
+    expect(found.json).toMatchObject({ type: 'EPCISQueryDocument', schemaVersion: '2.0' });
+    const [stored] = found.json.epcisBody.queryResults.resultsBody.eventList;
+    expect(stored).toMatchObject({ '@context': document['@context'], eventID: answer.json.eventID, type: event.type, epcList: event.epcList });
+    const missing = expectProblem(await t.call('GET', `/epcis/events/${encodeURIComponent('urn:uuid:none')}`, { as: viewer }), 404, 'EPCIS_EVENT_NOT_FOUND');
+    expect(missing.type).toBe('epcisException:NoSuchResourceException');
   });
 
   it('lets only those who may capture, capture, and keeps jobs to their company', async () => {

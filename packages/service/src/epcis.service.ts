@@ -102,6 +102,16 @@ export class EpcisService {
     return { eventID: eventNormalForm(validation.events[0]!, context).eventId, capture };
   }
 
+  /**
+   * One stored event as the REST bindings answer it (`GET /epcis/events/{eventID}`): an
+   * EPCISQueryDocument that encloses it.
+   */
+  async event(caller: Caller, eventID: string): Promise<Record<string, unknown>> {
+    const [row] = await this.#deps.store.read((tx) => tx.epcis.findByEventIds(caller.companyId, [eventID]));
+    if (row === undefined) throw new SerialtraceError('EPCIS_EVENT_NOT_FOUND', { eventID });
+    return queryDocument([JSON.parse(row.document) as Record<string, unknown>], this.#deps.clock.now().toISOString());
+  }
+
   async findCapture(caller: Caller, captureID: string): Promise<CaptureJobView> {
     const id = /^[1-9]\d{0,15}$/.test(captureID) ? Number(captureID) : undefined;
     const row = id === undefined ? undefined : await this.#deps.store.read((tx) => tx.epcis.findCapture(caller.companyId, id));
@@ -140,7 +150,7 @@ export class EpcisService {
       const kept = candidates.filter((c) => !refusedNow.has(c.index));
       const allProblems = [...problems, ...duplicates].sort((a, b) => (eventIndexOf(a) ?? -1) - (eventIndexOf(b) ?? -1));
       const job = await tx.epcis.createCapture(caller.companyId, errorBehaviour, validation.events.length, { at, actor: caller.actor });
-      await tx.epcis.insertEvents(kept.map((c) => storedEvent(caller.companyId, c, at, job.id)));
+      await tx.epcis.insertEvents(kept.map((c) => storedEvent(caller.companyId, c, at, job.id, context)));
       await tx.epcis.finishCapture(job.id, {
         state: allProblems.length > 0 ? 'failed' : 'success',
         capturedCount: kept.length,
@@ -186,6 +196,20 @@ export class EpcisService {
   }
 }
 
+/** The EPCIS 2.0 JSON-LD context, which every answer names. */
+const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
+
+/** Events as the answer to a query: an EPCISQueryDocument of the simple event query. */
+function queryDocument(events: readonly Record<string, unknown>[], creationDate: string): Record<string, unknown> {
+  return {
+    '@context': [EPCIS_CONTEXT],
+    type: 'EPCISQueryDocument',
+    schemaVersion: '2.0',
+    creationDate,
+    epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: events } } },
+  };
+}
+
 function parseOrKeep(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -195,7 +219,7 @@ function parseOrKeep(text: string): unknown {
   }
 }
 
-function storedEvent(companyId: number, candidate: Candidate, recordTime: string, captureId: number): NewEpcisEvent {
+function storedEvent(companyId: number, candidate: Candidate, recordTime: string, captureId: number, context: unknown): NewEpcisEvent {
   const { normal, event } = candidate;
   return {
     companyId,
@@ -212,8 +236,9 @@ function storedEvent(companyId: number, candidate: Candidate, recordTime: string
     bizLocation: normal.bizLocation,
     errorDeclared: normal.errorDeclared,
     captureId,
-    // The event as captured, with the id it is known by and the time the repository took it.
-    document: JSON.stringify({ ...event, eventID: normal.eventId, recordTime }),
+    // The event as captured, with the id it is known by, the time the repository took it, and
+    // the document's @context, without which its extensions' prefixes would mean nothing.
+    document: JSON.stringify({ ...(context === undefined || '@context' in event ? {} : { '@context': context }), ...event, eventID: normal.eventId, recordTime }),
     identifiers: normal.identifiers,
   };
 }

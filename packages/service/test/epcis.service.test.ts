@@ -126,6 +126,15 @@ for (const engine of ENGINES) {
       await refused(app.epcis.captureEvent(caller, documentOf(shipping('4'))), 'EPCIS_DOCUMENT_INVALID');
     });
 
+    it('answers one event by its id in an EPCISQueryDocument, to its company only', async () => {
+      const { eventID } = await app.epcis.captureEvent(caller, { '@context': [CONTEXT, { example: 'https://ns.example.com/epcis/' }], ...shipping('5', { 'example:pallet': 'P-1' }) });
+      const document = await app.epcis.event(caller, eventID);
+      expect(document).toMatchObject({ type: 'EPCISQueryDocument', creationDate: '2025-06-15T10:00:00.000Z' });
+      const events = (document as any).epcisBody.queryResults.resultsBody.eventList;
+      expect(events).toEqual([expect.objectContaining({ eventID, 'example:pallet': 'P-1', '@context': [CONTEXT, { example: 'https://ns.example.com/epcis/' }] })]);
+      await refused(app.epcis.event({ ...caller, companyId: 2 }, eventID), 'EPCIS_EVENT_NOT_FOUND');
+    });
+
     it('keeps capture jobs to their company', async () => {
       const job = await app.epcis.capture(caller, documentOf(shipping('1')));
       await refused(app.epcis.findCapture({ ...caller, companyId: 2 }, job.captureID), 'EPCIS_CAPTURE_NOT_FOUND');

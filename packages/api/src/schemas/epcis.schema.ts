@@ -30,6 +30,8 @@ export const CaptureJob = Type.Object({
 
 export const CaptureJobParams = Type.Object({ captureID: Type.String({ maxLength: 40 }) });
 
+export const EventParams = Type.Object({ eventID: Type.String({ maxLength: 300, description: 'The eventID, percent-encoded (an event hash holds / ; and ?).' }) });
+
 export const CapturedEvent = Type.Object({
   eventID: Type.String({ description: 'The event\'s id: as sent, or its CBV 2.0 event hash when it came without one.' }),
   capture: CaptureJob,

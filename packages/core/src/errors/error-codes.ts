@@ -280,6 +280,11 @@ export const ERROR_CODES = {
     description:
       'An event with the same eventID, or the same event hash, is already in the repository. Capture it again only to correct it, with an errorDeclaration.',
   },
+  EPCIS_EVENT_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No EPCIS event {eventID}',
+    description: 'The repository holds no event with this eventID in the company.',
+  },
   EPCIS_CAPTURE_NOT_FOUND: {
     category: 'not_found',
     message: 'No capture job {captureID}',

@@ -22,6 +22,10 @@ export function epcisRoutes(app: FastifyInstance, { services }: AppContext): voi
     speaksEpcis2(reply);
     return epcis.findCapture(caller, params.captureID);
   });
+  addRoute(app, 'epcisEvent', ROUTES.epcisEvent, async ({ caller, params, reply }) => {
+    speaksEpcis2(reply);
+    return epcis.event(caller, params.eventID);
+  });
   addRoute(app, 'epcisCaptureEvent', ROUTES.epcisCaptureEvent, async ({ caller, body, reply }) => {
     speaksEpcis2(reply);
     const captured = await epcis.captureEvent(caller, body);
