@@ -109,6 +109,17 @@ for (const engine of ENGINES) {
       expect(await storedEvents()).toHaveLength(1);
     });
 
+    it('refuses one of two concurrent captures of the same event as a duplicate, whichever commits second', async () => {
+      const results = await Promise.allSettled([
+        app.epcis.capture(caller, documentOf(shipping('1', { eventID: 'urn:uuid:race' }))),
+        app.epcis.capture(caller, documentOf(shipping('1', { eventID: 'urn:uuid:race' }))),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(failure.reason).toMatchObject({ code: 'EPCIS_EVENT_DUPLICATE' });
+      expect(await storedEvents()).toHaveLength(1);
+    });
+
     it('accepts a correction of an event with an error declaration beside it, under its own eventID', async () => {
       await app.epcis.capture(caller, documentOf(shipping('1')));
       const correction = shipping('1', { eventID: 'urn:uuid:correction-1', errorDeclaration: { declarationTime: '2025-06-15T09:00:00Z', reason: 'incorrect_data' } });
