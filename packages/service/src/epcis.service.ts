@@ -89,7 +89,7 @@ export class EpcisService {
     const document = typeof body === 'string' ? parseOrKeep(body) : body;
     const validation = validateEpcisDocument(document);
     const context = (document as { '@context'?: unknown } | null)?.['@context'];
-    return this.#capture(caller, validation, context, options.errorBehaviour ?? 'rollback');
+    return (await this.#capture(caller, validation, context, options.errorBehaviour ?? 'rollback')).job;
   }
 
   /** Captures one event (`POST /epcis/events`): stored, or refused with every problem named. */
@@ -97,9 +97,8 @@ export class EpcisService {
     const event = typeof body === 'string' ? parseOrKeep(body) : body;
     const validation = validateEpcisEvent(event);
     const context = (event as { '@context'?: unknown } | null)?.['@context'];
-    const capture = await this.#capture(caller, validation, context, 'rollback');
-    // Stored, so valid: its normal form is what was stored.
-    return { eventID: eventNormalForm(validation.events[0]!, context).eventId, capture };
+    const { job, eventIds } = await this.#capture(caller, validation, context, 'rollback');
+    return { eventID: eventIds[0]!, capture: job };
   }
 
   /**
@@ -119,7 +118,13 @@ export class EpcisService {
     return jobView(row);
   }
 
-  async #capture(caller: Caller, validation: EpcisValidation, context: unknown, errorBehaviour: CaptureErrorBehaviour): Promise<CaptureJobView> {
+  /** Captures the validated events; answers the finished job and the ids of the events stored, in order. */
+  async #capture(
+    caller: Caller,
+    validation: EpcisValidation,
+    context: unknown,
+    errorBehaviour: CaptureErrorBehaviour,
+  ): Promise<{ readonly job: CaptureJobView; readonly eventIds: readonly string[] }> {
     const errors = validation.problems.filter(isError);
     // A body that is no document at all has no events to proceed with.
     if (validation.events.length === 0 || errors.some((p) => eventIndexOf(p) === undefined)) {
@@ -166,7 +171,7 @@ export class EpcisService {
         },
       ]);
       const finished = await tx.epcis.findCapture(caller.companyId, job.id);
-      return jobView(finished!);
+      return { job: jobView(finished!), eventIds: kept.map((c) => c.normal.eventId) };
     });
   }
 

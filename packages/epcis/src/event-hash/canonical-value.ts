@@ -77,7 +77,12 @@ function readNumber(text: string): string | undefined {
   return NUMBER.test(text) ? canonicalNumber(Number(text.replaceAll('_', ''))) : undefined;
 }
 
-function webVocabularyUri(text: string): string {
+/**
+ * A CBV value written as an EPCIS 1.x URN as its CBV 2.0 web URI; any other text as it is.
+ *
+ * @example webVocabularyUri('urn:epcglobal:cbv:bizstep:shipping') === 'https://ref.gs1.org/cbv/BizStep-shipping'
+ */
+export function webVocabularyUri(text: string): string {
   for (const [urn, webUri] of LEGACY_CBV_URN_PREFIXES) {
     if (text.startsWith(urn)) return webUri + text.slice(urn.length);
   }

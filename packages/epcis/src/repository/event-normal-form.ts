@@ -1,7 +1,7 @@
 import { canonicalDigitalLink } from '@serialtrace/core';
 import { eventHashId } from '../event-hash/event-hash.js';
-import { canonicalTimestamp } from '../event-hash/canonical-value.js';
-import { BARE_TERM_VOCABULARIES, LEGACY_CBV_URN_PREFIXES } from '../event-hash/cbv-vocabulary.js';
+import { canonicalTimestamp, webVocabularyUri } from '../event-hash/canonical-value.js';
+import { BARE_TERM_VOCABULARIES } from '../event-hash/cbv-vocabulary.js';
 
 /**
  * Where an identifier appears in an event, as the standard query parameters tell them apart:
@@ -68,11 +68,8 @@ export function cbvUri(vocabulary: 'bizStep' | 'disposition', value: string): st
   const text = value.trim();
   const { prefix, terms } = BARE_TERM_VOCABULARIES[vocabulary];
   if ((terms as readonly string[]).includes(text)) return prefix + text;
-  for (const [urn, webUri] of LEGACY_CBV_URN_PREFIXES) {
-    if (text.startsWith(urn)) return webUri + text.slice(urn.length);
-  }
   if (text.startsWith('cbv:')) return `https://ref.gs1.org/cbv/${text.slice('cbv:'.length)}`;
-  return text;
+  return webVocabularyUri(text);
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
