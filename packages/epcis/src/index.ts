@@ -6,4 +6,4 @@ export { validateEpcisDocument, validateEpcisEvent, type EpcisValidation } from 
 export type { EpcisRule } from './validation/event-rules.js';
 export { eventHashId } from './event-hash/event-hash.js';
 export { eventPreHash, type EventHashOptions } from './event-hash/pre-hash.js';
-export { canonicalIdentifier, cbvUri, eventNormalForm, type EventIdentifierRole, type EventNormalForm } from './repository/event-normal-form.js';
+export { canonicalIdentifier, cbvUri, eventNormalForm, linkRole, type EventIdentifierRole, type EventNormalForm, type LinkRole } from './repository/event-normal-form.js';

@@ -7,6 +7,8 @@ export type {
   NewEpcisEvent,
   EpcisEventRow,
   EpcisEventFilter,
+  EpcisIdentifierMatch,
+  EpcisVocabularyKind,
   EpcisIdentifierRole,
   EpcisCaptureRow,
   EpcisCaptureState,

@@ -80,7 +80,7 @@ describe('migration 11 on a database of version 10', () => {
       ).rows.map((r) => r.table),
     );
     // The captures keep theirs (a row per capture job); events and identifiers are checked per statement.
-    expect(foreignKeys).toEqual(['epcis_captures']);
+    expect(foreignKeys).toEqual(['epcis_captures', 'epcis_vocabulary']);
     await checkKeptAndExtended(store);
     await withPgClient(schema, async (c) => {
       await expect(c.query('DELETE FROM epcis_captures')).rejects.toMatchObject({ code: '23503' });

@@ -290,6 +290,23 @@ export const ERROR_CODES = {
     message: 'No capture job {captureID}',
     description: 'The capture job does not exist, or belongs to another company.',
   },
+  EPCIS_QUERY_PARAMETER_INVALID: {
+    category: 'invalid',
+    message: 'Query parameter {parameter}: {reason}',
+    description:
+      'A parameter of an EPCIS query is unknown, malformed (a time that is no ISO-8601 instant, a number that is none, an identifier in neither URN nor Digital Link form) or used in a way the standard does not allow; `parameter` names it. Answered as `epcisException:QueryParameterException`.',
+  },
+  EPCIS_QUERY_TOO_LARGE: {
+    category: 'invalid',
+    message: 'The query selects more than {limit} events (maxEventCount)',
+    description:
+      'The query gave `maxEventCount` and selects more events than that. Narrow it, or page through it with `perPage` instead. Answered as `epcisException:QueryTooLargeException`.',
+  },
+  EPCIS_PAGE_TOKEN_INVALID: {
+    category: 'invalid',
+    message: 'The nextPageToken is not one this server gave for this query: {reason}',
+    description: 'A `nextPageToken` continues the query that answered it, with the same parameters; one that was altered, or given with other parameters, is refused.',
+  },
   MASTER_KEY_MISSING: {
     category: 'unavailable',
     message: 'Series "{series}" is randomised, and this server has no master key: set SERIALTRACE_MASTER_KEY',

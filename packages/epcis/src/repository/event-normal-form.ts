@@ -8,7 +8,47 @@ import { BARE_TERM_VOCABULARIES } from '../event-hash/cbv-vocabulary.js';
  * `MATCH_epc` looks at `epc` and `child`, `MATCH_anyEPC` at every instance role, and the `...Class`
  * roles are the epcClass members of the quantity lists.
  */
-export type EventIdentifierRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'class' | 'childClass' | 'inputClass' | 'outputClass';
+export type EventIdentifierRole =
+  | 'epc'
+  | 'parent'
+  | 'child'
+  | 'input'
+  | 'output'
+  | 'class'
+  | 'childClass'
+  | 'inputClass'
+  | 'outputClass'
+  | LinkRole;
+
+/**
+ * A business transaction, source or destination of one type, as a role: the kind and the type's
+ * web URI, so that `EQ_bizTransaction_po=...` is one range of the identifiers' key like an EPC.
+ */
+export type LinkRole = `bizTransaction ${string}` | `source ${string}` | `destination ${string}`;
+
+/** The lists an event names its business transactions, sources and destinations in. */
+const LINK_LISTS = [
+  ['bizTransactionList', 'bizTransaction', 'bizTransaction-type'],
+  ['sourceList', 'source', 'source-dest-type'],
+  ['destinationList', 'destination', 'source-dest-type'],
+] as const;
+
+/**
+ * The role of a business transaction, source or destination of a type, written as a bare CBV term
+ * (`po`, `owning_party`), an EPCIS 1.x URN or a web URI: all three give one role.
+ *
+ * @example linkRole('bizTransaction', 'po') === 'bizTransaction https://ref.gs1.org/cbv/BTT-po'
+ */
+export function linkRole(kind: 'bizTransaction' | 'source' | 'destination', type: string): LinkRole {
+  const vocabulary = BARE_TERM_VOCABULARIES[kind === 'bizTransaction' ? 'bizTransaction-type' : 'source-dest-type'];
+  const text = type.trim();
+  const uri = (vocabulary.terms as readonly string[]).includes(text)
+    ? vocabulary.prefix + text
+    : text.startsWith('cbv:')
+      ? `https://ref.gs1.org/cbv/${text.slice('cbv:'.length)}`
+      : webVocabularyUri(text);
+  return `${kind} ${uri}`;
+}
 
 /** The parts of an event the repository selects on, in one normal form whatever notation was captured. */
 export interface EventNormalForm {
@@ -106,6 +146,16 @@ export function eventNormalForm(event: Readonly<Record<string, unknown>>, contex
   for (const [member, role] of QUANTITY_LISTS) {
     const list = event[member];
     if (Array.isArray(list)) for (const element of list) add(role, (element as { epcClass?: unknown } | null)?.epcClass);
+  }
+  for (const [member, kind] of LINK_LISTS) {
+    const list = event[member];
+    if (!Array.isArray(list)) continue;
+    for (const element of list) {
+      const { type, bizTransaction, source, destination } = (element ?? {}) as Record<string, unknown>;
+      // A business transaction may be untyped; a source or destination always has a type.
+      const typeText = typeof type === 'string' && type.trim() !== '' ? type : '';
+      add(linkRole(kind, typeText), kind === 'bizTransaction' ? bizTransaction : kind === 'source' ? source : destination);
+    }
   }
   const readPoint = idOf(event.readPoint);
   const bizLocation = idOf(event.bizLocation);

@@ -687,6 +687,40 @@ export const MIGRATIONS: readonly Migration[] = [
       { kind: 'statementReferences', table: 'epcis_event_identifiers', references: { event: 'epcis_events(id)' } },
     ],
   },
+  {
+    version: 12,
+    name: 'the EPCIS repository\'s vocabulary',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          // Every business step, disposition, read point and business location a company's events
+          // name, once: the /bizSteps, /dispositions, /readPoints and /bizLocations collections of
+          // the REST bindings, which a walk over millions of events could not answer. A capture adds
+          // the few values it names that are new.
+          name: 'epcis_vocabulary',
+          columns: {
+            company_id: { type: 'integer', references: 'companies(id)' },
+            // 'bizStep', 'disposition', 'readPoint' or 'bizLocation'.
+            kind: { type: 'text' },
+            // As the events are stored: web URIs, GS1 keys as canonical Digital Links.
+            value: { type: 'text' },
+          },
+          primaryKey: ['company_id', 'kind', 'value'],
+          clustered: true,
+        },
+      },
+      {
+        kind: 'update',
+        // The events captured before this table was: their values, once each.
+        sql: `INSERT INTO epcis_vocabulary (company_id, kind, value)
+SELECT DISTINCT company_id, 'bizStep', biz_step FROM epcis_events WHERE biz_step IS NOT NULL
+UNION SELECT DISTINCT company_id, 'disposition', disposition FROM epcis_events WHERE disposition IS NOT NULL
+UNION SELECT DISTINCT company_id, 'readPoint', read_point FROM epcis_events WHERE read_point IS NOT NULL
+UNION SELECT DISTINCT company_id, 'bizLocation', biz_location FROM epcis_events WHERE biz_location IS NOT NULL`,
+      },
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

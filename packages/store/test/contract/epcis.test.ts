@@ -244,6 +244,55 @@ for (const factory of ENGINES) {
         expect(new Set(ids).size).toBe(seconds.length);
       });
 
+      it('matches a prefix (an EPC pattern) as a range of identifiers, alone or beside exact values, and a business transaction by its type', async () => {
+        const other = 'https://id.gs1.org/01/09506000134369/21/1';
+        const PO = 'bizTransaction https://ref.gs1.org/cbv/BTT-po' as const;
+        const DESADV = 'bizTransaction https://ref.gs1.org/cbv/BTT-desadv' as const;
+        const order = 'urn:epcglobal:cbv:bt:9506000000017:4711';
+        await write((tx) =>
+          tx.epcis.insertEvents([
+            epcisEvent('a', 1, { identifiers: [{ role: 'epc', identifier: dl('A') }, { role: PO, identifier: order }] }),
+            epcisEvent('b', 2, { identifiers: [{ role: 'child', identifier: dl('B') }, { role: DESADV, identifier: order }] }),
+            epcisEvent('other-class', 3, { identifiers: [{ role: 'epc', identifier: other }] }),
+            // The class itself is no instance of it: the prefix ends with `/21/`.
+            epcisEvent('class', 4, { identifiers: [{ role: 'epc', identifier: CLASS }] }),
+          ]),
+        );
+        const pattern = `${CLASS}/21/`;
+        expect(await names({ identifiers: [{ roles: ['epc', 'child'], values: [], prefixes: [pattern] }] })).toEqual(['a', 'b']);
+        expect(await names({ identifiers: [{ roles: ['epc'], values: [other], prefixes: [pattern] }] })).toEqual(['a', 'other-class']);
+        expect(await names({ identifiers: [{ roles: ['epc'], values: [], prefixes: [pattern, 'https://id.gs1.org/01/09506000134369/'] }] })).toEqual(['a', 'other-class']);
+        expect(await names({ identifiers: [{ roles: ['epc'], values: [], prefixes: ['https://id.gs1.org/01/9'] }] })).toEqual([]);
+        expect(await names({ identifiers: [{ roles: [PO], values: [order] }] })).toEqual(['a']);
+        expect(await names({ identifiers: [{ roles: [PO, DESADV], values: [order] }] })).toEqual(['a', 'b']);
+        expect(await names({ identifiers: [{ roles: [PO], values: [order] }, { roles: ['child'], values: [dl('B')] }] })).toEqual([]);
+      });
+
+      it('lists the vocabulary and the instances the company’s events name, each once, a page at a time', async () => {
+        await sixEvents();
+        await write((tx) =>
+          tx.epcis.insertEvents([
+            epcisEvent('with-classes', 10, { identifiers: [{ role: 'parent', identifier: SSCC }, { role: 'class', identifier: CLASS }, { role: 'child', identifier: dl('e1') }] }),
+          ]),
+        );
+        const vocabulary = (kind: 'bizStep' | 'disposition' | 'readPoint' | 'bizLocation', after?: string, limit = 10, company = 1) => read((tx) => tx.epcis.vocabulary(company, kind, after, limit));
+        expect(await vocabulary('bizStep')).toEqual(['https://ref.gs1.org/cbv/BizStep-receiving', 'https://ref.gs1.org/cbv/BizStep-shipping']);
+        expect(await vocabulary('bizStep', undefined, 1)).toEqual(['https://ref.gs1.org/cbv/BizStep-receiving']);
+        expect(await vocabulary('bizStep', 'https://ref.gs1.org/cbv/BizStep-receiving')).toEqual(['https://ref.gs1.org/cbv/BizStep-shipping']);
+        expect(await vocabulary('disposition')).toEqual(['https://ref.gs1.org/cbv/Disp-active', 'https://ref.gs1.org/cbv/Disp-in_transit']);
+        expect(await vocabulary('readPoint')).toEqual(['https://id.gs1.org/414/9506000000017', 'https://id.gs1.org/414/9506000000031']);
+        expect(await vocabulary('bizLocation')).toEqual(['https://id.gs1.org/414/9506000000024', 'urn:example:loc:7']);
+        expect(await vocabulary('bizStep', undefined, 10, 2)).toEqual(['https://ref.gs1.org/cbv/BizStep-shipping']);
+        expect(await vocabulary('bizStep', undefined, 10, 3)).toEqual([]);
+
+        const instances = (after?: string, limit = 20) => read((tx) => tx.epcis.instances(1, after, limit));
+        const all = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'].map(dl).concat(SSCC).sort();
+        expect(await instances()).toEqual(all);
+        expect(await instances(undefined, 3)).toEqual(all.slice(0, 3));
+        expect(await instances(all[2], 3)).toEqual(all.slice(3, 6));
+        expect(await instances(all[6])).toEqual([]);
+      });
+
       it('stores and finds the identifiers of a large capture, beyond one statement’s worth', async () => {
         const events = Array.from({ length: 700 }, (_, n) =>
           epcisEvent(`big-${n}`, n, {

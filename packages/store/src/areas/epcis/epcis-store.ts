@@ -8,7 +8,20 @@ import { flag, type ChangeStamp, type DbFlag } from '../change-stamp.js';
  * them: `MATCH_epc` looks at `epc` and `child`, `MATCH_anyEPC` at every instance role, and the
  * `...Class` roles are the epcClass of the quantity lists.
  */
-export type EpcisIdentifierRole = 'epc' | 'parent' | 'child' | 'input' | 'output' | 'class' | 'childClass' | 'inputClass' | 'outputClass';
+export type EpcisIdentifierRole =
+  | 'epc'
+  | 'parent'
+  | 'child'
+  | 'input'
+  | 'output'
+  | 'class'
+  | 'childClass'
+  | 'inputClass'
+  | 'outputClass'
+  // A business transaction, source or destination of one type (its web URI after the space).
+  | `bizTransaction ${string}`
+  | `source ${string}`
+  | `destination ${string}`;
 
 /** An EPCIS event as it is stored: the fields queries select on, and the event itself. */
 export interface NewEpcisEvent {
@@ -39,6 +52,13 @@ export interface NewEpcisEvent {
   readonly document: string;
   /** Every identifier the event names, for the MATCH_ queries, each once per role. */
   readonly identifiers: readonly { readonly role: EpcisIdentifierRole; readonly identifier: string }[];
+}
+
+/** One MATCH_ (or EQ_bizTransaction_, EQ_source_, ...) selection: any value or prefix, in any role. */
+export interface EpcisIdentifierMatch {
+  readonly roles: readonly EpcisIdentifierRole[];
+  readonly values: readonly string[];
+  readonly prefixes?: readonly string[];
 }
 
 /** A stored event as it reads back: the fields of {@link NewEpcisEvent} without the identifiers, and its id. */
@@ -76,8 +96,12 @@ export interface EpcisEventFilter {
   readonly readPoints?: readonly string[];
   readonly bizLocations?: readonly string[];
   readonly eventIds?: readonly string[];
-  /** Each entry must hold (AND); within one, any of the values in any of the roles (OR). */
-  readonly identifiers?: readonly { readonly roles: readonly EpcisIdentifierRole[]; readonly values: readonly string[] }[];
+  /**
+   * Each entry must hold (AND); within one, any of the values or prefixes in any of the roles
+   * (OR). A prefix selects every identifier that starts with it (an EPC pattern such as
+   * `urn:epc:idpat:sgtin:0614141.107346.*` is the prefix `https://id.gs1.org/01/00614141073467/21/`).
+   */
+  readonly identifiers?: readonly EpcisIdentifierMatch[];
   /** true: only events with an errorDeclaration (`EXISTS_errorDeclaration`); false: only those without. */
   readonly errorDeclared?: boolean;
   readonly orderBy: 'eventTime' | 'recordTime';
@@ -89,6 +113,9 @@ export interface EpcisEventFilter {
   readonly after?: { readonly time: string; readonly id: number };
   readonly limit: number;
 }
+
+/** The vocabulary the REST bindings list as collections (`/bizSteps`, `/readPoints`, ...). */
+export type EpcisVocabularyKind = 'bizStep' | 'disposition' | 'readPoint' | 'bizLocation';
 
 /** Where a capture job is: `running` until {@link EpcisStore.finishCapture} says how it ended. */
 export type EpcisCaptureState = 'running' | 'success' | 'failed';
@@ -127,6 +154,16 @@ export interface EpcisStore {
   findByHashes(companyId: number, hashes: readonly string[]): Promise<EpcisEventRow[]>;
   /** The events a standard query selects, in the order asked for, a page at a time. */
   find(filter: EpcisEventFilter): Promise<EpcisEventRow[]>;
+  /**
+   * The values of one kind the company's events name, in text order, a page at a time: those
+   * after `after` (exclusive), at most `limit`.
+   */
+  vocabulary(companyId: number, kind: EpcisVocabularyKind, after: string | undefined, limit: number): Promise<string[]>;
+  /**
+   * The instances (EPCs, parents, inputs, outputs; not classes) the company's events name, each
+   * once, in text order, a page at a time.
+   */
+  instances(companyId: number, after: string | undefined, limit: number): Promise<string[]>;
   /** A capture job, `running`, none of its events stored yet. */
   createCapture(companyId: number, errorBehaviour: 'rollback' | 'proceed', eventCount: number, stamp: ChangeStamp): Promise<EpcisCaptureRow>;
   /** Records how a capture job ended (a job that is not there is left alone). */
@@ -252,6 +289,20 @@ const SELECT = `SELECT ${columnsOf('epcis_events', { alias: 'e' }).join(', ')} F
 const BY_EVENT_IDS = sql<EventDbRow>('epcis_events_by_event_ids', `${SELECT} WHERE e.company_id = :company AND e.event_id IN :ids[] ORDER BY e.id`);
 const BY_HASHES = sql<EventDbRow>('epcis_events_by_hashes', `${SELECT} WHERE e.company_id = :company AND e.event_hash IN :hashes[] ORDER BY e.id`);
 
+const INSERT_VOCABULARY = sql('epcis_vocabulary_insert', 'INSERT INTO epcis_vocabulary (company_id, kind, value) VALUES (:company, :kind, :value) ON CONFLICT DO NOTHING');
+const VOCABULARY = sql<{ value: string }>(
+  'epcis_vocabulary_page',
+  'SELECT value FROM epcis_vocabulary WHERE company_id = :company AND kind = :kind AND value > :after ORDER BY value LIMIT :limit',
+);
+// Walks the identifiers' key in order, skipping roles that are classes: an identifier named by many
+// events is many rows, which DISTINCT folds.
+const INSTANCES = sql<{ identifier: string }>(
+  'epcis_instances_page',
+  `SELECT DISTINCT identifier FROM epcis_event_identifiers
+   WHERE company_id = :company AND identifier > :after AND role IN ('epc', 'parent', 'child', 'input', 'output')
+   ORDER BY identifier LIMIT :limit`,
+);
+
 const CAPTURE_COLUMNS = columnsOf('epcis_captures', { except: ['id'] });
 const INSERT_CAPTURE = sql<CaptureDbRow>('epcis_capture_insert', insertText('epcis_captures', CAPTURE_COLUMNS, 'RETURNING *'));
 const FINISH_CAPTURE = sql(
@@ -260,8 +311,8 @@ const FINISH_CAPTURE = sql(
 );
 const FIND_CAPTURE = sql<CaptureDbRow>('epcis_capture_find', 'SELECT * FROM epcis_captures WHERE id = :id AND company_id = :company');
 
-/** The roles of one instance each; the others are classes (see {@link SqlEpcisStore.find}). */
-const INSTANCE_ROLES: ReadonlySet<EpcisIdentifierRole> = new Set(['epc', 'parent', 'child', 'input', 'output']);
+/** The roles of classes, each of which may name millions of events (see {@link SqlEpcisStore.find}). */
+const CLASS_ROLES: ReadonlySet<EpcisIdentifierRole> = new Set(['class', 'childClass', 'inputClass', 'outputClass']);
 
 /** The column a query's order and its `after` are on. */
 const TIME_COLUMNS = { eventTime: 'e.event_time', recordTime: 'e.record_time' } as const;
@@ -291,7 +342,32 @@ export class SqlEpcisStore implements EpcisStore {
       }
     }
     this.#insertIdentifiers(rows);
+    this.#insertVocabulary(events);
     return ids;
+  }
+
+  /** The business steps, dispositions and locations these events name, once each; most are known already. */
+  #insertVocabulary(events: readonly NewEpcisEvent[]): void {
+    const values = new Map<string, { company: number; kind: EpcisVocabularyKind; value: string }>();
+    const add = (company: number, kind: EpcisVocabularyKind, value: string | null) => {
+      if (value !== null) values.set(`${company} ${kind} ${value}`, { company, kind, value });
+    };
+    for (const e of events) {
+      add(e.companyId, 'bizStep', e.bizStep);
+      add(e.companyId, 'disposition', e.disposition);
+      add(e.companyId, 'readPoint', e.readPoint);
+      add(e.companyId, 'bizLocation', e.bizLocation);
+    }
+    // In one order, so that two captures naming the same new values cannot wait on each other.
+    for (const key of [...values.keys()].sort()) this.db.later(INSERT_VOCABULARY, values.get(key)!);
+  }
+
+  async vocabulary(companyId: number, kind: EpcisVocabularyKind, after: string | undefined, limit: number): Promise<string[]> {
+    return (await this.db.all(VOCABULARY, { company: companyId, kind, after: after ?? '', limit })).map((row) => row.value);
+  }
+
+  async instances(companyId: number, after: string | undefined, limit: number): Promise<string[]> {
+    return (await this.db.all(INSTANCES, { company: companyId, after: after ?? '', limit })).map((row) => row.identifier);
   }
 
   /** Nobody reads an answer: PostgreSQL sends the rows with the next statement or the COMMIT. */
@@ -337,7 +413,7 @@ export class SqlEpcisStore implements EpcisStore {
     // tested on the events found otherwise, and without an instance entry the walk in time order,
     // which stops after a page, is the better way. PostgreSQL plans both forms alike, from its
     // statistics.
-    const driving = identifiers.findIndex((entry) => entry.roles.length > 0 && entry.roles.every((role) => INSTANCE_ROLES.has(role)));
+    const driving = identifiers.findIndex((entry) => entry.roles.length > 0 && (entry.prefixes ?? []).length === 0 && entry.roles.every((role) => !CLASS_ROLES.has(role)));
     const company = q.param(filter.companyId);
     const where = [`${driving === -1 ? 'e.company_id' : this.db.dialect.unindexed('e.company_id')} = ${company}`];
     const within = (column: string, values: readonly string[] | undefined) => {
@@ -356,7 +432,10 @@ export class SqlEpcisStore implements EpcisStore {
     if (filter.recordTimeBefore !== undefined) where.push(`e.record_time < ${q.param(filter.recordTimeBefore)}`);
     if (filter.errorDeclared !== undefined) where.push(`e.error_declared = ${q.param(filter.errorDeclared)}`);
     identifiers.forEach((entry, n) => {
-      const match = `i.identifier IN ${q.list(entry.values)} AND i.role IN ${q.list(entry.roles)}`;
+      const alternatives = [`i.identifier IN ${q.list(entry.values)}`];
+      // A prefix is a range of the key: from the prefix to the prefix followed by the highest character.
+      for (const prefix of entry.prefixes ?? []) alternatives.push(`(i.identifier >= ${q.param(prefix)} AND i.identifier < ${q.param(`${prefix}\u{10FFFF}`)})`);
+      const match = `(${alternatives.join(' OR ')}) AND i.role IN ${q.list(entry.roles)}`;
       where.push(
         n === driving
           ? `e.id IN (SELECT i.event FROM epcis_event_identifiers i WHERE i.company_id = ${company} AND ${match})`
