@@ -7,3 +7,14 @@ export type { EpcisRule } from './validation/event-rules.js';
 export { eventHashId } from './event-hash/event-hash.js';
 export { eventPreHash, type EventHashOptions } from './event-hash/pre-hash.js';
 export { canonicalIdentifier, cbvUri, eventNormalForm, linkRole, type EventIdentifierRole, type EventNormalForm, type LinkRole } from './repository/event-normal-form.js';
+export { parseEpcisQuery, type EpcisIdentifierSelection, type EpcisQuery, type EpcisQueryParameters } from './query/query-parameters.js';
+export {
+  meetsResidual,
+  type Comparison,
+  type FieldScope,
+  type FieldTest,
+  type ResidualCondition,
+  type SensorNumberMember,
+  type SensorTextMember,
+} from './query/event-predicate.js';
+export { EPC_FORMATS, formatEventIdentifiers, parseEpcFormat, type EpcFormat } from './query/epc-format.js';

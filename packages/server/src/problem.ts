@@ -1,4 +1,4 @@
-import { ERROR_CODES, isSerialtraceError, SerialtraceError, type ErrorCategory, type Problem } from '@serialtrace/core';
+import { ERROR_CODES, isSerialtraceError, SerialtraceError, type ErrorCategory, type ErrorCode, type Problem } from '@serialtrace/core';
 
 /** The only place error categories become HTTP statuses. */
 export const HTTP_STATUS: Readonly<Record<ErrorCategory, number>> = {
@@ -48,12 +48,20 @@ const EPCIS_EXCEPTIONS: Partial<Record<ErrorCategory, { readonly status: number;
   internal: { status: 500, type: 'epcisException:ImplementationException' },
 };
 
+/** Refusals the bindings type more precisely than their category. */
+const EPCIS_CODE_EXCEPTIONS: Partial<Record<ErrorCode, { readonly status: number; readonly type: string }>> = {
+  EPCIS_QUERY_PARAMETER_INVALID: { status: 400, type: 'epcisException:QueryParameterException' },
+  EPCIS_PAGE_TOKEN_INVALID: { status: 400, type: 'epcisException:QueryParameterException' },
+  EPCIS_QUERY_TOO_LARGE: { status: 413, type: 'epcisException:QueryTooLargeException' },
+  EPCIS_VERSION_NOT_ACCEPTABLE: { status: 406, type: 'epcisException:NotAcceptableException' },
+};
+
 const EPCIS_PATH = /^\/epcis(\/|\?|$)/;
 
 /** An RFC 9457 problem document for a refusal: the stable code, the message, the details flat. */
 export function problemBody(error: SerialtraceError, instance?: string): { status: number; body: ProblemBody } {
   const category = ERROR_CODES[error.code].category;
-  const epcis = instance !== undefined && EPCIS_PATH.test(instance) ? EPCIS_EXCEPTIONS[category] : undefined;
+  const epcis = instance !== undefined && EPCIS_PATH.test(instance) ? (EPCIS_CODE_EXCEPTIONS[error.code] ?? EPCIS_EXCEPTIONS[category]) : undefined;
   const status = epcis?.status ?? HTTP_STATUS[category];
   return {
     status,

@@ -36,7 +36,7 @@ function allowed(access: Access, principal: Principal): boolean {
 
 // Path parameters name nothing that exists, so a permitted call ends in a refusal of its own
 // (400, 404) and changes nothing; only the access rule decides between 401/403 and the rest.
-const PARAMS: Record<string, string> = { name: 'no-such-series', serial: 'NO-SUCH-SERIAL', username: 'nobody', id: '000000000000', workOrder: 'WO-NONE', captureID: '000000000000', eventID: 'urn:uuid:none' };
+const PARAMS: Record<string, string> = { name: 'no-such-series', serial: 'NO-SUCH-SERIAL', username: 'nobody', id: '000000000000', workOrder: 'WO-NONE', captureID: '000000000000', eventID: 'urn:uuid:none', eventType: 'ObjectEvent', epc: 'urn:epc:id:sgtin:0614141.107346.2018', bizStep: 'shipping', bizLocation: 'urn:epc:id:sgln:0614141.00777.0', readPoint: 'urn:epc:id:sgln:0614141.00777.0', disposition: 'in_transit' };
 
 function requestOf(spec: RouteSpec): { method: RouteSpec['method']; url: string; body?: unknown } {
   const url = spec.url.replace(/:(\w+)/g, (_, param: string) => {

@@ -70,11 +70,16 @@ describe.each(APP_ENGINES)('EPCIS capture over HTTP on %s', (engine) => {
     expect(answer.headers['location']).toBe(`/epcis/events/${encodeURIComponent(answer.json.eventID)}`);
 
     // The Location answers the event, in an EPCISQueryDocument, with the document's context kept.
-    const found = await t.call('GET', String(answer.headers['location']), { as: viewer });
+    const found = await t.call('GET', String(answer.headers['location']), { as: viewer, headers: { 'gs1-epc-format': 'Never_Translates' } });
     expect(found.status, found.body).toBe(200);
     expect(found.json).toMatchObject({ type: 'EPCISQueryDocument', schemaVersion: '2.0' });
     const [stored] = found.json.epcisBody.queryResults.resultsBody.eventList;
     expect(stored).toMatchObject({ '@context': document['@context'], eventID: answer.json.eventID, type: event.type, epcList: event.epcList });
+    // Without GS1-EPC-Format, identifiers are answered as GS1 Digital Links, as the bindings say.
+    const asLinks = await t.call('GET', String(answer.headers['location']), { as: viewer });
+    const [linked] = asLinks.json.epcisBody.queryResults.resultsBody.eventList;
+    expect(linked.epcList).toHaveLength(event.epcList.length);
+    for (const epc of linked.epcList) expect(epc).toMatch(/^https:\/\/id\.gs1\.org\/01\//);
     const missing = expectProblem(await t.call('GET', `/epcis/events/${encodeURIComponent('urn:uuid:none')}`, { as: viewer }), 404, 'EPCIS_EVENT_NOT_FOUND');
     expect(missing.type).toBe('epcisException:NoSuchResourceException');
   });

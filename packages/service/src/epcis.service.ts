@@ -1,8 +1,10 @@
 import { problem, SerialtraceError, type Clock, type Problem } from '@serialtrace/core';
 import { eventNormalForm, validateEpcisDocument, validateEpcisEvent, type EpcisValidation, type EventNormalForm } from '@serialtrace/epcis';
 import type { EpcisCaptureRow, NewEpcisEvent, Store, StoreTransaction } from '@serialtrace/store';
+import { parseEpcFormat } from '@serialtrace/epcis';
 import { appendAudit } from './audit-writer.js';
 import type { Caller } from './caller.js';
+import { EpcisQueryService, queryDocument, type EpcisCollectionView, type EpcisPage, type EpcisQueryParams, type EpcisResource } from './epcis-query.js';
 
 export interface EpcisServiceDeps {
   readonly store: Store;
@@ -75,9 +77,34 @@ function eventIndexOf(p: Problem): number | undefined {
  */
 export class EpcisService {
   readonly #deps: EpcisServiceDeps;
+  readonly #query: EpcisQueryService;
 
   constructor(deps: EpcisServiceDeps) {
     this.#deps = deps;
+    this.#query = new EpcisQueryService(deps.store, () => deps.clock.now().toISOString());
+  }
+
+  /**
+   * The events the standard query parameters select (`GET /epcis/events`), a page of them, as an
+   * EPCISQueryDocument, identifiers in the `GS1-EPC-Format` asked for.
+   */
+  async events(caller: Caller, params: EpcisQueryParams, epcFormat?: string): Promise<EpcisPage<Record<string, unknown>>> {
+    return this.#query.events(caller.companyId, params, epcFormat);
+  }
+
+  /** A collection of what the repository knows (`/epcis/eventTypes`, `/epcis/epcs`, `/epcis/bizSteps`, ...), a page of it. */
+  async collection(caller: Caller, resource: EpcisResource, params: EpcisQueryParams, epcFormat?: string): Promise<EpcisPage<EpcisCollectionView>> {
+    return this.#query.collection(caller.companyId, resource, params, epcFormat);
+  }
+
+  /** A member of a collection (`/epcis/epcs/{epc}`, ...): its sub-resources. */
+  member(resource: EpcisResource, value: string): EpcisCollectionView {
+    return this.#query.member(resource, value);
+  }
+
+  /** The events of a collection's member (`/epcis/epcs/{epc}/events`, `/epcis/bizSteps/{bizStep}/events`, ...). */
+  async memberEvents(caller: Caller, resource: EpcisResource, value: string, params: EpcisQueryParams, epcFormat?: string): Promise<EpcisPage<Record<string, unknown>>> {
+    return this.#query.memberEvents(caller.companyId, resource, value, params, epcFormat);
   }
 
   /**
@@ -103,12 +130,18 @@ export class EpcisService {
 
   /**
    * One stored event as the REST bindings answer it (`GET /epcis/events/{eventID}`): an
-   * EPCISQueryDocument that encloses it.
+   * EPCISQueryDocument that encloses it, and its error declaration after it when there is one.
    */
-  async event(caller: Caller, eventID: string): Promise<Record<string, unknown>> {
-    const [row] = await this.#deps.store.read((tx) => tx.epcis.findByEventIds(caller.companyId, [eventID]));
-    if (row === undefined) throw new SerialtraceError('EPCIS_EVENT_NOT_FOUND', { eventID });
-    return queryDocument([JSON.parse(row.document) as Record<string, unknown>], this.#deps.clock.now().toISOString());
+  async event(caller: Caller, eventID: string, epcFormat?: string): Promise<Record<string, unknown>> {
+    const format = parseEpcFormat(epcFormat);
+    // The event, and its error declaration when one was captured: both carry its eventID.
+    const rows = await this.#deps.store.read((tx) => tx.epcis.findByEventIds(caller.companyId, [eventID]));
+    if (rows.length === 0) throw new SerialtraceError('EPCIS_EVENT_NOT_FOUND', { eventID });
+    const shown = await this.#query.formatter(caller.companyId, format);
+    return queryDocument(
+      rows.map((row) => shown(JSON.parse(row.document) as Record<string, unknown>)),
+      this.#deps.clock.now().toISOString(),
+    );
   }
 
   async findCapture(caller: Caller, captureID: string): Promise<CaptureJobView> {
@@ -177,42 +210,31 @@ export class EpcisService {
 
   /**
    * Events captured before, or twice in this document: the same eventID, or (for an event that
-   * declares no error) the same event hash. An event with an errorDeclaration corrects an earlier
-   * capture of itself, so its hash may repeat; its eventID may not.
+   * declares no error) the same event hash. An error declaration carries the eventID of the event
+   * it declares wrong (EPCIS 2.0, 7.4.1.2), and its hash may repeat that event's; one declaration
+   * per eventID is kept, a second is a duplicate.
    */
   async #duplicates(tx: StoreTransaction, companyId: number, candidates: readonly Candidate[]): Promise<Problem[]> {
     if (candidates.length === 0) return [];
+    const idKey = (eventId: string, declared: boolean) => `${declared ? 'declared' : 'event'} ${eventId}`;
     const ids = [...new Set(candidates.map((c) => c.normal.eventId))];
     const hashes = [...new Set(candidates.filter((c) => !c.normal.errorDeclared).map((c) => c.normal.eventHash))];
-    const storedIds = new Set((await tx.epcis.findByEventIds(companyId, ids)).map((row) => row.eventId));
+    const storedIds = new Set((await tx.epcis.findByEventIds(companyId, ids)).map((row) => idKey(row.eventId, row.errorDeclared)));
     const storedHashes = new Set((await tx.epcis.findByHashes(companyId, hashes)).filter((row) => !row.errorDeclared).map((row) => row.eventHash));
     const seenIds = new Set<string>();
     const seenHashes = new Set<string>();
     const found: Problem[] = [];
     for (const { index, normal } of candidates) {
+      const key = idKey(normal.eventId, normal.errorDeclared);
       const hashRepeats = !normal.errorDeclared && (storedHashes.has(normal.eventHash) || seenHashes.has(normal.eventHash));
-      if (storedIds.has(normal.eventId) || seenIds.has(normal.eventId) || hashRepeats) {
+      if (storedIds.has(key) || seenIds.has(key) || hashRepeats) {
         found.push(problem('EPCIS_EVENT_DUPLICATE', { event: index, eventID: normal.eventId, field: `/epcisBody/eventList/${index}` }));
       }
-      seenIds.add(normal.eventId);
+      seenIds.add(key);
       if (!normal.errorDeclared) seenHashes.add(normal.eventHash);
     }
     return found;
   }
-}
-
-/** The EPCIS 2.0 JSON-LD context, which every answer names. */
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
-
-/** Events as the answer to a query: an EPCISQueryDocument of the simple event query. */
-function queryDocument(events: readonly Record<string, unknown>[], creationDate: string): Record<string, unknown> {
-  return {
-    '@context': [EPCIS_CONTEXT],
-    type: 'EPCISQueryDocument',
-    schemaVersion: '2.0',
-    creationDate,
-    epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: events } } },
-  };
 }
 
 function parseOrKeep(text: string): unknown {

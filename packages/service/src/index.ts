@@ -21,3 +21,4 @@ export { sha256Hex } from './hashing.js';
 export * from './series-keys.js';
 export * from './audit-checkpoint.js';
 export { EpcisService, type CaptureErrorBehaviour, type CaptureJobView, type CapturedEvent } from './epcis.service.js';
+export { EPCIS_EVENT_TYPES, EPCIS_PER_PAGE, EPCIS_RESOURCES, type EpcisCollectionView, type EpcisPage, type EpcisQueryParams, type EpcisResource } from './epcis-query.js';

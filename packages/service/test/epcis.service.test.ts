@@ -130,6 +130,25 @@ for (const engine of ENGINES) {
       expect(events[0]!.eventHash).toBe(events[1]!.eventHash);
     });
 
+    it('accepts the error declaration of an event under the eventID of the event it declares wrong, once, as the standard writes it', async () => {
+      await app.epcis.capture(caller, documentOf(shipping('1', { eventID: 'urn:uuid:shipped-1' })));
+      const declaration = shipping('1', { eventID: 'urn:uuid:shipped-1', errorDeclaration: { declarationTime: '2025-06-15T09:00:00Z', reason: 'incorrect_data', correctiveEventIDs: ['urn:uuid:shipped-2'] } });
+      const corrective = shipping('2', { eventID: 'urn:uuid:shipped-2' });
+      expect((await app.epcis.capture(caller, documentOf(declaration, corrective))).success).toBe(true);
+      expect((await storedEvents()).map((e) => [e.eventId, e.errorDeclared])).toEqual([
+        ['urn:uuid:shipped-1', false],
+        ['urn:uuid:shipped-1', true],
+        ['urn:uuid:shipped-2', false],
+      ]);
+      // The event's id answers both: what was captured, and that it was declared wrong.
+      const document = (await app.epcis.event(caller, 'urn:uuid:shipped-1')) as any;
+      expect(document.epcisBody.queryResults.resultsBody.eventList.map((e: any) => e.errorDeclaration?.reason ?? null)).toEqual([null, 'incorrect_data']);
+      // A second declaration, or the event again, is a duplicate.
+      await refused(app.epcis.capture(caller, documentOf(declaration)), 'EPCIS_EVENT_DUPLICATE');
+      await refused(app.epcis.capture(caller, documentOf(shipping('3', { eventID: 'urn:uuid:shipped-1' }))), 'EPCIS_EVENT_DUPLICATE');
+      expect(await storedEvents()).toHaveLength(3);
+    });
+
     it('captures a single event and answers its id', async () => {
       const { eventID, capture } = await app.epcis.captureEvent(caller, { '@context': [CONTEXT], ...shipping('5', { eventID: 'urn:uuid:5' }) });
       expect(eventID).toBe('urn:uuid:5');

@@ -4,7 +4,8 @@ import { MIGRATED_AT as AT, useOldDatabases, type Flag } from './migration-harne
 
 /*
  * A database of schema version 11 opened by this release: migration 12 adds the vocabulary the
- * EPCIS collections list, filled from the events captured before, and changes nothing else.
+ * EPCIS collections list, filled from the events captured before, and lets an eventID name an
+ * event and its error declaration; every event stays.
  */
 
 const SHIPPING = 'https://ref.gs1.org/cbv/BizStep-shipping';
@@ -37,6 +38,14 @@ async function checkVocabulary(store: Store): Promise<void> {
   expect(await list(2, 'bizStep')).toEqual([RECEIVING]);
   expect(await list(2, 'readPoint')).toEqual([]);
   expect((await store.read((tx) => tx.epcis.findByEventIds(1, ['urn:uuid:1', 'urn:uuid:3']))).map((e) => e.bizStep)).toEqual([SHIPPING, null]);
+
+  // An eventID names one event and one declaration of it, no more.
+  const [original] = await store.read((tx) => tx.epcis.findByEventIds(1, ['urn:uuid:1']));
+  const { id: _id, ...declaration } = { ...original!, errorDeclared: true, identifiers: [] };
+  await store.write((tx) => tx.epcis.insertEvents([declaration]));
+  await expect(store.write((tx) => tx.epcis.insertEvents([declaration]))).rejects.toThrow();
+  await expect(store.write((tx) => tx.epcis.insertEvents([{ ...declaration, errorDeclared: false }]))).rejects.toThrow();
+  expect((await store.read((tx) => tx.epcis.findByEventIds(1, ['urn:uuid:1']))).map((e) => e.errorDeclared)).toEqual([false, true]);
 }
 
 describe('migration 12 on a database of version 11', () => {

@@ -307,6 +307,17 @@ export const ERROR_CODES = {
     message: 'The nextPageToken is not one this server gave for this query: {reason}',
     description: 'A `nextPageToken` continues the query that answered it, with the same parameters; one that was altered, or given with other parameters, is refused.',
   },
+  EPCIS_RESOURCE_NOT_FOUND: {
+    category: 'not_found',
+    message: 'No EPCIS resource {resource}',
+    description: 'The path names no resource of the EPCIS REST bindings: an event type that is none of the five of EPCIS 2.0, for instance.',
+  },
+  EPCIS_VERSION_NOT_ACCEPTABLE: {
+    category: 'invalid',
+    message: 'This repository speaks {standard} {served}; the request asks for {asked}',
+    description:
+      'The request\'s `GS1-EPCIS-Version`, `GS1-EPCIS-Min`/`-Max`, `GS1-CBV-Version` or `GS1-CBV-Min`/`-Max` header excludes EPCIS 2.0.0 and CBV 2.0.0, the versions served. Answered 406, as `epcisException:NotAcceptableException`.',
+  },
   MASTER_KEY_MISSING: {
     category: 'unavailable',
     message: 'Series "{series}" is randomised, and this server has no master key: set SERIALTRACE_MASTER_KEY',

@@ -1,8 +1,45 @@
-import type { Migration } from './schema-description.js';
+import type { IndexSpec, Migration, TableSpec } from './schema-description.js';
 
 /**
  * Every schema change, in order. Never edit a released migration; add the next one.
  */
+/** The EPCIS events table as migration 11 made it (migration 12 widens its unique key). */
+const EPCIS_EVENTS_V11 = {
+  // An EPCIS event, captured or written by serialtrace: the fields the standard query
+  // selects on as columns, the event itself as JSON text. Events are never changed nor
+  // deleted (an error declaration is an event of its own).
+  name: 'epcis_events',
+  columns: {
+    id: { type: 'id' },
+    company_id: { type: 'integer', references: 'companies(id)' },
+    // The eventID as captured, or the event hash when it had none.
+    event_id: { type: 'text' },
+    // The CBV 2.0 event hash, whatever the eventID: a second capture of one event is found by it.
+    event_hash: { type: 'text' },
+    type: { type: 'text' },
+    // UTC instants at millisecond precision, so that they sort as text.
+    event_time: { type: 'instant' },
+    event_time_zone_offset: { type: 'text' },
+    record_time: { type: 'instant' },
+    action: { type: 'text', nullable: true },
+    biz_step: { type: 'text', nullable: true },
+    disposition: { type: 'text', nullable: true },
+    read_point: { type: 'text', nullable: true },
+    biz_location: { type: 'text', nullable: true },
+    error_declared: { type: 'boolean' },
+    capture_id: { type: 'integer', nullable: true, references: 'epcis_captures(id)' },
+    document: { type: 'json' },
+  },
+  unique: [['company_id', 'event_id']],
+} as const satisfies TableSpec;
+
+/** The indexes of the EPCIS events table besides its unique key. */
+const EPCIS_EVENTS_INDEXES: readonly IndexSpec[] = [
+  { name: 'epcis_events_company_hash', table: 'epcis_events', columns: ['company_id', 'event_hash'] },
+  { name: 'epcis_events_company_event_time', table: 'epcis_events', columns: ['company_id', 'event_time', 'id'] },
+  { name: 'epcis_events_company_record_time', table: 'epcis_events', columns: ['company_id', 'record_time', 'id'] },
+];
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -624,41 +661,14 @@ export const MIGRATIONS: readonly Migration[] = [
       {
         kind: 'table',
         table: {
-          // An EPCIS event, captured or written by serialtrace: the fields the standard query
-          // selects on as columns, the event itself as JSON text. Events are never changed nor
-          // deleted (an error declaration is an event of its own).
-          name: 'epcis_events',
-          columns: {
-            id: { type: 'id' },
-            company_id: { type: 'integer', references: 'companies(id)' },
-            // The eventID as captured, or the event hash when it had none.
-            event_id: { type: 'text' },
-            // The CBV 2.0 event hash, whatever the eventID: a second capture of one event is found by it.
-            event_hash: { type: 'text' },
-            type: { type: 'text' },
-            // UTC instants at millisecond precision, so that they sort as text.
-            event_time: { type: 'instant' },
-            event_time_zone_offset: { type: 'text' },
-            record_time: { type: 'instant' },
-            action: { type: 'text', nullable: true },
-            biz_step: { type: 'text', nullable: true },
-            disposition: { type: 'text', nullable: true },
-            read_point: { type: 'text', nullable: true },
-            biz_location: { type: 'text', nullable: true },
-            error_declared: { type: 'boolean' },
-            capture_id: { type: 'integer', nullable: true, references: 'epcis_captures(id)' },
-            document: { type: 'json' },
-          },
-          unique: [['company_id', 'event_id']],
+          ...EPCIS_EVENTS_V11,
         },
       },
       // Three indexes besides the eventID's, each for a question asked: a second capture of one
       // event by its hash, and the pages of a query in event time or record time order (the id
       // breaks ties, so a page ends where the next one starts). The other selections (type, bizStep,
       // readPoint, ...) are checked on the rows those walks visit: every index costs each capture.
-      { kind: 'index', index: { name: 'epcis_events_company_hash', table: 'epcis_events', columns: ['company_id', 'event_hash'] } },
-      { kind: 'index', index: { name: 'epcis_events_company_event_time', table: 'epcis_events', columns: ['company_id', 'event_time', 'id'] } },
-      { kind: 'index', index: { name: 'epcis_events_company_record_time', table: 'epcis_events', columns: ['company_id', 'record_time', 'id'] } },
+      ...EPCIS_EVENTS_INDEXES.map((index) => ({ kind: 'index' as const, index })),
       {
         kind: 'table',
         table: {
@@ -709,6 +719,15 @@ export const MIGRATIONS: readonly Migration[] = [
           primaryKey: ['company_id', 'kind', 'value'],
           clustered: true,
         },
+      },
+      // The error declaration of an event carries the eventID of the event it declares wrong (EPCIS
+      // 2.0, 7.4.1.2): an eventID names at most one event as captured and one declaration of it.
+      {
+        kind: 'unique',
+        table: { ...EPCIS_EVENTS_V11, unique: [['company_id', 'event_id', 'error_declared']] },
+        drop: ['company_id', 'event_id'],
+        add: ['company_id', 'event_id', 'error_declared'],
+        indexes: EPCIS_EVENTS_INDEXES,
       },
       {
         kind: 'update',

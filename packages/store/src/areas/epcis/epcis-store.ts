@@ -26,7 +26,10 @@ export type EpcisIdentifierRole =
 /** An EPCIS event as it is stored: the fields queries select on, and the event itself. */
 export interface NewEpcisEvent {
   readonly companyId: number;
-  /** The eventID as captured, or the CBV 2.0 event hash when it had none. Unique per company. */
+  /**
+   * The eventID as captured, or the CBV 2.0 event hash when it had none. Unique per company among
+   * events, and among error declarations (which carry the eventID of the event they declare wrong).
+   */
   readonly eventId: string;
   /** The CBV 2.0 event hash (`ni:///sha-256;...?ver=CBV2.0`), whatever the eventID. */
   readonly eventHash: string;
@@ -148,7 +151,7 @@ export interface EpcisCaptureRow {
 export interface EpcisStore {
   /** Stores events with their identifiers; answers their ids in order. */
   insertEvents(events: readonly NewEpcisEvent[]): Promise<number[]>;
-  /** The events of a company with any of these eventIDs (to refuse a second capture). */
+  /** The events of a company with any of these eventIDs, declarations among them, in the order stored (to refuse a second capture). */
   findByEventIds(companyId: number, eventIds: readonly string[]): Promise<EpcisEventRow[]>;
   /** The events of a company with any of these event hashes. */
   findByHashes(companyId: number, hashes: readonly string[]): Promise<EpcisEventRow[]>;
@@ -323,9 +326,10 @@ export class SqlEpcisStore implements EpcisStore {
 
   async insertEvents(events: readonly NewEpcisEvent[]): Promise<number[]> {
     if (events.length === 0) return [];
-    // No conflict clause: an eventID the company holds already fails the insert (the service asks
-    // findByEventIds first; this is the judge when two captures race).
-    const ids = (await this.db.insertEach('epcis_events', EVENT_COLUMNS, events.map(eventValues), { tail: '', key: ['company_id', 'event_id'] })).map((id) => {
+    // No conflict clause: an eventID the company holds already (as an event, or as a declaration of
+    // one) fails the insert (the service asks findByEventIds first; this is the judge when two
+    // captures race).
+    const ids = (await this.db.insertEach('epcis_events', EVENT_COLUMNS, events.map(eventValues), { tail: '', key: ['company_id', 'event_id', 'error_declared'] })).map((id) => {
       if (id === null) throw new Error('an EPCIS event was not inserted');
       return id;
     });
@@ -359,7 +363,7 @@ export class SqlEpcisStore implements EpcisStore {
       add(e.companyId, 'bizLocation', e.bizLocation);
     }
     // In one order, so that two captures naming the same new values cannot wait on each other.
-    for (const key of [...values.keys()].sort()) this.db.later(INSERT_VOCABULARY, values.get(key)!);
+    for (const key of [...values.keys()].sort()) this.db.later(INSERT_VOCABULARY, values.get(key));
   }
 
   async vocabulary(companyId: number, kind: EpcisVocabularyKind, after: string | undefined, limit: number): Promise<string[]> {
