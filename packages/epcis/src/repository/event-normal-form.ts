@@ -123,7 +123,7 @@ const idOf = (value: unknown): string | null => (typeof value === 'object' && va
  * @example
  * eventNormalForm({ type: 'ObjectEvent', eventTime: '2020-03-04T11:00:30+01:00', eventTimeZoneOffset: '+01:00',
  *   epcList: ['urn:epc:id:sgtin:0614141.107346.2018'], action: 'OBSERVE', bizStep: 'shipping' }).identifiers
- * // [{ role: 'epc', identifier: 'https://id.gs1.org/01/00614141073467/21/2018' }]
+ * // [{ role: 'epc', identifier: 'https://id.gs1.org/01/10614141073464/21/2018' }]
  */
 export function eventNormalForm(event: Readonly<Record<string, unknown>>, context?: unknown): EventNormalForm {
   const eventHash = eventHashId(event, context);

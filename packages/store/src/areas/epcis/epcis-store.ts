@@ -102,7 +102,7 @@ export interface EpcisEventFilter {
   /**
    * Each entry must hold (AND); within one, any of the values or prefixes in any of the roles
    * (OR). A prefix selects every identifier that starts with it (an EPC pattern such as
-   * `urn:epc:idpat:sgtin:0614141.107346.*` is the prefix `https://id.gs1.org/01/00614141073467/21/`).
+   * `urn:epc:idpat:sgtin:0614141.107346.*` is the prefix `https://id.gs1.org/01/10614141073464/21/`).
    */
   readonly identifiers?: readonly EpcisIdentifierMatch[];
   /** true: only events with an errorDeclaration (`EXISTS_errorDeclaration`); false: only those without. */
