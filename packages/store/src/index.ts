@@ -8,6 +8,7 @@ export type {
   EpcisEventRow,
   EpcisEventFilter,
   EpcisIdentifierMatch,
+  EpcisAggregationRow,
   EpcisVocabularyKind,
   EpcisIdentifierRole,
   EpcisCaptureRow,

@@ -699,7 +699,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 12,
-    name: 'the EPCIS repository\'s vocabulary',
+    name: 'the vocabulary of the EPCIS repository, and error declarations under the eventID they declare wrong',
     steps: [
       {
         kind: 'table',
@@ -737,6 +737,45 @@ SELECT DISTINCT company_id, 'bizStep', biz_step FROM epcis_events WHERE biz_step
 UNION SELECT DISTINCT company_id, 'disposition', disposition FROM epcis_events WHERE disposition IS NOT NULL
 UNION SELECT DISTINCT company_id, 'readPoint', read_point FROM epcis_events WHERE read_point IS NOT NULL
 UNION SELECT DISTINCT company_id, 'bizLocation', biz_location FROM epcis_events WHERE biz_location IS NOT NULL`,
+      },
+    ],
+  },
+  {
+    version: 13,
+    name: 'aggregation: what was packed into what, and when',
+    steps: [
+      {
+        kind: 'table',
+        table: {
+          // Every child an AggregationEvent puts into (ADD, OBSERVE) or takes out of (DELETE) a
+          // parent, with the event's time: what a container holds, and what holds a unit, now or
+          // at any past instant, are replays of these rows, read by parent or by child without
+          // reading the events. A DELETE that names no child takes out all of them (child null).
+          // Written with the event, captured or serialtrace's own; error declarations write none.
+          name: 'epcis_aggregations',
+          columns: {
+            company_id: { type: 'integer', references: 'companies(id)' },
+            parent: { type: 'text' },
+            child: { type: 'text', nullable: true },
+            // 'ADD', 'OBSERVE' or 'DELETE'.
+            action: { type: 'text' },
+            event_time: { type: 'instant' },
+            event: { type: 'integer', references: 'epcis_events(id)' },
+          },
+        },
+      },
+      { kind: 'index', index: { name: 'epcis_aggregations_parent', table: 'epcis_aggregations', columns: ['company_id', 'parent', 'event_time'] } },
+      { kind: 'index', index: { name: 'epcis_aggregations_child', table: 'epcis_aggregations', columns: ['company_id', 'child', 'event_time'] } },
+      { kind: 'statementReferences', table: 'epcis_aggregations', references: { company_id: 'companies(id)', event: 'epcis_events(id)' } },
+      {
+        kind: 'update',
+        // The aggregation events captured before this table was, from their identifiers.
+        sql: `INSERT INTO epcis_aggregations (company_id, parent, child, action, event_time, event)
+SELECT e.company_id, p.identifier, c.identifier, e.action, e.event_time, e.id
+FROM epcis_events e
+JOIN epcis_event_identifiers p ON p.company_id = e.company_id AND p.event = e.id AND p.role = 'parent'
+LEFT JOIN epcis_event_identifiers c ON c.company_id = e.company_id AND c.event = e.id AND c.role = 'child'
+WHERE e.type = 'AggregationEvent' AND e.action IS NOT NULL AND e.error_declared = FALSE`,
       },
     ],
   },

@@ -312,6 +312,59 @@ for (const factory of ENGINES) {
       });
     });
 
+    describe('aggregation', () => {
+      const CASE = 'https://id.gs1.org/00/095060000000000024';
+      const packed = (name: string, n: number, action: 'ADD' | 'OBSERVE' | 'DELETE', parent: string, children: readonly string[], overrides: Partial<NewEpcisEvent> = {}) =>
+        epcisEvent(name, n, {
+          type: 'AggregationEvent',
+          action,
+          identifiers: [{ role: 'parent', identifier: parent }, ...children.map((child) => ({ role: 'child' as const, identifier: child })), { role: 'childClass', identifier: CLASS }],
+          ...overrides,
+        });
+
+      it('keeps what each aggregation event put into or took out of its parent, read by parent or by child, up to an instant', async () => {
+        await h.addCompany(2, 'second');
+        const ids = await write((tx) =>
+          tx.epcis.insertEvents([
+            packed('in-case', 1, 'ADD', CASE, [dl('1'), dl('2')]),
+            packed('case-on-pallet', 2, 'ADD', SSCC, [CASE]),
+            epcisEvent('not-aggregation', 3, { identifiers: [{ role: 'parent', identifier: SSCC }, { role: 'child', identifier: dl('9') }] }),
+            packed('out-of-case', 4, 'DELETE', CASE, [dl('2')]),
+            packed('case-emptied', 5, 'DELETE', CASE, []),
+            packed('other-company', 6, 'ADD', CASE, [dl('3')], { companyId: 2 }),
+          ]),
+        );
+        const rows = (by: 'parent' | 'child', identifiers: string[], until?: string) => read((tx) => tx.epcis.aggregations(1, by, identifiers, until));
+        expect(await rows('parent', [CASE])).toEqual([
+          { parent: CASE, child: dl('1'), action: 'ADD', eventTime: at(1), event: ids[0] },
+          { parent: CASE, child: dl('2'), action: 'ADD', eventTime: at(1), event: ids[0] },
+          { parent: CASE, child: dl('2'), action: 'DELETE', eventTime: at(4), event: ids[3] },
+          { parent: CASE, child: null, action: 'DELETE', eventTime: at(5), event: ids[4] },
+        ]);
+        expect((await rows('parent', [CASE, SSCC], at(2))).map((r) => [r.parent, r.child])).toEqual([
+          [CASE, dl('1')],
+          [CASE, dl('2')],
+          [SSCC, CASE],
+        ]);
+        expect((await rows('child', [dl('2'), CASE])).map((r) => [r.child, r.action])).toEqual([
+          [dl('2'), 'ADD'],
+          [CASE, 'ADD'],
+          [dl('2'), 'DELETE'],
+        ]);
+        expect(await rows('child', [dl('9')])).toEqual([]);
+        expect(await rows('parent', [])).toEqual([]);
+        expect((await read((tx) => tx.epcis.aggregations(2, 'parent', [CASE]))).map((r) => r.child)).toEqual([dl('3')]);
+      });
+
+      it('leaves out what an event declared wrong said, and what a declaration repeats', async () => {
+        await write((tx) => tx.epcis.insertEvents([packed('wrong', 1, 'ADD', CASE, [dl('1')]), packed('right', 2, 'ADD', CASE, [dl('2')])]));
+        expect((await read((tx) => tx.epcis.aggregations(1, 'parent', [CASE]))).map((r) => r.child)).toEqual([dl('1'), dl('2')]);
+        await write((tx) => tx.epcis.insertEvents([packed('wrong', 1, 'ADD', CASE, [dl('1')], { errorDeclared: true, recordTime: at(200) })]));
+        expect((await read((tx) => tx.epcis.aggregations(1, 'parent', [CASE]))).map((r) => r.child)).toEqual([dl('2')]);
+        expect(await read((tx) => tx.epcis.aggregations(1, 'child', [dl('1')]))).toEqual([]);
+      });
+    });
+
     describe('capture jobs', () => {
       it('creates a running capture, finishes it, and finds it within its company only', async () => {
         await h.addCompany(2, 'second');

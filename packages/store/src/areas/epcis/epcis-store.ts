@@ -117,6 +117,19 @@ export interface EpcisEventFilter {
   readonly limit: number;
 }
 
+/**
+ * One child an AggregationEvent put into or took out of a parent. `child` null: a DELETE that
+ * named no child, which takes out all of them.
+ */
+export interface EpcisAggregationRow {
+  readonly parent: string;
+  readonly child: string | null;
+  readonly action: 'ADD' | 'OBSERVE' | 'DELETE';
+  readonly eventTime: string;
+  /** The event's id (its row, not its eventID): ties in time are in the order of capture. */
+  readonly event: number;
+}
+
 /** The vocabulary the REST bindings list as collections (`/bizSteps`, `/readPoints`, ...). */
 export type EpcisVocabularyKind = 'bizStep' | 'disposition' | 'readPoint' | 'bizLocation';
 
@@ -167,6 +180,12 @@ export interface EpcisStore {
    * once, in text order, a page at a time.
    */
   instances(companyId: number, after: string | undefined, limit: number): Promise<string[]>;
+  /**
+   * The aggregation rows of these parents (`by: 'parent'`) or children (`by: 'child'`), at or
+   * before `until` when given, in event time order (ties in the order stored). Rows of an event
+   * declared wrong by an error declaration are left out.
+   */
+  aggregations(companyId: number, by: 'parent' | 'child', identifiers: readonly string[], until?: string): Promise<EpcisAggregationRow[]>;
   /** A capture job, `running`, none of its events stored yet. */
   createCapture(companyId: number, errorBehaviour: 'rollback' | 'proceed', eventCount: number, stamp: ChangeStamp): Promise<EpcisCaptureRow>;
   /** Records how a capture job ended (a job that is not there is left alone). */
@@ -280,13 +299,19 @@ const IDENTIFIER_COLUMNS = columnsOf('epcis_event_identifiers');
  */
 const IDENTIFIER_CHUNKS = [256, 128, 64, 32, 16, 8, 4, 2, 1];
 
-/** An insert of `size` identifier rows; row `n`'s values are `:c<n>, :i<n>, :r<n>, :e<n>`. */
-function identifierInsert(size: number): SqlQuery {
-  const rows = Array.from({ length: size }, (_, n) => `(:c${n}, :i${n}, :r${n}, :e${n})`);
-  return sql(`epcis_identifiers_insert_${size}`, `INSERT INTO epcis_event_identifiers (${IDENTIFIER_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`);
+/**
+ * Inserts of `size` rows of `columns` into `table`, one per size of {@link IDENTIFIER_CHUNKS};
+ * row `n`'s value of column `c` is the parameter `:c<c>_<n>`.
+ */
+function chunkedInserts(table: string, columns: readonly string[]): ReadonlyMap<number, SqlQuery> {
+  const insert = (size: number) => {
+    const rows = Array.from({ length: size }, (_, n) => `(${columns.map((_, c) => `:c${c}_${n}`).join(', ')})`);
+    return sql(`${table}_insert_${size}`, `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.join(', ')}`);
+  };
+  return new Map(IDENTIFIER_CHUNKS.map((size) => [size, insert(size)]));
 }
 
-const INSERT_IDENTIFIERS = new Map(IDENTIFIER_CHUNKS.map((size) => [size, identifierInsert(size)]));
+const INSERT_IDENTIFIERS = chunkedInserts('epcis_event_identifiers', IDENTIFIER_COLUMNS);
 
 const SELECT = `SELECT ${columnsOf('epcis_events', { alias: 'e' }).join(', ')} FROM epcis_events e`;
 const BY_EVENT_IDS = sql<EventDbRow>('epcis_events_by_event_ids', `${SELECT} WHERE e.company_id = :company AND e.event_id IN :ids[] ORDER BY e.id`);
@@ -305,6 +330,18 @@ const INSTANCES = sql<{ identifier: string }>(
    WHERE company_id = :company AND identifier > :after AND role IN ('epc', 'parent', 'child', 'input', 'output')
    ORDER BY identifier LIMIT :limit`,
 );
+
+const AGGREGATION_COLUMNS = columnsOf('epcis_aggregations');
+const INSERT_AGGREGATIONS = chunkedInserts('epcis_aggregations', AGGREGATION_COLUMNS);
+const AGGREGATION_ACTIONS: ReadonlySet<string> = new Set(['ADD', 'OBSERVE', 'DELETE']);
+
+interface AggregationDbRow {
+  parent: string;
+  child: string | null;
+  action: string;
+  event_time: string;
+  event: number;
+}
 
 const CAPTURE_COLUMNS = columnsOf('epcis_captures', { except: ['id'] });
 const INSERT_CAPTURE = sql<CaptureDbRow>('epcis_capture_insert', insertText('epcis_captures', CAPTURE_COLUMNS, 'RETURNING *'));
@@ -333,7 +370,7 @@ export class SqlEpcisStore implements EpcisStore {
       if (id === null) throw new Error('an EPCIS event was not inserted');
       return id;
     });
-    const rows: [number, string, string, number][] = [];
+    const rows: unknown[][] = [];
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       // An identifier named twice in one role is one row (the key would refuse the second).
@@ -342,12 +379,50 @@ export class SqlEpcisStore implements EpcisStore {
         const key = `${role} ${identifier}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        rows.push([event.companyId, identifier, role, ids[i]!]);
+        const values: Record<string, unknown> = { company_id: event.companyId, identifier, role, event: ids[i] };
+        rows.push(IDENTIFIER_COLUMNS.map((column) => values[column]));
       }
     }
-    this.#insertIdentifiers(rows);
+    this.#insertRows(INSERT_IDENTIFIERS, rows);
     this.#insertVocabulary(events);
+    this.#insertAggregations(events, ids);
     return ids;
+  }
+
+  /** What the aggregation events among these put into or took out of their parents. */
+  #insertAggregations(events: readonly NewEpcisEvent[], ids: readonly number[]): void {
+    const rows: unknown[][] = [];
+    events.forEach((e, i) => {
+      // A declaration repeats the event it declares wrong; what it says did not happen.
+      if (e.type !== 'AggregationEvent' || e.errorDeclared || e.action === null || !AGGREGATION_ACTIONS.has(e.action)) return;
+      const parent = e.identifiers.find((x) => x.role === 'parent')?.identifier;
+      if (parent === undefined) return;
+      const children = [...new Set(e.identifiers.filter((x) => x.role === 'child').map((x) => x.identifier))];
+      const byColumn = (child: string | null): Record<string, unknown> => ({ company_id: e.companyId, parent, child, action: e.action, event_time: e.eventTime, event: ids[i] });
+      for (const child of children.length === 0 ? [null] : children) {
+        const values = byColumn(child);
+        rows.push(AGGREGATION_COLUMNS.map((column) => values[column]));
+      }
+    });
+    this.#insertRows(INSERT_AGGREGATIONS, rows);
+  }
+
+  async aggregations(companyId: number, by: 'parent' | 'child', identifiers: readonly string[], until?: string): Promise<EpcisAggregationRow[]> {
+    if (identifiers.length === 0) return [];
+    const q = new SqlBuilder();
+    const where = [`a.company_id = ${q.param(companyId)}`, `a.${by} IN ${q.list(identifiers)}`];
+    if (until !== undefined) where.push(`a.event_time <= ${q.param(until)}`);
+    // The event's eventID has an error declaration: the unique key (company, eventID, declared) finds it.
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM epcis_events o JOIN epcis_events d ON d.company_id = o.company_id AND d.event_id = o.event_id AND d.error_declared = ${q.param(true)} WHERE o.id = a.event)`,
+    );
+    const { query, params } = q.build<AggregationDbRow>(
+      `SELECT a.parent, a.child, a.action, a.event_time, a.event FROM epcis_aggregations a WHERE ${where.join(' AND ')} ORDER BY a.event_time, a.event`,
+    );
+    return (await this.db.all(query, params)).map((row) => {
+      if (!AGGREGATION_ACTIONS.has(row.action)) throw new Error(`unknown aggregation action in the database: ${row.action}`);
+      return { parent: row.parent, child: row.child, action: row.action as EpcisAggregationRow['action'], eventTime: row.event_time, event: row.event };
+    });
   }
 
   /** The business steps, dispositions and locations these events name, once each; most are known already. */
@@ -374,19 +449,19 @@ export class SqlEpcisStore implements EpcisStore {
     return (await this.db.all(INSTANCES, { company: companyId, after: after ?? '', limit })).map((row) => row.identifier);
   }
 
-  /** Nobody reads an answer: PostgreSQL sends the rows with the next statement or the COMMIT. */
-  #insertIdentifiers(rows: readonly (readonly [number, string, string, number])[]): void {
+  /**
+   * Rows in statements of the sizes of {@link IDENTIFIER_CHUNKS}. Nobody reads an answer:
+   * PostgreSQL sends them with the next statement or the COMMIT.
+   */
+  #insertRows(inserts: ReadonlyMap<number, SqlQuery>, rows: readonly (readonly unknown[])[]): void {
     let at = 0;
     for (const size of IDENTIFIER_CHUNKS) {
-      const query = INSERT_IDENTIFIERS.get(size)!;
+      const query = inserts.get(size)!;
       while (rows.length - at >= size) {
         const params: Record<string, unknown> = {};
         for (let n = 0; n < size; n++) {
-          const [company, identifier, role, event] = rows[at + n]!;
-          params[`c${n}`] = company;
-          params[`i${n}`] = identifier;
-          params[`r${n}`] = role;
-          params[`e${n}`] = event;
+          const row = rows[at + n]!;
+          for (let c = 0; c < row.length; c++) params[`c${c}_${n}`] = row[c];
         }
         this.db.later(query, params);
         at += size;
