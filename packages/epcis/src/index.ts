@@ -18,3 +18,5 @@ export {
   type SensorTextMember,
 } from './query/event-predicate.js';
 export { EPC_FORMATS, formatEventIdentifiers, parseEpcFormat, type EpcFormat } from './query/epc-format.js';
+export { directChildren, inOrder, parentAfter, type AggregationFact } from './aggregation/containment.js';
+export { endOf, NO_STATE, unitState, type InstanceRole, type UnitEvent, type UnitState } from './aggregation/unit-state.js';

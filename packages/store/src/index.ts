@@ -9,6 +9,7 @@ export type {
   EpcisEventFilter,
   EpcisIdentifierMatch,
   EpcisAggregationRow,
+  EpcisHistoryRow,
   EpcisVocabularyKind,
   EpcisIdentifierRole,
   EpcisCaptureRow,

@@ -356,6 +356,37 @@ for (const factory of ENGINES) {
         expect((await read((tx) => tx.epcis.aggregations(2, 'parent', [CASE]))).map((r) => r.child)).toEqual([dl('3')]);
       });
 
+      it('tells an instance’s story: every event naming it in an instance role, with the role, declared ones marked', async () => {
+        const ids = await write((tx) =>
+          tx.epcis.insertEvents([
+            epcisEvent('commissioned', 1, { identifiers: [{ role: 'epc', identifier: dl('1') }, { role: 'class', identifier: CLASS }] }),
+            packed('packed', 3, 'ADD', CASE, [dl('1'), dl('2')]),
+            epcisEvent('case-shipped', 4, { identifiers: [{ role: 'epc', identifier: CASE }] }),
+            epcisEvent('wrong', 2, { identifiers: [{ role: 'epc', identifier: dl('1') }] }),
+          ]),
+        );
+        await write((tx) => tx.epcis.insertEvents([epcisEvent('wrong', 2, { errorDeclared: true, identifiers: [{ role: 'epc', identifier: dl('1') }] })]));
+        const story = await read((tx) => tx.epcis.history(1, [dl('1')]));
+        expect(story.map((r) => [r.eventId.slice('urn:uuid:'.length), r.role, r.void, r.errorDeclared])).toEqual([
+          ['commissioned', 'epc', false, false],
+          ['wrong', 'epc', true, false],
+          ['wrong', 'epc', true, true],
+          ['packed', 'child', false, false],
+        ]);
+        expect(story[0]).toMatchObject({ id: ids[0], identifier: dl('1'), type: 'ObjectEvent', eventTime: at(1) });
+        expect((await read((tx) => tx.epcis.history(1, [dl('1'), CASE], { until: at(3) }))).map((r) => [r.eventId.slice(9), r.identifier])).toEqual([
+          ['commissioned', dl('1')],
+          ['wrong', dl('1')],
+          ['wrong', dl('1')],
+          ['packed', CASE],
+          ['packed', dl('1')],
+        ]);
+        expect(await read((tx) => tx.epcis.history(1, [CLASS]))).toEqual([]);
+        expect(await read((tx) => tx.epcis.history(2, [dl('1')]))).toEqual([]);
+        expect(await read((tx) => tx.epcis.history(1, [dl('1')], { limit: 1 }))).toHaveLength(1);
+        await write((tx) => tx.epcis.holdIdentifiers(1, [dl('2'), dl('1'), dl('2')]));
+      });
+
       it('leaves out what an event declared wrong said, and what a declaration repeats', async () => {
         await write((tx) => tx.epcis.insertEvents([packed('wrong', 1, 'ADD', CASE, [dl('1')]), packed('right', 2, 'ADD', CASE, [dl('2')])]));
         expect((await read((tx) => tx.epcis.aggregations(1, 'parent', [CASE]))).map((r) => r.child)).toEqual([dl('1'), dl('2')]);

@@ -130,6 +130,15 @@ export interface EpcisAggregationRow {
   readonly event: number;
 }
 
+/** An event in the history of an instance: the event, the instance's role in it, and whether it happened. */
+export interface EpcisHistoryRow extends EpcisEventRow {
+  /** The instance the row is about (one of those asked for). */
+  readonly identifier: string;
+  readonly role: 'epc' | 'parent' | 'child' | 'input' | 'output';
+  /** An error declaration, or an event that one declares wrong. */
+  readonly void: boolean;
+}
+
 /** The vocabulary the REST bindings list as collections (`/bizSteps`, `/readPoints`, ...). */
 export type EpcisVocabularyKind = 'bizStep' | 'disposition' | 'readPoint' | 'bizLocation';
 
@@ -186,6 +195,18 @@ export interface EpcisStore {
    * declared wrong by an error declaration are left out.
    */
   aggregations(companyId: number, by: 'parent' | 'child', identifiers: readonly string[], until?: string): Promise<EpcisAggregationRow[]>;
+  /**
+   * Every event that names these instances (EPCs, parents, children, inputs, outputs; not classes),
+   * with the role each plays, at or before `until` when given, in event time order: a unit's story,
+   * its state replayed from it. At most `limit` rows.
+   */
+  history(companyId: number, identifiers: readonly string[], options?: { readonly until?: string; readonly limit?: number }): Promise<EpcisHistoryRow[]>;
+  /**
+   * Holds these identifiers until the transaction ends, so that two transactions that pack or
+   * unpack the same units take turns (PostgreSQL: advisory locks, in one order; SQLite has one
+   * writer at a time already).
+   */
+  holdIdentifiers(companyId: number, identifiers: readonly string[]): Promise<void>;
   /** A capture job, `running`, none of its events stored yet. */
   createCapture(companyId: number, errorBehaviour: 'rollback' | 'proceed', eventCount: number, stamp: ChangeStamp): Promise<EpcisCaptureRow>;
   /** Records how a capture job ended (a job that is not there is left alone). */
@@ -342,6 +363,8 @@ interface AggregationDbRow {
   event_time: string;
   event: number;
 }
+
+const HOLD_IDENTIFIER = sql('epcis_hold_identifier', 'SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))');
 
 const CAPTURE_COLUMNS = columnsOf('epcis_captures', { except: ['id'] });
 const INSERT_CAPTURE = sql<CaptureDbRow>('epcis_capture_insert', insertText('epcis_captures', CAPTURE_COLUMNS, 'RETURNING *'));
@@ -526,6 +549,32 @@ export class SqlEpcisStore implements EpcisStore {
     const order = descending ? 'DESC' : 'ASC';
     const { query, params } = q.build<EventDbRow>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY ${time} ${order}, e.id ${order} LIMIT ${q.param(filter.limit)}`);
     return (await this.db.all(query, params)).map(eventFromRow);
+  }
+
+  async history(companyId: number, identifiers: readonly string[], options: { readonly until?: string; readonly limit?: number } = {}): Promise<EpcisHistoryRow[]> {
+    if (identifiers.length === 0) return [];
+    const q = new SqlBuilder();
+    const yes = q.param(true);
+    const where = [`i.company_id = ${q.param(companyId)}`, `i.identifier IN ${q.list(identifiers)}`, `i.role IN ('epc', 'parent', 'child', 'input', 'output')`];
+    if (options.until !== undefined) where.push(`e.event_time <= ${q.param(options.until)}`);
+    const { query, params } = q.build<EventDbRow & { identifier: string; role: string; void: number }>(
+      `SELECT ${columnsOf('epcis_events', { alias: 'e' }).join(', ')}, i.identifier AS identifier, i.role AS role,
+         CASE WHEN e.error_declared = ${yes} OR EXISTS (SELECT 1 FROM epcis_events d WHERE d.company_id = e.company_id AND d.event_id = e.event_id AND d.error_declared = ${yes}) THEN 1 ELSE 0 END AS void
+       FROM epcis_event_identifiers i JOIN epcis_events e ON e.id = i.event
+       WHERE ${where.join(' AND ')} ORDER BY e.event_time, e.id, i.identifier LIMIT ${q.param(options.limit ?? 10_000)}`,
+    );
+    return (await this.db.all(query, params)).map((row) => ({
+      ...eventFromRow(row),
+      identifier: row.identifier,
+      role: row.role as EpcisHistoryRow['role'],
+      void: Number(row.void) === 1,
+    }));
+  }
+
+  async holdIdentifiers(companyId: number, identifiers: readonly string[]): Promise<void> {
+    if (!this.db.dialect.locksRows) return;
+    // One order for every transaction, so that two never wait on each other.
+    for (const identifier of [...new Set(identifiers)].sort()) await this.db.get(HOLD_IDENTIFIER, { key: `epcis ${companyId} ${identifier}` });
   }
 
   async createCapture(companyId: number, errorBehaviour: 'rollback' | 'proceed', eventCount: number, stamp: ChangeStamp): Promise<EpcisCaptureRow> {
