@@ -99,8 +99,10 @@ describe('canonicalDigitalLink of EPC URNs', () => {
 describe('canonicalDigitalLink of Digital Link URIs', () => {
   it.each([
     ['https://id.gs1.org/01/80614141123458/21/6789', '/01/80614141123458/21/6789'],
-    ['https://example.com/01/12312312312326/22/ABC/10/DEF/21/GHI?95=INT', '/01/12312312312326/22/ABC/10/DEF/21/GHI'],
-    ['https://id.gs1.org/01/09520123456788/10/ABC123/21/12345?17=251231', '/01/09520123456788/10/ABC123/21/12345'],
+    // A serialised item is its GTIN and serial, as its SGTIN URN: a lot or variant beside the serial drops.
+    ['https://example.com/01/12312312312326/22/ABC/10/DEF/21/GHI?95=INT', '/01/12312312312326/21/GHI'],
+    ['https://id.gs1.org/01/09520123456788/10/ABC123/21/12345?17=251231', '/01/09520123456788/21/12345'],
+    ['https://id.gs1.org/01/09520123456788/10/ABC123', '/01/09520123456788/10/ABC123'],
     ['http://example.com/some/path/00/106141412345678908/', '/00/106141412345678908'],
     ['https://id.gs1.org/01/02345673', '/01/00000002345673'],
     ['https://id.gs1.org/01/036000291452/21/1', '/01/00036000291452/21/1'],
@@ -291,13 +293,16 @@ describe('digitalLinkToEpcUrn', () => {
     expect(digitalLinkToEpcUrn('https://example.com/gtin/09780345418913/ser/765tz?17=251231', 7)).toBe('urn:epc:id:sgtin:9780345.041891.765tz');
   });
 
+  it('writes a serialised item with a lot as its SGTIN, the lot being no part of the identity', () => {
+    expect(digitalLinkToEpcUrn(`${DL}/01/09520123456788/10/ABC123/21/12345`, 7)).toBe('urn:epc:id:sgtin:9520123.045678.12345');
+  });
+
   it('escapes URN components', () => {
     expect(digitalLinkToEpcUrn(`${DL}/01/80614141123458/21/A%2FB%25C`, 7)).toBe('urn:epc:id:sgtin:0614141.812345.A%2FB%25C');
   });
 
   it.each([
     'https://id.gs1.org/01/09520123456788/22/ABC',
-    'https://id.gs1.org/01/09520123456788/10/ABC123/21/12345',
     'https://id.gs1.org/415/4012345000115/8020/ABC',
     'https://id.gs1.org/414/4012345000115/7040/1A2B',
     'https://id.gs1.org/8018/401234500000067657/8019/12',

@@ -255,7 +255,12 @@ function readGs1Identifier(text: string): Gs1Identifier | undefined {
   if (path === undefined) return undefined;
   return wrap('GS1 Digital Link URI', text, () => {
     // Only the path: data attributes in the query are not part of the identifier.
-    const ais = parseDigitalLink(`https://id.gs1.org${path}`);
+    const parsed = parseDigitalLink(`https://id.gs1.org${path}`);
+    // A serialised item is its GTIN and serial, as its SGTIN URN says: a lot (10) or consumer
+    // product variant (22) beside the serial qualifies nothing more, so the same unit is one
+    // identifier whichever notation names it.
+    const serialised = parsed[0]?.ai === '01' && parsed.some((a) => a.ai === '21');
+    const ais = serialised ? parsed.filter((a) => a.ai !== '10' && a.ai !== '22') : parsed;
     return { ais, canonical: buildDigitalLink(ais) };
   });
 }

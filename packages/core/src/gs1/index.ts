@@ -6,3 +6,4 @@ export * from './digital-link.js';
 export * from './epc-urn.js';
 export * from './gs1-text.js';
 export * from './epc-identifier.js';
+export * from './scanned-code.js';
