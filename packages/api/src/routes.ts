@@ -1,6 +1,7 @@
 import type { Permission } from '@serialtrace/core';
 import Type from 'typebox';
 import * as A from './schemas/access.schema.js';
+import * as Ag from './schemas/aggregation.schema.js';
 import * as Au from './schemas/audit.schema.js';
 import { Empty, WhereHeaders } from './schemas/common.schema.js';
 import * as E from './schemas/epcis.schema.js';
@@ -116,6 +117,11 @@ export const ROUTES = {
   epcisCaptureJob: spec({ method: 'GET', url: '/epcis/capture/:captureID', summary: 'A capture job: running, success, errors', tag: 'epcis', access: 'epcis.read', params: E.CaptureJobParams, status: 200, response: E.CaptureJob }),
   epcisEvent: spec({ method: 'GET', url: '/epcis/events/:eventID', summary: 'One EPCIS event, in an EPCISQueryDocument', tag: 'epcis', access: 'epcis.read', headers: E.EpcisQueryHeaders, params: E.EventParams, status: 200, response: E.EpcisBody }),
   epcisCaptureEvent: spec({ method: 'POST', url: '/epcis/events', summary: 'Capture one EPCIS event; answers its id and Location', tag: 'epcis', access: 'epcis.capture', headers: E.EpcisCaptureHeaders, body: E.EpcisBody, status: 201, response: E.CapturedEvent }),
+  pack: spec({ method: 'POST', url: '/api/v1/pack', summary: 'Pack units into a parent (a case, a pallet): one AggregationEvent', tag: 'aggregation', access: 'aggregation.pack', headers: WhereHeaders, body: Ag.PackBody, status: 201, response: Ag.Aggregation }),
+  packMany: spec({ method: 'POST', url: '/api/v1/pack/batch', summary: 'Pack a list of parents in order, all or nothing', tag: 'aggregation', access: 'aggregation.pack', headers: WhereHeaders, body: Ag.PackManyBody, status: 201, response: Ag.Aggregations }),
+  unpack: spec({ method: 'POST', url: '/api/v1/unpack', summary: 'Take units out of a parent (all of them when none are named): one AggregationEvent', tag: 'aggregation', access: 'aggregation.pack', headers: WhereHeaders, body: Ag.UnpackBody, status: 201, response: Ag.Aggregation }),
+  contents: spec({ method: 'GET', url: '/api/v1/contents', summary: 'What a container holds at every level, now or at a past instant', tag: 'aggregation', access: 'epcis.read', querystring: Ag.CodeQuery, status: 200, response: Ag.Contents }),
+  parents: spec({ method: 'GET', url: '/api/v1/parents', summary: 'What holds a unit, innermost first, now or at a past instant', tag: 'aggregation', access: 'epcis.read', querystring: Ag.CodeQuery, status: 200, response: Ag.Parents }),
   epcisEvents: spec({ method: 'GET', url: '/epcis/events', summary: 'The events the standard query parameters select, a page at a time, as an EPCISQueryDocument', tag: 'epcis', access: 'epcis.read', headers: E.EpcisQueryHeaders, querystring: E.EpcisQueryString, status: 200, response: E.EpcisBody }),
   epcisEventTypes: spec({ method: 'GET', url: '/epcis/eventTypes', summary: 'The event types of EPCIS 2.0', tag: 'epcis', access: 'epcis.read', headers: E.EpcisQueryHeaders, querystring: E.EpcisPaging, status: 200, response: E.EpcisCollection }),
   epcisEventType: spec({ method: 'GET', url: '/epcis/eventTypes/:eventType', summary: 'The sub-resources of an event type', tag: 'epcis', access: 'epcis.read', headers: E.EpcisQueryHeaders, params: E.EventTypeParams, status: 200, response: E.EpcisCollection }),

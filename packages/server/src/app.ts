@@ -13,6 +13,7 @@ import type { ServerConfig } from './config.js';
 import { asSerialtraceError, PROBLEM_CONTENT_TYPE, problemBody, validationError } from './problem.js';
 import { parseQueryStrictly, registerTextPolicy } from './request-text.js';
 import { accessRoutes } from './routes/access/index.js';
+import { aggregationRoutes } from './routes/aggregation/index.js';
 import { auditRoutes } from './routes/audit/index.js';
 import { epcisRoutes } from './routes/epcis/index.js';
 import { labelsRoutes } from './routes/labels/index.js';
@@ -202,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   scriptsRoutes(app, context);
   auditRoutes(app, context);
   epcisRoutes(app, context);
+  aggregationRoutes(app, context);
   webUi.send = await registerWebUi(app, options.webRoot !== undefined ? options.webRoot : (config.webRoot ?? defaultWebRoot()));
   return app;
 }

@@ -246,7 +246,15 @@ function parseOrKeep(text: string): unknown {
   }
 }
 
-function storedEvent(companyId: number, candidate: Candidate, recordTime: string, captureId: number, context: unknown): NewEpcisEvent {
+/**
+ * An event serialtrace writes itself (a pack, an unpack), as the repository stores it: the same
+ * normal form and hash as a captured one, no capture job.
+ */
+export function ownEvent(companyId: number, event: Readonly<Record<string, unknown>>, recordTime: string): NewEpcisEvent {
+  return storedEvent(companyId, { index: 0, event, normal: eventNormalForm(event) }, recordTime, null, undefined);
+}
+
+function storedEvent(companyId: number, candidate: Candidate, recordTime: string, captureId: number | null, context: unknown): NewEpcisEvent {
   const { normal, event } = candidate;
   return {
     companyId,

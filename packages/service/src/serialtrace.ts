@@ -17,6 +17,7 @@ import { hostTimeZone, systemClock } from './system-clock.js';
 import { SignInService } from './sign-in.service.js';
 import { UserService } from './user.service.js';
 import { CompanyService } from './company.service.js';
+import { AggregationService } from './aggregation.service.js';
 import { EpcisService } from './epcis.service.js';
 
 export interface SerialtraceOptions {
@@ -75,6 +76,8 @@ export interface Serialtrace {
   readonly scripts: ScriptsService;
   /** The EPCIS event repository: capture of partners' and machines' events. */
   readonly epcis: EpcisService;
+  /** Packing units into containers, and what holds what, now or at a past instant. */
+  readonly aggregation: AggregationService;
   /** Frees what the services hold beyond the store (the script engine's sandboxes). */
   dispose(): void;
 }
@@ -124,6 +127,7 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
     documents: labels,
     scripts,
     epcis: new EpcisService({ store, clock }),
+    aggregation: new AggregationService({ store, clock }),
     dispose() {
       void engine?.then((e) => e.dispose());
       engine = undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertEventDeclared, EVENT_TYPE_NAMES, type AuditEntry } from '@serialtrace/core';
+import { assertEventDeclared, completeKey, EVENT_TYPE_NAMES, type AuditEntry } from '@serialtrace/core';
 import { createSerialtrace, MasterKey, type Caller, type Identity, type Serialtrace } from '@serialtrace/service';
 import { SqliteStore } from '@serialtrace/store';
 import { ManualClock, refused } from './harness.js';
@@ -61,6 +61,9 @@ beforeAll(async () => {
       ],
     },
   });
+  const [drugSerial] = (await app.records.search(caller, { series: 'Drug A' })).records.map((r) => r.serial);
+  await app.aggregation.pack(caller, { parent: `(00)${completeKey('09520123400000001', 'SSCC')}`, children: [drugSerial!] });
+  await app.aggregation.unpack(caller, { parent: `(00)${completeKey('09520123400000001', 'SSCC')}` });
   await app.labels.print(caller, 'W-0002', { format: 'zpl' });
   await app.labels.print(caller, 'W-0002', { format: 'png' });
 

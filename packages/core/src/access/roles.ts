@@ -9,8 +9,8 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
   admin: 'Everything in the company: users, API keys, series, generation, records, EPCIS events, audit.',
-  engineer: 'Defines and changes series, label templates and scripts, prints labels, runs scripts and captures EPCIS events; reads everything but the audit trail.',
-  operator: 'Generates serials, prints their labels, runs scripts, captures EPCIS events and moves records along their lifecycle; reads series, records, EPCIS events and scripts.',
+  engineer: 'Defines and changes series, label templates and scripts, prints labels, runs scripts, captures EPCIS events and packs units; reads everything but the audit trail.',
+  operator: 'Generates serials, prints their labels, runs scripts, captures EPCIS events, packs and unpacks units, and moves records along their lifecycle; reads series, records, EPCIS events and scripts.',
   auditor: 'Reads everything, scripts included, exports and verifies the audit trail; changes nothing.',
   viewer: 'Reads series, records and EPCIS events.',
 };
@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   'keys.manage',
   'epcis.read',
   'epcis.capture',
+  'aggregation.pack',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,8 +42,8 @@ const READ: readonly Permission[] = ['series.read', 'records.read', 'epcis.read'
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  engineer: [...READ, 'series.write', 'labels.write', 'labels.print', 'scripts.read', 'scripts.write', 'scripts.run', 'epcis.capture'],
-  operator: [...READ, 'serials.generate', 'records.status', 'labels.print', 'scripts.read', 'scripts.run', 'epcis.capture'],
+  engineer: [...READ, 'series.write', 'labels.write', 'labels.print', 'scripts.read', 'scripts.write', 'scripts.run', 'epcis.capture', 'aggregation.pack'],
+  operator: [...READ, 'serials.generate', 'records.status', 'labels.print', 'scripts.read', 'scripts.run', 'epcis.capture', 'aggregation.pack'],
   auditor: [...READ, 'audit.read', 'audit.export', 'users.read', 'keys.read', 'scripts.read'],
   viewer: READ,
 };

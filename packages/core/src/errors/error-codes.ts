@@ -318,6 +318,42 @@ export const ERROR_CODES = {
     description:
       'The request\'s `GS1-EPCIS-Version`, `GS1-EPCIS-Min`/`-Max`, `GS1-CBV-Version` or `GS1-CBV-Min`/`-Max` header excludes EPCIS 2.0.0 and CBV 2.0.0, the versions served. Answered 406, as `epcisException:NotAcceptableException`.',
   },
+  UNIT_CODE_UNKNOWN: {
+    category: 'not_found',
+    message: 'No unit is known by "{value}": {reason}',
+    description:
+      'A code given where a unit or container is asked for (to pack, unpack, or read its contents) names nothing serialtrace can identify: a bare serial that no record has, or a record whose series has no GS1 identity (bind the series to a GTIN, or use SSCCs, to pack its units).',
+  },
+  AGGREGATION_SELF: {
+    category: 'invalid',
+    message: '{identifier} cannot be packed into itself',
+    description: 'The parent is among the children of a pack.',
+  },
+  AGGREGATION_CYCLE: {
+    category: 'conflict',
+    message: '{child} holds {parent}: packing it into {parent} would put it inside itself',
+    description: 'A child of a pack contains the parent, at some level; unpack the parent from it first.',
+  },
+  AGGREGATION_CHILD_PACKED: {
+    category: 'conflict',
+    message: '{child} is in {parent} already',
+    description: 'A unit is in one parent at a time. Unpack it first, or pack with `move` (`--move`) to take it out of its parent and into the new one in one request.',
+  },
+  AGGREGATION_CHILD_ENDED: {
+    category: 'conflict',
+    message: '{child} is {reason} and cannot be packed',
+    description: 'A unit whose events say it was decommissioned, destroyed or recalled cannot be packed (nor serve as a parent).',
+  },
+  AGGREGATION_NOT_CONTAINED: {
+    category: 'conflict',
+    message: '{child} is not in {parent}',
+    description: 'An unpack names a child that its parent does not hold now.',
+  },
+  AGGREGATION_EMPTY: {
+    category: 'conflict',
+    message: '{parent} holds nothing to unpack',
+    description: 'An unpack without children takes out everything the parent holds; it holds nothing.',
+  },
   MASTER_KEY_MISSING: {
     category: 'unavailable',
     message: 'Series "{series}" is randomised, and this server has no master key: set SERIALTRACE_MASTER_KEY',

@@ -41,6 +41,7 @@ export const EVENT_ENTITY_TYPES = {
   api_key: { label: 'API key', description: 'An API key, by its id (the part of the key that is not secret).' },
   company: { label: 'Company', description: 'A company, by its id.' },
   epcis_capture: { label: 'EPCIS capture', description: 'A capture job of the EPCIS repository, by its id (GET /epcis/capture/{id}).' },
+  container: { label: 'Container', description: 'A parent units are packed into (a case, a pallet), by its identifier: a GS1 Digital Link such as https://id.gs1.org/00/{sscc}.' },
 } as const satisfies Record<string, { readonly label: string; readonly description: string }>;
 
 export type EventEntityType = keyof typeof EVENT_ENTITY_TYPES;
@@ -188,6 +189,29 @@ export const EVENT_TYPES = {
       events: { type: 'number', description: 'How many events the document held.' },
       captured: { type: 'number', description: 'How many of them were stored (fewer only when errors were allowed to proceed).' },
       errorBehaviour: { type: 'string', values: ['rollback', 'proceed'], description: 'The GS1-Capture-Error-Behaviour the capture asked for.' },
+    },
+  },
+  'container.packed': {
+    entityType: 'container',
+    label: 'Units packed',
+    description: 'Units were packed into a container; an AggregationEvent (ADD) says so in the EPCIS repository, after one (DELETE) per parent the units were moved out of.',
+    data: {
+      event: { type: 'string', description: 'The eventID of the AggregationEvent that packed them.' },
+      children: { type: 'array', items: { type: 'string', description: 'A unit, as its GS1 Digital Link.' }, description: 'The units packed.' },
+      moved: {
+        type: 'array',
+        items: { type: 'object', description: 'A unit moved, and the container it left.', fields: { child: { type: 'string', description: 'The unit.' }, from: { type: 'string', description: 'The container it left.' } } },
+        description: 'The units taken out of another container to be packed (a move); empty when none.',
+      },
+    },
+  },
+  'container.unpacked': {
+    entityType: 'container',
+    label: 'Units unpacked',
+    description: 'Units were taken out of a container; an AggregationEvent (DELETE) says so in the EPCIS repository.',
+    data: {
+      event: { type: 'string', description: 'The eventID of the AggregationEvent that unpacked them.' },
+      children: { type: 'array', items: { type: 'string', description: 'A unit, as its GS1 Digital Link.' }, description: 'The units taken out.' },
     },
   },
   'label_template.saved': {
