@@ -50,6 +50,8 @@ const EXAMPLES: { readonly [T in EventType]: EventData<T> } = {
     children: ['https://id.gs1.org/01/09520123456788/21/A1'],
     moved: [{ child: 'https://id.gs1.org/01/09520123456788/21/A1', from: 'https://id.gs1.org/00/095201234000000017' }],
   },
+  'shipment.shipped': { identifiers: ['https://id.gs1.org/00/095201234000000017'], contained: 40, bizTransactions: ['urn:epcglobal:cbv:bt:0952012300007:PO-7'] },
+  'shipment.received': { identifiers: ['https://id.gs1.org/00/095201234000000017'], contained: 40, bizTransactions: [] },
   'container.unpacked': { event: 'urn:uuid:9a1d', children: ['https://id.gs1.org/01/09520123456788/21/A1'] },
   'label_template.saved': { name: 'small', version: 1, template: { widthMm: 50, heightMm: 25 } },
   'label_template.deleted': { name: 'small', version: 3 },
@@ -76,6 +78,8 @@ const WRITTEN_TODAY = [
   'epcis_capture.finished',
   'container.packed',
   'container.unpacked',
+  'shipment.shipped',
+  'shipment.received',
   'label_template.saved',
   'label_template.deleted',
   'script.saved',
@@ -357,6 +361,6 @@ describe('suggestEventType', () => {
   });
 
   it('suggests nothing for a name far from every action', () => {
-    for (const name of ['x', 'nothing.happened', 'shipment.received', '']) expect(suggestEventType(name), name).toBeUndefined();
+    for (const name of ['x', 'nothing.happened', 'parcel.lost', '']) expect(suggestEventType(name), name).toBeUndefined();
   });
 });

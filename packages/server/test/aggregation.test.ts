@@ -77,4 +77,28 @@ describe.each(APP_ENGINES)('aggregation over HTTP on %s', (engine) => {
     expectProblem(await t.call('GET', '/api/v1/contents', { as: viewer, query: { code: caseLink(2), at: 'soon' } }), 422, 'VALUE_INVALID');
     expectProblem(await t.call('GET', '/api/v1/contents', { as: viewer, query: { code: 'NO-SUCH-UNIT' } }), 404, 'UNIT_CODE_UNKNOWN');
   });
+
+  it('ships a case and answers a unit’s state, inherited from its case, with its events', async () => {
+    await t.call('POST', '/api/v1/pack', { as: operator, body: { parent: `(00)${sscc(1)}`, children: [scanned(1)] } });
+    const shipped = await t.call('POST', '/api/v1/ship', {
+      as: operator,
+      body: { codes: [caseLink(1)], bizTransactions: [{ type: 'desadv', id: 'urn:epcglobal:cbv:bt:0952012300007:DA-1' }], destinations: [{ type: 'owning_party', id: 'urn:epc:id:pgln:0614141.00001' }] },
+    });
+    expect(shipped.status, shipped.body).toBe(201);
+    expect(shipped.json).toMatchObject({ bizStep: 'shipping', identifiers: [caseLink(1)], contained: 1 });
+    expectProblem(await t.call('POST', '/api/v1/ship', { as: viewer, body: { codes: [caseLink(1)] } }), 403, 'FORBIDDEN');
+
+    const trace = await t.call('GET', '/api/v1/trace', { as: viewer, query: { code: scanned(1) } });
+    expect(trace.status, trace.body).toBe(200);
+    expect(trace.json).toMatchObject({
+      identifier: unitLink(1),
+      disposition: 'https://ref.gs1.org/cbv/Disp-in_transit',
+      owner: 'https://id.gs1.org/417/0614141000012',
+      parents: [caseLink(1)],
+      inheritedFrom: caseLink(1),
+      events: [{ type: 'AggregationEvent', role: 'child', action: 'ADD', void: false }],
+    });
+    const received = await t.call('POST', '/api/v1/receive', { as: operator, body: { codes: [caseLink(1)], bizLocation: 'urn:epc:id:sgln:0614141.00001.0' } });
+    expect(received.json.bizStep).toBe('receiving');
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildDigitalLink, readScannedCode, SerialtraceError, type Clock } from '@serialtrace/core';
-import { canonicalIdentifier, directChildren, endOf, parentAfter, unitState, type AggregationFact, type UnitState } from '@serialtrace/epcis';
+import { canonicalIdentifier, directChildren, endOf, linkRole, parentAfter, unitState, type AggregationFact, type UnitState } from '@serialtrace/epcis';
 import type { EpcisHistoryRow, Store, StoreTransaction } from '@serialtrace/store';
 import { appendAudit } from './audit-writer.js';
 import type { Caller } from './caller.js';
@@ -170,7 +170,7 @@ export class AggregationService {
     const states = await statesOf(tx, caller.companyId, [parent, ...children], at);
     for (const identifier of [parent, ...children]) {
       const reason = endOf(states.get(identifier)!);
-      if (reason !== null) throw new SerialtraceError('AGGREGATION_CHILD_ENDED', { field: identifier === parent ? `${field}parent` : `${field}children`, child: identifier, reason });
+      if (reason !== null) throw new SerialtraceError('UNIT_ENDED', { field: identifier === parent ? `${field}parent` : `${field}children`, unit: identifier, reason, operation: 'packed' });
     }
     const above = await parentChain(tx, caller.companyId, parent, at);
     const moved: { child: string; from: string }[] = [];
@@ -219,7 +219,8 @@ export class AggregationService {
 /** The namespace of serialtrace's own extension fields in the events it writes. */
 const SERIALTRACE_NAMESPACE = 'https://serialtrace.dev/epcis/';
 
-function instantOf(text: string | undefined): string | undefined {
+/** An instant asked for (`at`), in UTC with milliseconds; undefined when none was. */
+export function instantOf(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms)) {
@@ -260,7 +261,7 @@ export async function resolveCode(tx: StoreTransaction, caller: Caller, code: st
 const factOf = (row: { parent: string; child: string | null; action: AggregationFact['action']; eventTime: string; event: number }): AggregationFact => row;
 
 /** The direct children of each parent at an instant: two reads, whatever their number. */
-async function contentsLevel(tx: StoreTransaction, companyId: number, parents: readonly string[], at: string): Promise<Map<string, string[]>> {
+export async function contentsLevel(tx: StoreTransaction, companyId: number, parents: readonly string[], at: string): Promise<Map<string, string[]>> {
   const byParent = await tx.epcis.aggregations(companyId, 'parent', parents, at);
   const candidates = [...new Set(byParent.filter((r) => r.child !== null && r.action !== 'DELETE').map((r) => r.child!))];
   const byChild = await tx.epcis.aggregations(companyId, 'child', candidates, at);
@@ -270,7 +271,7 @@ async function contentsLevel(tx: StoreTransaction, companyId: number, parents: r
 }
 
 /** What holds a unit at an instant, innermost first (at most `limit` levels). */
-async function parentChain(tx: StoreTransaction, companyId: number, identifier: string, at: string, limit = MAX_DEPTH): Promise<string[]> {
+export async function parentChain(tx: StoreTransaction, companyId: number, identifier: string, at: string, limit = MAX_DEPTH): Promise<string[]> {
   const chain: string[] = [];
   let current = identifier;
   while (chain.length < limit) {
@@ -283,6 +284,20 @@ async function parentChain(tx: StoreTransaction, companyId: number, identifier: 
     current = parent;
   }
   return chain;
+}
+
+const OWNING_PARTY = linkRole('destination', 'owning_party');
+
+/** The owning party an event's destinations name, canonical, or null. */
+function ownerOf(document: string): string | null {
+  // Most events name no destination: their JSON is not read.
+  if (!document.includes('"destinationList"')) return null;
+  const list = (JSON.parse(document) as { destinationList?: unknown }).destinationList;
+  if (!Array.isArray(list)) return null;
+  for (const item of list as { type?: unknown; destination?: unknown }[]) {
+    if (typeof item.type === 'string' && typeof item.destination === 'string' && linkRole('destination', item.type) === OWNING_PARTY) return canonicalIdentifier(item.destination);
+  }
+  return null;
 }
 
 /** The state of each unit at an instant, from every event that names it. */
@@ -304,6 +319,8 @@ export async function statesOf(tx: StoreTransaction, companyId: number, identifi
           readPoint: e.readPoint,
           bizLocation: e.bizLocation,
           void: e.void,
+          owner: ownerOf(e.document),
+          order: e.id,
         })),
       ),
     ]),

@@ -21,5 +21,6 @@ export { sha256Hex } from './hashing.js';
 export * from './series-keys.js';
 export * from './audit-checkpoint.js';
 export { AggregationService, MAX_CHILDREN, type AggregationView, type ContentsNode, type ContentsView, type PackRequest, type ParentsView } from './aggregation.service.js';
+export { TraceService, type MovementRequest, type MovementView, type TraceEvent, type TraceView, type TypedLink } from './trace.service.js';
 export { EpcisService, type CaptureErrorBehaviour, type CaptureJobView, type CapturedEvent } from './epcis.service.js';
 export { EPCIS_EVENT_TYPES, EPCIS_PER_PAGE, EPCIS_RESOURCES, type EpcisCollectionView, type EpcisPage, type EpcisQueryParams, type EpcisResource } from './epcis-query.js';

@@ -18,6 +18,7 @@ import { SignInService } from './sign-in.service.js';
 import { UserService } from './user.service.js';
 import { CompanyService } from './company.service.js';
 import { AggregationService } from './aggregation.service.js';
+import { TraceService } from './trace.service.js';
 import { EpcisService } from './epcis.service.js';
 
 export interface SerialtraceOptions {
@@ -78,6 +79,8 @@ export interface Serialtrace {
   readonly epcis: EpcisService;
   /** Packing units into containers, and what holds what, now or at a past instant. */
   readonly aggregation: AggregationService;
+  /** Shipping and receiving, and a unit's state and story. */
+  readonly trace: TraceService;
   /** Frees what the services hold beyond the store (the script engine's sandboxes). */
   dispose(): void;
 }
@@ -128,6 +131,7 @@ export function createSerialtrace(options: SerialtraceOptions): Serialtrace {
     scripts,
     epcis: new EpcisService({ store, clock }),
     aggregation: new AggregationService({ store, clock }),
+    trace: new TraceService({ store, clock }),
     dispose() {
       void engine?.then((e) => e.dispose());
       engine = undefined;

@@ -141,8 +141,8 @@ for (const engine of ENGINES) {
         },
       });
       for (const [n, reason] of [[1, 'destroyed'], [2, 'recalled'], [3, 'decommissioned']] as const) {
-        const error = await refused(app.aggregation.pack(caller, { parent: caseCode(1), children: [unit(n)] }), 'AGGREGATION_CHILD_ENDED');
-        expect(error.details).toMatchObject({ child: unitLink(n), reason });
+        const error = await refused(app.aggregation.pack(caller, { parent: caseCode(1), children: [unit(n)] }), 'UNIT_ENDED');
+        expect(error.details).toMatchObject({ unit: unitLink(n), reason, operation: 'packed' });
       }
       await app.aggregation.pack(caller, { parent: caseCode(1), children: [unit(4)] });
     });

@@ -63,6 +63,8 @@ beforeAll(async () => {
   });
   const [drugSerial] = (await app.records.search(caller, { series: 'Drug A' })).records.map((r) => r.serial);
   await app.aggregation.pack(caller, { parent: `(00)${completeKey('09520123400000001', 'SSCC')}`, children: [drugSerial!] });
+  await app.trace.ship(caller, { codes: [`(00)${completeKey('09520123400000001', 'SSCC')}`], bizTransactions: [{ type: 'po', id: 'urn:epcglobal:cbv:bt:0952012300007:PO-7' }] });
+  await app.trace.receive(caller, { codes: [`(00)${completeKey('09520123400000001', 'SSCC')}`] });
   await app.aggregation.unpack(caller, { parent: `(00)${completeKey('09520123400000001', 'SSCC')}` });
   await app.labels.print(caller, 'W-0002', { format: 'zpl' });
   await app.labels.print(caller, 'W-0002', { format: 'png' });

@@ -36,7 +36,9 @@ afterAll(async () => {
 const recordCount = () => (raw.prepare('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
 
 describe('scripts', () => {
-  it('the example flow: 1,000 serials for a work order, a label for each, each marked printed, in one run', async () => {
+  // The flow of docs/scripts.md at 2.5 times its 100: hundreds of host calls in one run and one
+  // transaction. Its speed at 1,000 and beyond is the scripts benchmark's (bench/scripts.ts) to measure.
+  it('the example flow: 250 serials for a work order, a label for each, each marked printed, in one run', async () => {
     await app.scripts.save(caller, 'label-work-order', {
       description: 'Issue a work order, print its labels, mark them printed',
       source: `
@@ -54,21 +56,21 @@ describe('scripts', () => {
         }`,
     });
     const before = recordCount();
-    const { result, logs, runId } = await app.scripts.run(caller, 'label-work-order', { context: { workOrder: 'WO-1000', quantity: 1000, lot: 'L7' } });
-    expect(result).toMatchObject({ count: 1000, printed: 1000, first: 'A0000001' });
-    expect((result as { bytes: number }).bytes).toBeGreaterThan(1000 * 200);
-    expect(logs).toEqual([{ level: 'log', message: 'printed 1000 labels for WO-1000', at: expect.any(Number) }]);
-    expect(recordCount()).toBe(before + 1000);
-    const record = await app.records.get(caller, 'A0000500');
-    expect(record).toMatchObject({ status: 'printed', workOrder: 'WO-1000', lot: 'L7' });
+    const { result, logs, runId } = await app.scripts.run(caller, 'label-work-order', { context: { workOrder: 'WO-250', quantity: 250, lot: 'L7' } });
+    expect(result).toMatchObject({ count: 250, printed: 250, first: 'A0000001' });
+    expect((result as { bytes: number }).bytes).toBeGreaterThan(250 * 200);
+    expect(logs).toEqual([{ level: 'log', message: 'printed 250 labels for WO-250', at: expect.any(Number) }]);
+    expect(recordCount()).toBe(before + 250);
+    const record = await app.records.get(caller, 'A0000125');
+    expect(record).toMatchObject({ status: 'printed', workOrder: 'WO-250', lot: 'L7' });
     // The script is the actor of what it did; the run itself is audited under whoever ran it.
     expect(record.audit.map((e) => [e.action, e.actor])).toEqual([
       ['serials.generated', 'script:label-work-order'],
       ['record.status_changed', 'script:label-work-order'],
     ]);
     const run = await app.scripts.getRun(caller, runId);
-    expect(run).toMatchObject({ script: 'label-work-order', version: 1, actor: 'user:jane', station: 'PACK-2', status: 'succeeded', apiCalls: 2002 });
-    expect(run.context).toEqual({ workOrder: 'WO-1000', quantity: 1000, lot: 'L7' });
+    expect(run).toMatchObject({ script: 'label-work-order', version: 1, actor: 'user:jane', station: 'PACK-2', status: 'succeeded', apiCalls: 502 });
+    expect(run.context).toEqual({ workOrder: 'WO-250', quantity: 250, lot: 'L7' });
     const runs = (await app.audit.list(caller, { action: 'script.run' })).entries;
     expect(runs[0]).toMatchObject({ actor: 'user:jane', data: { script: 'label-work-order', run: runId } });
     expect((await app.audit.verify(caller)).valid).toBe(true);
@@ -126,7 +128,7 @@ describe('scripts', () => {
     const outsider: Caller = { companyId: other.id, actor: 'user:eve' };
     await app.scripts.save(outsider, 'peek', {
       source: `function main() {
-        const tries = [() => manufacturing.getRecordBySerial('W-000001'), () => manufacturing.generateSerial('Widgets'), () => manufacturing.getRecordsByWorkOrder('WO-1000')];
+        const tries = [() => manufacturing.getRecordBySerial('W-000001'), () => manufacturing.generateSerial('Widgets'), () => manufacturing.getRecordsByWorkOrder('WO-250')];
         return tries.map((t) => { try { const r = t(); return Array.isArray(r) ? r.length : r; } catch (e) { return e.code; } });
       }`,
     });

@@ -339,10 +339,10 @@ export const ERROR_CODES = {
     message: '{child} is in {parent} already',
     description: 'A unit is in one parent at a time. Unpack it first, or pack with `move` (`--move`) to take it out of its parent and into the new one in one request.',
   },
-  AGGREGATION_CHILD_ENDED: {
+  UNIT_ENDED: {
     category: 'conflict',
-    message: '{child} is {reason} and cannot be packed',
-    description: 'A unit whose events say it was decommissioned, destroyed or recalled cannot be packed (nor serve as a parent).',
+    message: '{unit} is {reason} and cannot be {operation}',
+    description: 'A unit whose events say it was decommissioned, destroyed or recalled cannot be packed (nor serve as a parent), shipped or received.',
   },
   AGGREGATION_NOT_CONTAINED: {
     category: 'conflict',

@@ -41,6 +41,7 @@ export const EVENT_ENTITY_TYPES = {
   api_key: { label: 'API key', description: 'An API key, by its id (the part of the key that is not secret).' },
   company: { label: 'Company', description: 'A company, by its id.' },
   epcis_capture: { label: 'EPCIS capture', description: 'A capture job of the EPCIS repository, by its id (GET /epcis/capture/{id}).' },
+  shipment: { label: 'Shipment', description: 'A shipment or receipt, by the eventID of the ObjectEvent that records it (GET /epcis/events/{eventID}).' },
   container: { label: 'Container', description: 'A parent units are packed into (a case, a pallet), by its identifier: a GS1 Digital Link such as https://id.gs1.org/00/{sscc}.' },
 } as const satisfies Record<string, { readonly label: string; readonly description: string }>;
 
@@ -212,6 +213,26 @@ export const EVENT_TYPES = {
     data: {
       event: { type: 'string', description: 'The eventID of the AggregationEvent that unpacked them.' },
       children: { type: 'array', items: { type: 'string', description: 'A unit, as its GS1 Digital Link.' }, description: 'The units taken out.' },
+    },
+  },
+  'shipment.shipped': {
+    entityType: 'shipment',
+    label: 'Shipped',
+    description: 'Units or containers were shipped; an ObjectEvent (shipping, in_transit) records it, and whatever the containers hold moves with them.',
+    data: {
+      identifiers: { type: 'array', items: { type: 'string', description: 'A unit or container, as its GS1 Digital Link.' }, description: 'What was shipped.' },
+      contained: { type: 'number', description: 'How many units the containers held, at every level.' },
+      bizTransactions: { type: 'array', items: { type: 'string', description: 'A business transaction\'s id.' }, description: 'The purchase orders, despatch advices, ... it answers.' },
+    },
+  },
+  'shipment.received': {
+    entityType: 'shipment',
+    label: 'Received',
+    description: 'Units or containers were received; an ObjectEvent (receiving, in_progress) records it, and whatever the containers hold moves with them.',
+    data: {
+      identifiers: { type: 'array', items: { type: 'string', description: 'A unit or container, as its GS1 Digital Link.' }, description: 'What was received.' },
+      contained: { type: 'number', description: 'How many units the containers held, at every level.' },
+      bizTransactions: { type: 'array', items: { type: 'string', description: 'A business transaction\'s id.' }, description: 'The purchase orders, despatch advices, ... it answers.' },
     },
   },
   'label_template.saved': {

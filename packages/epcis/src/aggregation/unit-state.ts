@@ -15,6 +15,10 @@ export interface UnitEvent {
   readonly bizLocation: string | null;
   /** The event is an error declaration, or an event that one declares wrong: it did not happen. */
   readonly void: boolean;
+  /** The owning party the event hands it to (its destination of type owning_party), if any. */
+  readonly owner?: string | null;
+  /** Its place in the repository (events of one instant happened in the order captured). */
+  readonly order?: number;
 }
 
 /** A unit's state as its events say, in event-time order. */
@@ -29,8 +33,12 @@ export interface UnitState {
   /** Where it was last seen, and where it last was by business location. */
   readonly readPoint: string | null;
   readonly bizLocation: string | null;
+  /** The owning party the last event that named one handed it to, or null. */
+  readonly owner: string | null;
   /** The time of its last event that happened (error declarations left out), or null when none. */
   readonly lastEventTime: string | null;
+  /** The place in the repository of that last event (see {@link UnitEvent.order}), or null. */
+  readonly lastEventOrder: number | null;
   /** How many events named it, declared wrong ones left out. */
   readonly events: number;
 }
@@ -42,7 +50,9 @@ export const NO_STATE: UnitState = {
   bizStep: null,
   readPoint: null,
   bizLocation: null,
+  owner: null,
   lastEventTime: null,
+  lastEventOrder: null,
   events: 0,
 };
 
@@ -53,7 +63,7 @@ export const NO_STATE: UnitState = {
  * @example unitState([{ type: 'ObjectEvent', action: 'ADD', role: 'epc', eventTime: '2025-06-01T08:00:00.000Z', bizStep: cbv('commissioning'), disposition: cbv('active'), readPoint: null, bizLocation: null, void: false }]).commissioned === true
  */
 export function unitState(events: readonly UnitEvent[]): UnitState {
-  const ordered = events.filter((e) => !e.void).sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
+  const ordered = events.filter((e) => !e.void).sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : (a.order ?? 0) - (b.order ?? 0)));
   let state = NO_STATE;
   for (const e of ordered) {
     const own = e.role === 'epc' && e.type === 'ObjectEvent';
@@ -64,7 +74,9 @@ export function unitState(events: readonly UnitEvent[]): UnitState {
       bizStep: e.bizStep ?? state.bizStep,
       readPoint: e.readPoint ?? state.readPoint,
       bizLocation: e.bizLocation ?? state.bizLocation,
+      owner: e.owner ?? state.owner,
       lastEventTime: e.eventTime,
+      lastEventOrder: e.order ?? null,
       events: state.events + 1,
     };
   }
