@@ -1,7 +1,7 @@
 import { WhereHeaders, type RouteName } from '@serialtrace/api';
 import type { RouteResult } from '@serialtrace/client';
 import { checkText, problem, SerialtraceError, type Problem } from '@serialtrace/core';
-import type { AuditQuery, JournalQuery, RecordQuery } from '@serialtrace/service';
+import type { AuditQuery, EpcisQueryParams, JournalQuery, RecordQuery } from '@serialtrace/service';
 
 /** The services answer with readonly views; the API's static types are mutable. */
 type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -29,6 +29,40 @@ export type ScriptVersionView = View<'scriptVersions'>['versions'][number];
 export type ScriptRunOutput = View<'runScript'>;
 export type ScriptRunPage = View<'listScriptRuns'>;
 export type ScriptRunView = View<'getScriptRun'>;
+/** An EPCIS capture job: how many of the document's events were stored, and the problems of the others. */
+export type CaptureJob = View<'epcisCapture'>;
+/** What a pack or an unpack did: its AggregationEvent's id, and the identifiers as GS1 Digital Links. */
+export type AggregationResult = View<'pack'>;
+export type ParentsResult = View<'parents'>;
+
+/** A container and what it holds, at every level. */
+export interface ContentsNode {
+  readonly identifier: string;
+  readonly children: readonly ContentsNode[];
+}
+
+/**
+ * What a container holds. The API's schema cannot name the tree's nodes by themselves (its
+ * `children` are open objects), so the nodes are typed here, as the service builds them.
+ */
+export type ContentsResult = Omit<View<'contents'>, 'children'> & { readonly children: readonly ContentsNode[] };
+
+/** GS1-EPC-Format: identifiers as GS1 Digital Links, as EPC URNs, or as they were captured. */
+export type EpcFormat = 'Always_GS1_Digital_Link' | 'Always_EPC_URN' | 'Never_Translates';
+
+/** One page of the EPCIS standard query: an EPCISQueryDocument, and the token of the next page when there is one. */
+export interface EpcisEventsPage {
+  readonly document: View<'epcisEvents'>;
+  readonly nextPageToken?: string;
+}
+
+/** Children to pack into a parent, each a code in any notation (element string, bracketed, Digital Link, EPC URN, serial). */
+export interface PackRequest {
+  readonly parent: string;
+  readonly children: readonly string[];
+  /** Take children that are in another parent out of it first. */
+  readonly move?: boolean;
+}
 
 /** Label formats: PNG image, PDF, or ZPL for Zebra printers. */
 export type LabelFormat = 'png' | 'pdf' | 'zpl';
@@ -148,6 +182,24 @@ export interface Backend {
   /** A script's recorded runs, newest first. */
   listScriptRuns(name: string, query: { readonly limit?: number; readonly cursor?: string }): Promise<ScriptRunPage>;
   getScriptRun(id: number): Promise<ScriptRunView>;
+  /**
+   * Captures an EPCISDocument (`document` is the parsed JSON, of any shape: the repository checks
+   * it). With `rollback` a refused event refuses the whole capture, every problem named; with
+   * `proceed` the job lists the refused events and the others are stored.
+   */
+  captureEpcis(who: AuditOptions, document: unknown, options: { readonly errorBehaviour: 'rollback' | 'proceed' }): Promise<CaptureJob>;
+  /** One page of the events the standard query parameters select (`perPage` and `nextPageToken` among them). */
+  epcisEvents(params: EpcisQueryParams, format: EpcFormat): Promise<EpcisEventsPage>;
+  /** Packs children into a parent: one AggregationEvent (ADD). */
+  pack(who: AuditOptions, request: PackRequest): Promise<AggregationResult>;
+  /** Packs several parents in order, all or nothing. */
+  packMany(who: AuditOptions, requests: readonly PackRequest[]): Promise<readonly AggregationResult[]>;
+  /** Takes children out of a parent, all of them when none are named: one AggregationEvent (DELETE). */
+  unpack(who: AuditOptions, request: { readonly parent: string; readonly children?: readonly string[] }): Promise<AggregationResult>;
+  /** What a container holds at every level, now or at a past instant. */
+  contents(code: string, options: { readonly at?: string }): Promise<ContentsResult>;
+  /** What holds a unit, innermost first, now or at a past instant. */
+  parents(code: string, options: { readonly at?: string }): Promise<ParentsResult>;
   close(): Promise<void>;
 }
 

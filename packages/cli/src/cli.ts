@@ -1,9 +1,11 @@
 import { checkText, isSerialtraceError, SerialtraceError, type Problem, type TextKind } from '@serialtrace/core';
 import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_DB_FILE, type CliIo, type GlobalOptions } from './cli-context.js';
+import { aggregationCommands } from './commands/aggregation.command.js';
 import { auditCommand } from './commands/audit.command.js';
 import { journalCommand } from './commands/journal.command.js';
 import { copyCommand } from './commands/copy.command.js';
+import { epcisCommand } from './commands/epcis.command.js';
 import { masterKeyCommand } from './commands/master-key.command.js';
 import { generateCommand } from './commands/generate.command.js';
 import { gs1Command } from './commands/gs1.command.js';
@@ -36,6 +38,8 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
   program.addCommand(labelCommand(context));
   program.addCommand(gs1Command(context));
   program.addCommand(scriptCommand(context));
+  program.addCommand(epcisCommand(context));
+  for (const command of aggregationCommands(context)) program.addCommand(command);
   program.addCommand(auditCommand(context));
   program.addCommand(journalCommand(context));
   program.addCommand(copyCommand(context));
@@ -54,24 +58,43 @@ function buildProgram(io: CliIo, context: () => CliContext): Command {
 const MULTILINE_OPTIONS = new Set(['metadata', 'context', 'data', 'description']);
 
 /**
+ * Arguments that are scanned codes, by command: these may carry the GS1 group separator (GS,
+ * ASCII 29) that ends a variable-length element string.
+ */
+const GS1_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+  'gs1 parse': ['text'],
+  pack: ['parent', 'children'],
+  unpack: ['parent', 'children'],
+  contents: ['parent'],
+  parents: ['code'],
+};
+
+/** A command's words after the program's name: `gs1 parse`, `pack`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at = command; at.parent !== null; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+/**
  * The text policy of every interface, for command lines: every argument and option value is
  * well-formed text without control characters (JSON and descriptions may span lines; a GS1
  * code may carry its group separators). Refused before anything runs, every problem at once.
  */
 function checkArguments(command: Command): void {
   const problems: Problem[] = [];
-  const kindOf = (name: string): TextKind => (MULTILINE_OPTIONS.has(name) ? 'multiline' : command.parent?.name() === 'gs1' && name === 'text' ? 'gs1' : 'line');
-  const check = (value: unknown, name: string, field: string) => {
-    for (const text of Array.isArray(value) ? value : [value]) if (typeof text === 'string') checkText(text, kindOf(name), field, problems);
+  const codes = GS1_ARGUMENTS[commandPath(command)] ?? [];
+  const check = (value: unknown, kind: TextKind, field: string) => {
+    for (const text of Array.isArray(value) ? value : [value]) if (typeof text === 'string') checkText(text, kind, field, problems);
   };
   for (let at: Command | null = command; at !== null; at = at.parent) {
     const values = at.opts<Record<string, unknown>>();
     for (const option of at.options) {
       const name = option.attributeName();
-      check(values[name], name, option.long ?? name);
+      check(values[name], MULTILINE_OPTIONS.has(name) ? 'multiline' : 'line', option.long ?? name);
     }
   }
-  command.registeredArguments.forEach((argument, i) => check(command.processedArgs[i], argument.name(), argument.name()));
+  command.registeredArguments.forEach((argument, i) => check(command.processedArgs[i], codes.includes(argument.name()) ? 'gs1' : 'line', argument.name()));
   if (problems.length > 0) throw SerialtraceError.fromProblems(problems);
 }
 

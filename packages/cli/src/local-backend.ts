@@ -1,11 +1,28 @@
 import { SerialtraceError } from '@serialtrace/core';
-import { auditExportChunks, DEFAULT_COMPANY_ID, MasterKey, type AuditQuery, type JournalQuery, type Caller, type RecordQuery, type Serialtrace } from '@serialtrace/service';
+import {
+  auditExportChunks,
+  DEFAULT_COMPANY_ID,
+  MasterKey,
+  type AuditQuery,
+  type Caller,
+  type EpcisQueryParams,
+  type JournalQuery,
+  type RecordQuery,
+  type Serialtrace,
+} from '@serialtrace/service';
 import {
   whereOf,
+  type AggregationResult,
   type AuditOptions,
   type Backend,
+  type CaptureJob,
+  type ContentsResult,
+  type EpcFormat,
+  type EpcisEventsPage,
   type GenerateRequest,
   type LabelRequest,
+  type PackRequest,
+  type ParentsResult,
   type PreviewRequest,
   type RenderedLabel,
   type ScriptRunOutput,
@@ -173,6 +190,37 @@ export class LocalBackend implements Backend {
 
   getScriptRun(id: number): Promise<ScriptRunView> {
     return this.#app.scripts.getRun(this.#caller(), id);
+  }
+
+  captureEpcis(who: AuditOptions, document: unknown, options: { readonly errorBehaviour: 'rollback' | 'proceed' }): Promise<CaptureJob> {
+    return this.#app.epcis.capture(this.#caller(who), document, options);
+  }
+
+  async epcisEvents(params: EpcisQueryParams, format: EpcFormat): Promise<EpcisEventsPage> {
+    const page = await this.#app.epcis.events(this.#caller(), params, format);
+    return { document: page.body, ...(page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken }) };
+  }
+
+  pack(who: AuditOptions, request: PackRequest): Promise<AggregationResult> {
+    return this.#app.aggregation.pack(this.#caller(who), request);
+  }
+
+  packMany(who: AuditOptions, requests: readonly PackRequest[]): Promise<readonly AggregationResult[]> {
+    return this.#app.aggregation.packMany(this.#caller(who), requests);
+  }
+
+  unpack(who: AuditOptions, request: { readonly parent: string; readonly children?: readonly string[] }): Promise<AggregationResult> {
+    return this.#app.aggregation.unpack(this.#caller(who), request);
+  }
+
+  async contents(code: string, options: { readonly at?: string }): Promise<ContentsResult> {
+    const { identifier, at, total, children } = await this.#app.aggregation.contents(this.#caller(), code, options);
+    // The members in the order the server sends them (the tree last), so `--json` prints the same bytes.
+    return { identifier, at, total, children };
+  }
+
+  parents(code: string, options: { readonly at?: string }): Promise<ParentsResult> {
+    return this.#app.aggregation.parents(this.#caller(), code, options);
   }
 
   async close(): Promise<void> {

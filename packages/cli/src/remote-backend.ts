@@ -6,14 +6,25 @@ import {
   SerialtraceError,
   type SeriesInput,
 } from '@serialtrace/core';
-import { validateGenerateRequest, validateStatusChange, type AuditQuery, type JournalQuery, type RecordQuery } from '@serialtrace/service';
+import {
+  validateGenerateRequest,
+  validateStatusChange,
+  type AuditQuery,
+  type EpcisQueryParams,
+  type JournalQuery,
+  type RecordQuery,
+} from '@serialtrace/service';
 import {
   whereOf,
   type AuditOptions,
   type Backend,
+  type ContentsResult,
+  type EpcFormat,
+  type EpcisEventsPage,
   type GenerateRequest,
   type LabelFormat,
   type LabelRequest,
+  type PackRequest,
   type PreviewRequest,
   type RenderedLabel,
   type SeriesFields,
@@ -343,7 +354,78 @@ export class RemoteBackend implements Backend {
     return this.#client.call('getScriptRun', { params: { id } });
   }
 
+  async captureEpcis(who: AuditOptions, document: unknown, options: { readonly errorBehaviour: 'rollback' | 'proceed' }) {
+    const headers = { ...this.#headers(who), 'gs1-capture-error-behaviour': options.errorBehaviour };
+    return this.#client.call('epcisCapture', { headers, body: document as Record<string, unknown> });
+  }
+
+  /**
+   * `call` answers a route's body only, and the next page's token travels in the
+   * `Link: <...>; rel="next"` header: the page is read from `raw`'s response. Only the token is
+   * taken from the link, whose host is the server's idea of itself (a proxy may change it).
+   */
+  async epcisEvents(params: EpcisQueryParams, format: EpcFormat): Promise<EpcisEventsPage> {
+    const query: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) query[name] = typeof value === 'string' ? value : [...value];
+    const response = await this.#client.raw('epcisEvents', { query, headers: { 'gs1-epc-format': format } });
+    const text = await response.text();
+    let document: Record<string, unknown>;
+    try {
+      document = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new SerialtraceError('NOT_READY', { reason: `GET ${this.#client.baseUrl}/epcis/events answered ${response.status} with a body that is not JSON` });
+    }
+    const nextPageToken = nextPageTokenOf(response.headers.get('link'));
+    return { document, ...(nextPageToken === undefined ? {} : { nextPageToken }) };
+  }
+
+  async pack(who: AuditOptions, request: PackRequest) {
+    const headers = this.#headers(who);
+    return this.#client.call('pack', { headers, body: packBody(request) });
+  }
+
+  async packMany(who: AuditOptions, requests: readonly PackRequest[]) {
+    const headers = this.#headers(who);
+    return (await this.#client.call('packMany', { headers, body: { packs: requests.map(packBody) } })).packs;
+  }
+
+  async unpack(who: AuditOptions, request: { readonly parent: string; readonly children?: readonly string[] }) {
+    const headers = this.#headers(who);
+    return this.#client.call('unpack', {
+      headers,
+      body: { parent: request.parent, ...(request.children === undefined ? {} : { children: [...request.children] }) },
+    });
+  }
+
+  async contents(code: string, options: { readonly at?: string }): Promise<ContentsResult> {
+    // The schema's nodes are open objects; the server sends them as the service builds them.
+    return (await this.#client.call('contents', { query: { code, ...(options.at === undefined ? {} : { at: options.at }) } })) as ContentsResult;
+  }
+
+  async parents(code: string, options: { readonly at?: string }) {
+    return this.#client.call('parents', { query: { code, ...(options.at === undefined ? {} : { at: options.at }) } });
+  }
+
   async close(): Promise<void> {}
+}
+
+function packBody(request: PackRequest) {
+  return { parent: request.parent, children: [...request.children], ...(request.move === undefined ? {} : { move: request.move }) };
+}
+
+/** The `nextPageToken` of the `rel="next"` link of a `Link` header, if there is one. */
+function nextPageTokenOf(link: string | null): string | undefined {
+  if (link === null) return undefined;
+  // Each link is `<URL>` and its parameters up to the next one; a URL may hold commas itself.
+  for (const [, url, parameters] of link.matchAll(/<([^>]*)>([^<]*)/g)) {
+    if (!/;\s*rel\s*=\s*"?next"?\s*(?:[;,]|$)/i.test(parameters!)) continue;
+    try {
+      return new URL(url!, 'http://link.invalid').searchParams.get('nextPageToken') ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /**
