@@ -3,6 +3,7 @@
  * database: validation of captured documents and the CBV 2.0 event hash.
  */
 export { validateEpcisDocument, validateEpcisEvent, type EpcisValidation } from './validation/validate-document.js';
+export { schemaErrors } from './validation/epcis-schema.js';
 export type { EpcisRule } from './validation/event-rules.js';
 export { eventHashId } from './event-hash/event-hash.js';
 export { eventPreHash, type EventHashOptions } from './event-hash/pre-hash.js';

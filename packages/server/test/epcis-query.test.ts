@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { canonicalIdentifier, cbvUri } from '@serialtrace/epcis';
+import { canonicalIdentifier, cbvUri, schemaErrors } from '@serialtrace/epcis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ENGINES, expectProblem, openApp, type Answer, type Credentials, type TestApp } from './helper.js';
 
@@ -267,5 +267,18 @@ describe.each(APP_ENGINES)('the EPCIS query over HTTP on %s', (engine) => {
     expectProblem(await get('/epcis/events', { 'gs1-cbv-max': '1.2.2' }), 406, 'EPCIS_VERSION_NOT_ACCEPTABLE');
     expect((await get('/epcis/events?perPage=1', { 'gs1-epcis-min': '1.2', 'gs1-epcis-max': '2.0.0', 'gs1-epcis-version': '2.0.0' })).status).toBe(200);
     expectProblem(await t.call('GET', '/epcis/events'), 401, 'UNAUTHENTICATED');
+  });
+
+  // Last: it adds an event of serialtrace's own to the repository the tests above compare with.
+  it('answers documents the GS1 EPCIS JSON schema accepts, in every identifier format', async () => {
+    for (const format of ['Always_GS1_Digital_Link', 'Always_EPC_URN', 'No_Preference']) {
+      const answer = await get('/epcis/events?perPage=1000', { 'gs1-epc-format': format });
+      expect(schemaErrors(answer.json), format).toEqual([]);
+    }
+    // serialtrace's own events too.
+    await t.call('POST', '/api/v1/pack', { as: await t.key('operator'), body: { parent: 'urn:epc:id:sscc:0614141.1234567890', children: ['urn:epc:id:sgtin:0614141.107346.9999'] } });
+    const own = await get('/epcis/events?eventType=AggregationEvent&EQ_bizStep=packing&GE_recordTime=2025-01-01T00:00:00Z');
+    expect(eventsOf(own).length).toBeGreaterThan(0);
+    expect(schemaErrors(own.json)).toEqual([]);
   });
 });
