@@ -38,9 +38,9 @@ describe('serialtrace audit --action', () => {
     expect(human.stderr).toBe(
       'error: USAGE_INVALID: --action "series.create" is not an action the audit trail records; did you mean series.created? (serialtrace audit --help lists them all)\n',
     );
-    const far = await cli(['audit', '--action', 'shipment.received', '--json']);
+    const far = await cli(['audit', '--action', 'parcel.lost', '--json']);
     expect(far.code).toBe(2);
-    expect(far.json().error.message).toBe('--action "shipment.received" is not an action the audit trail records (serialtrace audit --help lists them all)');
+    expect(far.json().error.message).toBe('--action "parcel.lost" is not an action the audit trail records (serialtrace audit --help lists them all)');
     expect(far.json().error.suggestion).toBeUndefined();
   });
 
