@@ -125,23 +125,9 @@ export class AggregationService {
     const at = instantOf(options.at) ?? this.#deps.clock.now().toISOString();
     return this.#deps.store.read(async (tx) => {
       const root = await resolveCode(tx, caller, code, 'parent');
-      const childrenOf = new Map<string, string[]>();
-      const seen = new Set([root]);
-      let level = [root];
-      for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
-        const found = await contentsLevel(tx, caller.companyId, level, at);
-        const next: string[] = [];
-        for (const [parent, children] of found) {
-          // A cycle reported by partners' events is cut where it closes.
-          const fresh = children.filter((c) => !seen.has(c));
-          for (const c of fresh) seen.add(c);
-          childrenOf.set(parent, fresh);
-          next.push(...fresh);
-        }
-        level = next;
-      }
+      const childrenOf = await walkContents(tx, caller.companyId, [root], at);
       const node = (identifier: string): ContentsNode => ({ identifier, children: (childrenOf.get(identifier) ?? []).map(node) });
-      return { ...node(root), at, total: seen.size - 1 };
+      return { ...node(root), at, total: [...childrenOf.values()].reduce((sum, children) => sum + children.length, 0) };
     });
   }
 
@@ -174,9 +160,10 @@ export class AggregationService {
     }
     const above = await parentChain(tx, caller.companyId, parent, at);
     const moved: { child: string; from: string }[] = [];
+    const holders = await currentParents(tx, caller.companyId, children, at);
     for (const child of children) {
       if (above.includes(child)) throw new SerialtraceError('AGGREGATION_CYCLE', { field: `${field}children`, child, parent });
-      const [current] = await parentChain(tx, caller.companyId, child, at, 1);
+      const current = holders.get(child);
       if (current === undefined) continue;
       if (current === parent || request.move !== true) throw new SerialtraceError('AGGREGATION_CHILD_PACKED', { field: `${field}children`, child, parent: current });
       moved.push({ child, from: current });
@@ -251,8 +238,7 @@ export async function resolveCode(tx: StoreTransaction, caller: Caller, code: st
     }
     throw error;
   }
-  const [series] = (await tx.series.list(caller.companyId)).filter((s) => s.id === record.seriesId);
-  const settings = series?.settings;
+  const settings = (await tx.series.findById(record.seriesId))?.settings;
   if (typeof settings?.gtin === 'string') return canonicalIdentifier(buildDigitalLink([{ ai: '01', value: settings.gtin }, { ai: '21', value: record.serial }]));
   if (settings?.sscc === true) return canonicalIdentifier(buildDigitalLink([{ ai: '00', value: record.serial }]));
   throw new SerialtraceError('UNIT_CODE_UNKNOWN', { field, value: code, reason: `its series "${record.seriesName}" has no GS1 identity` });
@@ -261,7 +247,7 @@ export async function resolveCode(tx: StoreTransaction, caller: Caller, code: st
 const factOf = (row: { parent: string; child: string | null; action: AggregationFact['action']; eventTime: string; event: number }): AggregationFact => row;
 
 /** The direct children of each parent at an instant: two reads, whatever their number. */
-export async function contentsLevel(tx: StoreTransaction, companyId: number, parents: readonly string[], at: string): Promise<Map<string, string[]>> {
+async function contentsLevel(tx: StoreTransaction, companyId: number, parents: readonly string[], at: string): Promise<Map<string, string[]>> {
   const byParent = await tx.epcis.aggregations(companyId, 'parent', parents, at);
   const candidates = [...new Set(byParent.filter((r) => r.child !== null && r.action !== 'DELETE').map((r) => r.child!))];
   const byChild = await tx.epcis.aggregations(companyId, 'child', candidates, at);
@@ -270,11 +256,46 @@ export async function contentsLevel(tx: StoreTransaction, companyId: number, par
   return directChildren(parents, facts);
 }
 
-/** What holds a unit at an instant, innermost first (at most `limit` levels). */
-export async function parentChain(tx: StoreTransaction, companyId: number, identifier: string, at: string, limit = MAX_DEPTH): Promise<string[]> {
+/**
+ * What the containers hold at an instant, at every level: each container's direct children, down
+ * to {@link MAX_DEPTH} levels, each level two reads. A unit is counted once: a cycle reported by
+ * partners' events is cut where it closes.
+ */
+export async function walkContents(tx: StoreTransaction, companyId: number, roots: readonly string[], at: string): Promise<Map<string, string[]>> {
+  const childrenOf = new Map<string, string[]>();
+  const seen = new Set(roots);
+  let level = [...roots];
+  for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const [parent, children] of await contentsLevel(tx, companyId, level, at)) {
+      const fresh = children.filter((c) => !seen.has(c));
+      for (const c of fresh) seen.add(c);
+      childrenOf.set(parent, fresh);
+      next.push(...fresh);
+    }
+    level = next;
+  }
+  return childrenOf;
+}
+
+/** The parent each unit is in at an instant (units in none are left out): two reads for all of them. */
+async function currentParents(tx: StoreTransaction, companyId: number, units: readonly string[], at: string): Promise<Map<string, string>> {
+  const own = await tx.epcis.aggregations(companyId, 'child', units, at);
+  const parents = [...new Set(own.map((r) => r.parent))];
+  const emptying = (await tx.epcis.aggregations(companyId, 'parent', parents, at)).filter((r) => r.child === null).map(factOf);
+  const found = new Map<string, string>();
+  for (const unit of units) {
+    const parent = parentAfter(unit, [...own.filter((r) => r.child === unit).map(factOf), ...emptying]);
+    if (parent !== null) found.set(unit, parent);
+  }
+  return found;
+}
+
+/** What holds a unit at an instant, innermost first. */
+export async function parentChain(tx: StoreTransaction, companyId: number, identifier: string, at: string): Promise<string[]> {
   const chain: string[] = [];
   let current = identifier;
-  while (chain.length < limit) {
+  while (chain.length < MAX_DEPTH) {
     const own = await tx.epcis.aggregations(companyId, 'child', [current], at);
     const parents = [...new Set(own.map((r) => r.parent))];
     const emptying = (await tx.epcis.aggregations(companyId, 'parent', parents, at)).filter((r) => r.child === null);

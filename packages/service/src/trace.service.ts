@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SerialtraceError, type Clock } from '@serialtrace/core';
 import { endOf, linkRole, type UnitState } from '@serialtrace/epcis';
 import type { Store, StoreTransaction } from '@serialtrace/store';
-import { contentsLevel, instantOf, parentChain, resolveCode, statesOf } from './aggregation.service.js';
+import { instantOf, parentChain, resolveCode, statesOf, walkContents } from './aggregation.service.js';
 import { appendAudit } from './audit-writer.js';
 import type { Caller } from './caller.js';
 import { EPCIS_CONTEXT } from './epcis-query.js';
@@ -218,20 +218,7 @@ function optionalList<T>(name: string, list: readonly T[]): Record<string, reado
 
 /** How many units the containers hold, at every level (they move with them). */
 async function countContents(tx: StoreTransaction, companyId: number, roots: readonly string[], at: string): Promise<number> {
-  const seen = new Set(roots);
-  let level = [...roots];
-  for (let depth = 0; depth < 8 && level.length > 0; depth++) {
-    const next: string[] = [];
-    for (const children of (await contentsLevel(tx, companyId, level, at)).values()) {
-      for (const child of children) {
-        if (seen.has(child)) continue;
-        seen.add(child);
-        next.push(child);
-      }
-    }
-    level = next;
-  }
-  return seen.size - roots.length;
+  return [...(await walkContents(tx, companyId, roots, at)).values()].reduce((sum, children) => sum + children.length, 0);
 }
 
 /**
